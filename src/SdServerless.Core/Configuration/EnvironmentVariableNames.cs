@@ -1,0 +1,19 @@
+namespace SdServerless.Core.Configuration;
+
+/// <summary>The environment variables the Lambda host reads, named once.</summary>
+public static class EnvironmentVariableNames
+{
+    public const string Bucket = "SDSERVERLESS_BUCKET";
+    public const string TaskQueueUrl = "SDSERVERLESS_TASK_QUEUE_URL";
+    public const string CallbackDeadLetterQueueUrl = "SDSERVERLESS_CALLBACK_DLQ_URL";
+    public const string Runtimes = "SDSERVERLESS_RUNTIMES";
+    public const string SdWebUiEndpoints = "SDSERVERLESS_SDWEBUI_ENDPOINTS";
+    public const string AllowHttp = "SDSERVERLESS_ALLOW_HTTP";
+    public const string AllowPrivateNetwork = "SDSERVERLESS_ALLOW_PRIVATE_NETWORK";
+    public const string QueueDepthLimit = "SDSERVERLESS_QUEUE_DEPTH_LIMIT";
+    public const string MaxAttempts = "SDSERVERLESS_MAX_ATTEMPTS";
+    public const string DefaultWebhookUrl = "SDSERVERLESS_WEBHOOK_URL";
+    public const string WebhookSecret = "SDSERVERLESS_WEBHOOK_SECRET";
+    public const string S3ServiceUrl = "SDSERVERLESS_S3_SERVICE_URL";
+    public const string SqsServiceUrl = "SDSERVERLESS_SQS_SERVICE_URL";
+}

@@ -1,0 +1,37 @@
+using SdServerless.Core.Runtimes;
+
+namespace SdServerless.Core.Configuration;
+
+/// <summary>Everything the handlers are configured with; bound once from the host's environment or options.</summary>
+public sealed class SdServerlessOptions
+{
+    public string Bucket { get; set; } = "outputbucket";
+
+    public IReadOnlyList<RuntimeConfig> Runtimes { get; set; } = [];
+
+    /// <summary>Let URL inputs and callbacks reach loopback and private addresses (development and tests only).</summary>
+    public bool AllowPrivateNetwork { get; set; }
+
+    /// <summary>Accept http:// as well as https:// for URL inputs and callbacks.</summary>
+    public bool AllowHttp { get; set; }
+
+    /// <summary>Request bodies above this get 413 (the Lambda payload limit).</summary>
+    public int MaxBodyBytes { get; set; } = 6 * 1024 * 1024;
+
+    /// <summary>Queue depth above which submissions get 429; 0 means no limit.</summary>
+    public long QueueDepthLimit { get; set; }
+
+    /// <summary>Attempts on transient pool failures before a task fails.</summary>
+    public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>Downloaded input images above this fail the task.</summary>
+    public long MaxInputBytes { get; set; } = 20 * 1024 * 1024;
+
+    public string? DefaultWebhookUrl { get; set; }
+
+    /// <summary>Standard Webhooks secret, whsec_&lt;base64&gt;.</summary>
+    public string? WebhookSecret { get; set; }
+
+    /// <summary>Base URL of the status endpoint for the accepted response's status_url (null: omitted).</summary>
+    public string? PublicBaseUrl { get; set; }
+}

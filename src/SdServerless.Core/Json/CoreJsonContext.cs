@@ -1,0 +1,24 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using SdServerless.Core.Queueing;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Core.Json;
+
+/// <summary>Source-generated JSON for every Core type (Native AOT: no reflection-based serialization).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(SdTask))]
+[JsonSerializable(typeof(TaskRecord))]
+[JsonSerializable(typeof(TaskState))]
+[JsonSerializable(typeof(TaskResult))]
+[JsonSerializable(typeof(TaskMessage))]
+[JsonSerializable(typeof(RuntimeSettings))]
+[JsonSerializable(typeof(JsonNode))]
+[JsonSerializable(typeof(JsonObject))]
+public sealed partial class CoreJsonContext : JsonSerializerContext;

@@ -1,0 +1,27 @@
+namespace SdServerless.Core.Storage;
+
+/// <summary>
+/// The object storage port: S3 on AWS, a directory in the local host. Keys are S3 keys ('/'-separated).
+/// Implementations throw <see cref="DependencyUnavailableException"/> when the store cannot be reached,
+/// so that callers can answer "retry later" instead of failing the task.
+/// </summary>
+public interface IObjectStore
+{
+    /// <summary>The bucket name used in s3:// locations.</summary>
+    string BucketName { get; }
+
+    /// <summary>Creates the object only if no object has the key; returns false when one already exists.</summary>
+    Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces the object. The stream is read to its end; it is not disposed.</summary>
+    Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>The whole object, or null when there is none.</summary>
+    Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every object whose key starts with the prefix, in key order.</summary>
+    Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Removes the object; no error when it does not exist.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+namespace SdServerless.Core.Storage;
+
+public sealed record ObjectInfo(string Key, long Size);

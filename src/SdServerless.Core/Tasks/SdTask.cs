@@ -1,0 +1,39 @@
+using System.Text.Json.Nodes;
+
+namespace SdServerless.Core.Tasks;
+
+/// <summary>
+/// One task in canonical form, whichever API version it came in through. It is what travels on the queue
+/// (or, when too large, what the queue message points at) and what the dispatcher turns into an SD Web UI call.
+/// </summary>
+public sealed class SdTask
+{
+    /// <summary>"v1alpha1" or "v1alpha2": decides the accepted-response shape.</summary>
+    public required string ApiVersion { get; init; }
+
+    public required string Id { get; init; }
+
+    public required string Runtime { get; init; }
+
+    public required TaskType TaskType { get; init; }
+
+    /// <summary>The S3 key prefix that outputs go under (validated, never empty, no leading or trailing '/').</summary>
+    public required string Prefix { get; init; }
+
+    /// <summary>Echoed exactly as sent in result.json and the callback; any JSON value.</summary>
+    public JsonNode? Context { get; init; }
+
+    public string? CallbackUrl { get; init; }
+
+    /// <summary>The requested checkpoint (v1alpha1 sd_model_checkpoint, or override_settings.sd_model_checkpoint).</summary>
+    public string? Model { get; init; }
+
+    /// <summary>alwayson_scripts.image_link: the input to download into init_images or image.</summary>
+    public string? ImageLink { get; init; }
+
+    /// <summary>
+    /// The SD Web UI request body as the client sent it, with the routing keys removed from alwayson_scripts
+    /// (and an empty alwayson_scripts removed); inputs not yet resolved.
+    /// </summary>
+    public required JsonObject Content { get; init; }
+}

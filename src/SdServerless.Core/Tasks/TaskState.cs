@@ -1,0 +1,18 @@
+namespace SdServerless.Core.Tasks;
+
+/// <summary>state.json: the dispatcher's progress on a task before its result.json exists.</summary>
+public sealed class TaskState
+{
+    public required string IdTask { get; init; }
+
+    public required TaskStatus Status { get; init; }
+
+    public required int Attempts { get; init; }
+
+    public DateTimeOffset? StartedAt { get; init; }
+
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>The last transient error, while the task waits for its next attempt.</summary>
+    public TaskError? LastError { get; init; }
+}

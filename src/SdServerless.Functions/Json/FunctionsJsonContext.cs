@@ -1,0 +1,18 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SdServerless.Functions.Events;
+
+namespace SdServerless.Functions.Json;
+
+/// <summary>Source-generated JSON for the AWS events and the handlers' own payloads.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    AllowTrailingCommas = true)]
+[JsonSerializable(typeof(ApiGatewayProxyRequest))]
+[JsonSerializable(typeof(ApiGatewayProxyResponse))]
+[JsonSerializable(typeof(ApiGatewayHttpApiRequest))]
+[JsonSerializable(typeof(SqsEvent))]
+[JsonSerializable(typeof(SqsBatchResponse))]
+[JsonSerializable(typeof(S3Event))]
+public sealed partial class FunctionsJsonContext : JsonSerializerContext;
