@@ -96,9 +96,9 @@ public sealed class ApiHandler(
 
     private async Task<ApiGatewayProxyResponse> GetStatusAsync(string id, CancellationToken cancellationToken)
     {
-        if (!TaskIdRules.IsValid(id))
+        if (KeyRules.CheckId(id) is { } idProblem)
         {
-            return ApiResults.Problem(400, "validation-failed", "Invalid task id", TaskIdRules.Description, [new FieldError("id", TaskIdRules.Description)]);
+            return ApiResults.Problem(400, "validation-failed", "Invalid task id", "The task id " + idProblem + ".", [new FieldError("id", idProblem)]);
         }
 
         TaskStatusView? view;

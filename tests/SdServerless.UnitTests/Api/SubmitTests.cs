@@ -147,10 +147,8 @@ public class SubmitTests
     {
         var host = new ApiTestHost();
         var bigImage = Convert.ToBase64String(new byte[300 * 1024]);
-        var body = $$"""
-            {"task":{"metadata":{"id":"big","runtime":"sdruntime","tasktype":"image-to-image"},
-             "content":{"prompt":"p","init_images":["data:image/png;base64,{{bigImage}}"]}}}
-            """;
+        var body = "{\"task\":{\"metadata\":{\"id\":\"big\",\"runtime\":\"sdruntime\",\"tasktype\":\"image-to-image\"},"
+            + "\"content\":{\"prompt\":\"p\",\"init_images\":[\"data:image/png;base64," + bigImage + "\"]}}}";
 
         var answer = await host.PostAsync("/v1alpha2", body);
 
