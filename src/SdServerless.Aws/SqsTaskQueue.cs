@@ -55,12 +55,20 @@ public sealed class SqsTaskQueue(IAmazonSQS sqs, string queueUrl) : ITaskQueue
     public Task ChangeVisibilityAsync(string receiptHandle, TimeSpan visibility, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
-            await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest
+            try
             {
-                QueueUrl = QueueUrl,
-                ReceiptHandle = receiptHandle,
-                VisibilityTimeout = Seconds(visibility, MaxVisibilitySeconds),
-            }, cancellationToken);
+                await sqs.ChangeMessageVisibilityAsync(new ChangeMessageVisibilityRequest
+                {
+                    QueueUrl = QueueUrl,
+                    ReceiptHandle = receiptHandle,
+                    VisibilityTimeout = Seconds(visibility, MaxVisibilitySeconds),
+                }, cancellationToken);
+            }
+            catch (Exception e) when (e is ReceiptHandleIsInvalidException or MessageNotInflightException)
+            {
+                // The message is no longer held under this handle (deleted or received again): nothing to change.
+            }
+
             return true;
         }, cancellationToken);
 
