@@ -18,4 +18,5 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(S3Event))]
 [JsonSerializable(typeof(CallbackPayload))]
 [JsonSerializable(typeof(CallbackDeadLetter))]
+[JsonSerializable(typeof(CallbackReplayReport))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;
