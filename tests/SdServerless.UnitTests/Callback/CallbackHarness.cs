@@ -17,9 +17,9 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.UnitTests.Callback;
 
 /// <summary>The callback handler wired to in-memory ports, a loopback receiver and a clock whose waits take no time.</summary>
-public sealed class CallbackHarness : IDisposable
+public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposable
 {
-    public InMemoryObjectStore Store { get; } = new("outputbucket");
+    public InMemoryObjectStore Store { get; } = new(bucket);
 
     public InMemoryTaskQueue DeadLetters { get; } = new();
 
@@ -27,7 +27,7 @@ public sealed class CallbackHarness : IDisposable
 
     public WebhookSecret Secret { get; } = WebhookSecret.Generate();
 
-    public SdServerlessOptions Options { get; } = new() { Bucket = "outputbucket", AllowHttp = true, AllowPrivateNetwork = true };
+    public SdServerlessOptions Options { get; } = new() { Bucket = bucket, AllowHttp = true, AllowPrivateNetwork = true };
 
     public CallbackOptions CallbackOptions { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 4 };
 
