@@ -49,7 +49,7 @@ public static class SdWebUiResponseReader
                         start += consumed;
                         break;
                     case StepResult.NeedMore when endOfStream:
-                        throw new InvalidDataException("SD Web UI's answer ended in the middle of its JSON");
+                        throw new EndOfStreamException("SD Web UI's answer ended in the middle of its JSON");
                     case StepResult.NeedMore:
                         (buffer, start, end) = MakeRoom(buffer, start, end);
                         var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
