@@ -12,7 +12,7 @@ namespace SdServerless.Core.SdWebUi;
 /// </summary>
 internal static class ResponseStep
 {
-    public static StepResult Next(ReadOnlySpan<byte> data, bool isFinalBlock, ref JsonReaderState state, Progress progress, out int consumed, out ImageText image)
+    public static StepResult Next(ReadOnlySpan<byte> data, ref JsonReaderState state, Progress progress, out int consumed, out ImageText image)
     {
         consumed = 0;
         image = default;
@@ -21,7 +21,8 @@ internal static class ResponseStep
             return StepResult.Finished;
         }
 
-        var reader = new Utf8JsonReader(data, isFinalBlock, state);
+        // Never a final block: the answer is one object, complete at its closing brace; running out before it is NeedMore.
+        var reader = new Utf8JsonReader(data, isFinalBlock: false, state);
         if (!reader.Read())
         {
             return StepResult.NeedMore;

@@ -30,7 +30,7 @@ public static class SdWebUiResponseReader
         {
             while (true)
             {
-                var step = ResponseStep.Next(buffer.AsSpan(start, end - start), endOfStream, ref state, progress, out var consumed, out var image);
+                var step = ResponseStep.Next(buffer.AsSpan(start, end - start), ref state, progress, out var consumed, out var image);
                 switch (step)
                 {
                     case StepResult.Finished:
@@ -52,9 +52,7 @@ public static class SdWebUiResponseReader
                         throw new EndOfStreamException("SD Web UI's answer ended in the middle of its JSON");
                     case StepResult.NeedMore:
                         (buffer, start, end) = MakeRoom(buffer, start, end);
-                        var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
-                        endOfStream = read == 0;
-                        end += read;
+                        (end, endOfStream) = await FillAsync(stream, buffer, end, cancellationToken);
                         break;
                 }
             }
@@ -63,6 +61,26 @@ public static class SdWebUiResponseReader
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>
+    /// Fills the free space rather than taking one network read: a step that needs more bytes is re-parsed from its
+    /// start, so re-parsing only when the buffer has filled keeps a large image's cost linear.
+    /// </summary>
+    private static async Task<(int End, bool EndOfStream)> FillAsync(Stream stream, byte[] buffer, int end, CancellationToken cancellationToken)
+    {
+        while (end < buffer.Length)
+        {
+            var read = await stream.ReadAsync(buffer.AsMemory(end), cancellationToken);
+            if (read == 0)
+            {
+                return (end, true);
+            }
+
+            end += read;
+        }
+
+        return (end, false);
     }
 
     /// <summary>Moves unread bytes to the front, and doubles the buffer when a single value fills it.</summary>
