@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
 namespace SdServerless.Core.Json;
@@ -20,6 +21,7 @@ namespace SdServerless.Core.Json;
 [JsonSerializable(typeof(Tasks.TaskStatus))]
 [JsonSerializable(typeof(TaskMessage))]
 [JsonSerializable(typeof(RuntimeSettings))]
+[JsonSerializable(typeof(List<SdWebUiModel>))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;
