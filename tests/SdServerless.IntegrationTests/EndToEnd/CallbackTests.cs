@@ -25,11 +25,10 @@ public sealed class CallbackTests : IAsyncLifetime
         await _receiver.DisposeAsync();
     }
 
-    private static string Task(string id, string tasktype, string context, string callbackUrl, string extraContent = "") => $$"""
-        {"task":{"metadata":{"id":"{{id}}","runtime":"sdruntime","tasktype":"{{tasktype}}","context":{{context}},
-          "callback_url":"{{callbackUrl}}"},
-         "content":{"prompt":"p","steps":2,"width":64,"height":64{{extraContent}}}}}
-        """;
+    private static string Task(string id, string tasktype, string context, string callbackUrl, string extraContent = "") =>
+        "{\"task\":{\"metadata\":{\"id\":\"" + id + "\",\"runtime\":\"sdruntime\",\"tasktype\":\"" + tasktype
+        + "\",\"context\":" + context + ",\"callback_url\":\"" + callbackUrl + "\"},"
+        + "\"content\":{\"prompt\":\"p\",\"steps\":2,\"width\":64,\"height\":64" + extraContent + "}}}";
 
     private async Task<RecordedRequest> WaitForWebhookAsync(Func<RecordedRequest, bool> match)
     {

@@ -108,10 +108,10 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         using var client = new PipelineClient(_host);
 
-        await client.SubmitAsync("v1alpha2", $$"""
-            {"task":{"metadata":{"id":"upscale","runtime":"sdruntime","tasktype":"extra-single-image"},
-             "content":{"image":"{{_images.Url("/cat.png")}}","upscaling_resize":2,"upscaler_1":"R-ESRGAN 4x+"}}}
-            """);
+        var image = _images.Url("/cat.png");
+        await client.SubmitAsync("v1alpha2",
+            "{\"task\":{\"metadata\":{\"id\":\"upscale\",\"runtime\":\"sdruntime\",\"tasktype\":\"extra-single-image\"},"
+            + "\"content\":{\"image\":\"" + image + "\",\"upscaling_resize\":2,\"upscaler_1\":\"R-ESRGAN 4x+\"}}}");
         var (final, _) = await client.WaitUntilFinishedAsync("upscale");
 
         Assert.Equal("succeeded", final["status"]!.GetValue<string>());
