@@ -9,19 +9,47 @@ using SdServerless.Local.Callbacks;
 
 namespace SdServerless.Local.Hosting;
 
-/// <summary>The whole pipeline in one process: the HTTP API, the dispatcher workers and the callback trigger.</summary>
-public static class LocalHost
+/// <summary>
+/// The whole pipeline in one process: the HTTP API, the dispatcher workers and the callback trigger.
+/// Program runs it until shutdown; benchmarks and tests start it in-process and read its pipeline's counters.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
 {
+    private LocalHost(WebApplication app, LocalPipeline pipeline, ILoggerFactory loggers)
+    {
+        App = app;
+        Pipeline = pipeline;
+        Loggers = loggers;
+    }
+
+    public WebApplication App { get; }
+
+    public LocalPipeline Pipeline { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    /// <summary>Where the API listens (the first address).</summary>
+    public Uri BaseUrl => new(App.Urls.First().TrimEnd('/') + "/");
+
     public static async Task<int> RunAsync(LocalHostOptions options)
     {
+        await using var host = await StartAsync(options);
+        await host.App.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <param name="configureLogging">Null: one console line per event.</param>
+    public static async Task<LocalHost> StartAsync(LocalHostOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        configureLogging ??= ConfigureLogging;
         var builder = WebApplication.CreateSlimBuilder();
-        ConfigureLogging(builder.Logging);
+        configureLogging(builder.Logging);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
-        var loggers = LoggerFactory.Create(ConfigureLogging);
+        var loggers = LoggerFactory.Create(configureLogging);
         var publicUrl = new Uri(options.Urls.Split(';')[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        await using var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
+        var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
         var api = new ApiHandler(
@@ -72,8 +100,15 @@ public static class LocalHost
             log.LogInformation("Webhook signing secret (generated): {Secret}", pipeline.Secret.Reveal());
         }
 
-        await app.WaitForShutdownAsync();
-        return 0;
+        return new LocalHost(app, pipeline, loggers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Pipeline.DisposeAsync();
+        Loggers.Dispose();
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
