@@ -62,6 +62,23 @@ public sealed class ApiFuzzTests(ITestOutputHelper output)
         Assert.InRange(peakHeap, 0, HeapBoundBytes);
     }
 
+    [Theory]
+    [InlineData("\"id\":\"fz-0\"", "\"id\":\"\\ud800\"")]
+    [InlineData("\"prompt\":\"cat wizard\"", "\"prompt\":\"cat \\udc00 wizard\"")]
+    [InlineData("\"negative_prompt\":\"\"", "\"negative_prompt\":\"\\ud83d\"")]
+    [InlineData("\"seed\":-1", "\"\\ud800\":-1")]
+    public async Task ALoneSurrogateEscapeAnywhereIsA400NotAnException(string field, string replacement)
+    {
+        var harness = new HostileApiHarness();
+        var body = BodyFuzzer.V2.Replace("\"ID\"", "\"fz-0\"", StringComparison.Ordinal);
+        Assert.Contains(field, body, StringComparison.Ordinal);
+
+        var response = await harness.PostAsync("/v1alpha2", body.Replace(field, replacement, StringComparison.Ordinal));
+
+        Assert.Equal(400, response.StatusCode);
+        Assert.Empty(harness.Queue.Bodies);
+    }
+
     private static async Task<(string Outcome, string? Failure)> CheckOneAsync(HostileApiHarness harness, string path, byte[] body)
     {
         Functions.Events.ApiGatewayProxyResponse response;
