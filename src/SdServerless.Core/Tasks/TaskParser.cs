@@ -78,6 +78,12 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             return "the body is not valid UTF-8";
         }
 
+        // Some Windows tools prefix a byte order mark; it carries no meaning in UTF-8.
+        if (utf8Body.StartsWith("\uFEFF"u8))
+        {
+            utf8Body = utf8Body[3..];
+        }
+
         try
         {
             root = JsonElement.Parse(utf8Body, JsonOptions);
