@@ -14,6 +14,8 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
     /// <summary>Deep enough for any real request; deeper bodies are refused before they cost anything.</summary>
     public const int MaxDepth = 64;
 
+    private const string BrokenEscape = "the body is not valid JSON: a \\u escape encodes half of a UTF-16 surrogate pair";
+
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
         // The seed's documented examples carry // annotations and a trailing comma.
@@ -25,6 +27,7 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
         AllowDuplicateProperties = false,
     };
 
+    /// <param name="utf8Body">The request body; it is copied, so the caller may reuse its buffer.</param>
     /// <param name="apiVersion"><see cref="ApiVersion.V1Alpha1"/> or <see cref="ApiVersion.V1Alpha2"/>.</param>
     /// <exception cref="ArgumentException">An unknown <paramref name="apiVersion"/> (a routing bug, not a client error).</exception>
     public async Task<TaskParseResult> ParseAsync(ReadOnlyMemory<byte> utf8Body, string apiVersion, CancellationToken ct)
@@ -87,7 +90,14 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
         try
         {
             root = JsonElement.Parse(utf8Body, JsonOptions);
-            return null;
+            return EscapeCheck.HasUnpairedSurrogate(utf8Body, root)
+                ? BrokenEscape
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check reads names, and so meets a broken escape in a name first.
+            return BrokenEscape;
         }
         catch (JsonException e)
         {

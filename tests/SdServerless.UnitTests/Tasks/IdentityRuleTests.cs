@@ -22,6 +22,17 @@ public class IdentityRuleTests
         Assert.Equal("is required", Parsing.SingleError(await Parsing.V1(body), "alwayson_scripts.id_task"));
     }
 
+    [Fact]
+    public async Task AV1Alpha1BodyWithoutAlwaysOnScriptsListsEveryMissingRoutingKey()
+    {
+        var result = await Parsing.V1("""{"prompt":"a cat"}""");
+
+        Assert.Equal(
+            ["alwayson_scripts.task", "alwayson_scripts.id_task", "alwayson_scripts.sd_model_checkpoint"],
+            result.Errors.Select(e => e.Field));
+        Assert.All(result.Errors, e => Assert.Equal("is required", e.Message));
+    }
+
     [Theory]
     [InlineData("../x")]
     [InlineData("a/b")]

@@ -100,4 +100,26 @@ public class MalformedBodyTests
         await Assert.ThrowsAsync<ArgumentException>(() =>
             Parsing.Parser().ParseAsync("{}"u8.ToArray(), "v2", CancellationToken.None));
     }
+
+    [Theory]
+    [InlineData("""{"prompt":"\ud800"}""")]
+    [InlineData("""{"prompt":"a\udc00b"}""")]
+    [InlineData("""{"my_field":{"\ud800":1}}""")]
+    [InlineData("""{"\ud83d":1}""")]
+    public async Task AnEscapedHalfSurrogateIsMalformedRatherThanAFailureLater(string content)
+    {
+        var result = await Parsing.V2(Parsing.V2Body(content));
+
+        Assert.True(result.IsMalformedJson);
+        Assert.Contains("surrogate", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EscapedNonAsciiTextAsPythonWritesItIsAccepted()
+    {
+        var result = await Parsing.V2(Parsing.V2Body("""{"prompt":"\u732b \ud83d\ude00"}"""));
+
+        Parsing.AssertValid(result);
+        Assert.Equal("猫 😀", result.Task!.Content["prompt"]!.GetValue<string>());
+    }
 }

@@ -52,4 +52,18 @@ public class RequestHashTests
 
         Assert.NotEqual((await Parsing.V2(Compact)).RequestHash, (await Parsing.V2(added)).RequestHash);
     }
+
+    [Fact]
+    public async Task KeyOrderDoesNotMatterInLargeObjectsEither()
+    {
+        var keys = Enumerable.Range(0, 40).Select(i => $"\"k{i:D2}\":{i}").ToArray();
+        var forward = Parsing.V2Body("{" + string.Join(",", keys) + "}");
+        var backward = Parsing.V2Body("{" + string.Join(",", keys.Reverse()) + "}");
+        var changed = Parsing.V2Body("{" + string.Join(",", keys.Reverse()).Replace(":7,", ":8,", StringComparison.Ordinal) + "}");
+
+        var hash = (await Parsing.V2(forward)).RequestHash;
+
+        Assert.Equal(hash, (await Parsing.V2(backward)).RequestHash);
+        Assert.NotEqual(hash, (await Parsing.V2(changed)).RequestHash);
+    }
 }
