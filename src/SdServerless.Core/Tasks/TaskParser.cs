@@ -99,12 +99,43 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             // The duplicate-key check reads names, and so meets a broken escape in a name first.
             return BrokenEscape;
         }
+        catch (JsonException e) when (NestsTooDeep(utf8Body))
+        {
+            return $"the body nests objects and arrays deeper than {MaxDepth} levels (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})";
+        }
         catch (JsonException e)
         {
             return e.LineNumber is { } line
                 ? $"the body is not valid JSON (line {line + 1}, position {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}"
                 : $"the body is not valid JSON: {e.Message}";
         }
+    }
+
+    /// <summary>Tells a depth failure from a syntax one (only on the error path), for a clearer message.</summary>
+    private static bool NestsTooDeep(ReadOnlySpan<byte> utf8Body)
+    {
+        var reader = new Utf8JsonReader(utf8Body, new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            MaxDepth = MaxDepth + 1,
+        });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= MaxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A syntax error before the limit.
+        }
+
+        return false;
     }
 
     /// <summary>The reader's message without its own "LineNumber: 0 | BytePositionInLine: 5." tail (0-based).</summary>

@@ -66,7 +66,16 @@ public class MalformedBodyTests
         var result = await Parsing.V2(Parsing.V2Body("{\"comments\":{\"x\":" + deep + "}}"));
 
         Assert.True(result.IsMalformedJson);
-        Assert.Contains("depth of 64", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+        Assert.StartsWith("the body nests objects and arrays deeper than 64 levels (line 1,", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ASyntaxErrorInsideShallowNestingIsNotCalledTooDeep()
+    {
+        var result = await Parsing.V2(Parsing.V2Body("{\"comments\":{\"x\":[[[[1,,]]]]}}"));
+
+        Assert.True(result.IsMalformedJson);
+        Assert.StartsWith("the body is not valid JSON (line 1,", Assert.Single(result.Errors).Message, StringComparison.Ordinal);
     }
 
     [Fact]
