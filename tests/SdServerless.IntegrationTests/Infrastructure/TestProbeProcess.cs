@@ -45,7 +45,7 @@ public sealed class TestProbeProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(ProbeAssemblyPath());
+        start.ArgumentList.Add(BuildOutput.TestProbeDll);
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -103,17 +103,4 @@ public sealed class TestProbeProcess : IDisposable
     }
 
     private string ExitCodeOrNone() => _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none";
-
-    /// <summary>tests/SdServerless.TestProbe/bin/CONFIG/net10.0/, built with this project (ReferenceOutputAssembly=false).</summary>
-    private static string ProbeAssemblyPath()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var framework = output.Name;
-        var configuration = output.Parent!.Name;
-        var tests = output.Parent.Parent!.Parent!.Parent!.FullName;
-        var path = Path.Combine(tests, "SdServerless.TestProbe", "bin", configuration, framework, "SdServerless.TestProbe.dll");
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"The test probe is not built at {path}; build tests/SdServerless.IntegrationTests first.", path);
-    }
 }
