@@ -69,7 +69,7 @@ public sealed partial class SdWebUiEmulator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256L * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Api.FaultGate.MaxBodyBytes);
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
         builder.Services.AddSingleton(services =>
             new SdWebUiEmulator(options, services.GetRequiredService<ILogger<SdWebUiEmulator>>()));

@@ -83,4 +83,15 @@ public class EmulatorStateTests
         Assert.Equal(1, gpus.Sum(gpu => gpu.GetProperty("requests").GetInt32()));
         Assert.All(gpus, gpu => Assert.StartsWith("v1-5-pruned-emaonly.safetensors", gpu.GetProperty("loaded_model").GetString(), StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task PathsThatAreNotEmulatedAnswerFastApisNotFound()
+    {
+        await using var client = await EmulatorClient.StartAsync();
+
+        using var response = await client.Http.GetAsync("sdapi/v1/loras");
+
+        Assert.Equal(404, (int)response.StatusCode);
+        Assert.Equal("""{"detail":"Not Found"}""", await response.Content.ReadAsStringAsync());
+    }
 }
