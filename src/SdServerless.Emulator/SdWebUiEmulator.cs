@@ -79,8 +79,9 @@ public sealed partial class SdWebUiEmulator : IDisposable
     }
 
     /// <summary>
-    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode.
-    /// Options: --urls, --emulator-workers, --emulator-delay-ms, --models a,b, --model-switch-ms.
+    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode. Options: --urls,
+    /// --emulator-workers, --emulator-delay-ms, --models a,b (or --emulator-models), --model-switch-ms
+    /// (or --emulator-model-switch-ms); --emulator-only itself is accepted and ignored. Bad options: exit code 2.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -91,6 +92,12 @@ public sealed partial class SdWebUiEmulator : IDisposable
             return 2;
         }
 
+        return await RunAsync(options, url, cancellationToken);
+    }
+
+    /// <summary>Runs the emulator with options the caller parsed itself, until stopped.</summary>
+    public static async Task<int> RunAsync(EmulatorOptions options, string url, CancellationToken cancellationToken = default)
+    {
         await using var app = Build(options, url);
         await app.StartAsync(cancellationToken);
         LogListening(app.Services.GetRequiredService<SdWebUiEmulator>().Logger, string.Join(", ", app.Urls));
