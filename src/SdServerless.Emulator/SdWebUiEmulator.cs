@@ -71,6 +71,8 @@ public sealed partial class SdWebUiEmulator : IDisposable
         builder.WebHost.UseUrls(url);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Api.FaultGate.MaxBodyBytes);
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        // The emulator's own lines matter; ASP.NET Core's per-request information lines would drown them.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(services =>
             new SdWebUiEmulator(options, services.GetRequiredService<ILogger<SdWebUiEmulator>>()));
         var app = builder.Build();
