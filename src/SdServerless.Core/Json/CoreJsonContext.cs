@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
 namespace SdServerless.Core.Json;
@@ -17,8 +18,10 @@ namespace SdServerless.Core.Json;
 [JsonSerializable(typeof(TaskRecord))]
 [JsonSerializable(typeof(TaskState))]
 [JsonSerializable(typeof(TaskResult))]
+[JsonSerializable(typeof(Tasks.TaskStatus))]
 [JsonSerializable(typeof(TaskMessage))]
 [JsonSerializable(typeof(RuntimeSettings))]
+[JsonSerializable(typeof(List<SdWebUiModel>))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]
 public sealed partial class CoreJsonContext : JsonSerializerContext;

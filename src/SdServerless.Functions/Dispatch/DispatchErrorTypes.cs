@@ -1,0 +1,20 @@
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>The error.type values a failed task's result.json carries.</summary>
+public static class DispatchErrorTypes
+{
+    public const string SdWebUiRejected = "sdwebui_rejected";
+    public const string SdWebUiError = "sdwebui_error";
+    public const string SdWebUiOutOfMemory = "sdwebui_out_of_memory";
+    public const string PoolUnavailable = "pool_unavailable";
+    public const string PoolTimeout = "pool_timeout";
+    public const string UnknownModel = "unknown_model";
+    public const string UnknownRuntime = "unknown_runtime";
+    public const string InputUnavailable = "input_unavailable";
+    public const string InputNotImage = "input_not_image";
+    public const string InputTooLarge = "input_too_large";
+    public const string InputAddressRefused = "input_address_refused";
+    public const string InputInvalid = "input_invalid";
+    public const string StorageUnavailable = "storage_unavailable";
+    public const string InternalError = "internal_error";
+}

@@ -1,0 +1,19 @@
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// A task could not be generated. Transient failures (the pool is unreachable or busy, a timeout) are retried
+/// through the queue; permanent ones (SD Web UI rejected the request, a bad input, an unknown model) fail the task at once.
+/// </summary>
+public sealed class DispatchFailure(TaskError error, bool transient, Exception? innerException = null)
+    : Exception(error.Message, innerException)
+{
+    public TaskError Error { get; } = error;
+
+    public bool IsTransient { get; } = transient;
+
+    public static DispatchFailure Permanent(string type, string message, Exception? inner = null) => new(new TaskError(type, message), false, inner);
+
+    public static DispatchFailure Transient(string type, string message, Exception? inner = null) => new(new TaskError(type, message), true, inner);
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Queueing;
+using SdServerless.Core.Storage;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>Wires the dispatcher's parts the same way for the Lambda host, the local host and the tests.</summary>
+public static class DispatcherFactory
+{
+    /// <param name="downloader">Null: URL inputs are fetched over HTTP under <paramref name="options"/>' URL rules.</param>
+    /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout.</param>
+    public static DispatcherHandler Create(
+        IObjectStore store,
+        ITaskQueue queue,
+        SdServerlessOptions options,
+        DispatcherSettings settings,
+        ILoggerFactory loggerFactory,
+        TimeProvider? clock = null,
+        IInputDownloader? downloader = null,
+        SdWebUiClient? sdWebUi = null,
+        EndpointSelector? selector = null)
+    {
+        clock ??= TimeProvider.System;
+        sdWebUi ??= new SdWebUiClient(settings);
+        selector ??= new EndpointSelector(settings);
+        downloader ??= new HttpInputDownloader(options, settings);
+        var output = new TaskOutputWriter(store);
+        var generator = new TaskGenerator(
+            new InputResolver(downloader),
+            selector,
+            new ModelCatalog(sdWebUi, selector, settings, clock),
+            sdWebUi,
+            output,
+            options,
+            settings,
+            loggerFactory.CreateLogger<TaskGenerator>());
+        var records = new TaskRecordHandler(
+            new TaskMessageReader(store, clock),
+            generator,
+            output,
+            queue,
+            options,
+            settings,
+            clock,
+            loggerFactory.CreateLogger<TaskRecordHandler>());
+        return new DispatcherHandler(records, loggerFactory.CreateLogger<DispatcherHandler>());
+    }
+}

@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Logging;
+using SdServerless.Functions.Events;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// The dispatcher function: an SQS batch in, every record handled concurrently by <see cref="TaskRecordHandler"/>,
+/// and batchItemFailures for the records that must come back (retries, poison). One bad record fails only itself.
+/// The local host wraps its own queue's messages into the same event and calls this same handler.
+/// </summary>
+public sealed class DispatcherHandler(TaskRecordHandler records, ILogger<DispatcherHandler> logger)
+{
+    public async Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, CancellationToken cancellationToken)
+    {
+        var outcomes = await Task.WhenAll(sqsEvent.Records.Select(record => HandleRecordAsync(record, cancellationToken)));
+        var response = new SqsBatchResponse();
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            if (outcomes[i] != RecordOutcome.Completed)
+            {
+                response.BatchItemFailures.Add(new SqsBatchResponse.BatchItemFailure { ItemIdentifier = sqsEvent.Records[i].MessageId });
+            }
+        }
+
+        return response;
+    }
+
+    private async Task<RecordOutcome> HandleRecordAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await records.HandleAsync(record, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Message {MessageId} could not be handled; it comes back", record.MessageId);
+            return RecordOutcome.RetryLater;
+        }
+    }
+}

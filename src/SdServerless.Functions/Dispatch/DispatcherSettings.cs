@@ -1,0 +1,35 @@
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>The dispatcher's own knobs; the defaults suit both hosts.</summary>
+public sealed class DispatcherSettings
+{
+    /// <summary>Connecting to SD Web UI or an input host; reading waits for the invocation's deadline instead.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whole download of one input image, redirects included.</summary>
+    public TimeSpan InputTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public int MaxRedirects { get; set; } = 3;
+
+    /// <summary>Retry delay after attempt n: BackoffBase × 2^(n-1), at most BackoffCap, half of it jittered.</summary>
+    public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>An unknown model re-reads /sdapi/v1/sd-models at most this often per endpoint.</summary>
+    public TimeSpan ModelCatalogRefresh { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Requests one endpoint serves at once (SD Web UI: 1 per process); keyed by endpoint base URL.</summary>
+    public IReadOnlyDictionary<string, int> EndpointCapacities { get; set; } = new Dictionary<string, int>();
+
+    /// <summary>
+    /// Wait for a free endpoint instead of queueing at the least loaded one. The local host's prefetching workers
+    /// wait (the next task is ready the moment a GPU frees, and goes to the GPU with its model); a Lambda does not.
+    /// </summary>
+    public bool WaitForFreeEndpoint { get; set; }
+
+    /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
+    public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
+}

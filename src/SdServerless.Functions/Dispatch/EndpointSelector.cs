@@ -1,0 +1,195 @@
+using SdServerless.Core.SdWebUi;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// Chooses the SD Web UI server for a task: a free one (fewer requests in flight than its capacity) that already has
+/// the task's model loaded; else any free one; else, unless the caller waits, the least loaded. Waiting callers are
+/// served as servers free up, a server going preferably to the oldest waiter that wants its loaded model.
+/// The loaded model is what we last sent the server, or what its options reported.
+/// </summary>
+public sealed class EndpointSelector(DispatcherSettings settings)
+{
+    /// <summary>How often a waiter may be passed over for one that matches a freed server's model.</summary>
+    private const int MaxSkips = 4;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, EndpointState> _states = new(StringComparer.Ordinal);
+    private readonly List<Waiter> _waiters = [];
+    private int _rotation;
+
+    public async Task<EndpointLease> AcquireAsync(IReadOnlyList<string> endpoints, string? model, bool waitForFree, CancellationToken cancellationToken)
+    {
+        if (endpoints.Count == 0)
+        {
+            throw new ArgumentException("a runtime needs at least one endpoint", nameof(endpoints));
+        }
+
+        Waiter waiter;
+        lock (_gate)
+        {
+            var free = ChooseFree(endpoints, model);
+            if (free is not null || !waitForFree)
+            {
+                return Lease(free ?? LeastLoaded(endpoints, model), model);
+            }
+
+            waiter = new Waiter(endpoints, model);
+            _waiters.Add(waiter);
+        }
+
+        using var registration = cancellationToken.Register(() => Abandon(waiter, cancellationToken));
+        return await waiter.Completion.Task;
+    }
+
+    /// <summary>Records what a server reported as loaded, unless we already know better from what we sent it.</summary>
+    public void ObserveLoadedModel(string endpoint, string model)
+    {
+        lock (_gate)
+        {
+            State(endpoint).LoadedModel ??= model;
+        }
+    }
+
+    public string? LoadedModel(string endpoint)
+    {
+        lock (_gate)
+        {
+            return State(endpoint).LoadedModel;
+        }
+    }
+
+    public int InFlight(string endpoint)
+    {
+        lock (_gate)
+        {
+            return State(endpoint).InFlight;
+        }
+    }
+
+    private EndpointState? ChooseFree(IReadOnlyList<string> endpoints, string? model)
+    {
+        EndpointState? any = null;
+        var offset = _rotation++;
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            var state = State(endpoints[(i + offset) % endpoints.Count]);
+            if (state.InFlight >= state.Capacity)
+            {
+                continue;
+            }
+
+            if (model is not null && SdWebUiModelNames.SameModel(state.LoadedModel, model))
+            {
+                return state;
+            }
+
+            if (any is null || state.Load < any.Load)
+            {
+                any = state;
+            }
+        }
+
+        return any;
+    }
+
+    private EndpointState LeastLoaded(IReadOnlyList<string> endpoints, string? model) =>
+        endpoints.Select(State)
+            .OrderBy(s => s.Load)
+            .ThenBy(s => SdWebUiModelNames.SameModel(s.LoadedModel, model) ? 0 : 1)
+            .First();
+
+    private EndpointLease Lease(EndpointState state, string? model)
+    {
+        state.InFlight++;
+        if (model is not null)
+        {
+            // The request carries the checkpoint in override_settings: SD Web UI keeps it loaded afterwards.
+            state.LoadedModel = model;
+        }
+
+        return new EndpointLease(state.Endpoint, Release);
+    }
+
+    private void Release(string endpoint)
+    {
+        lock (_gate)
+        {
+            var state = State(endpoint);
+            state.InFlight--;
+            if (state.InFlight >= state.Capacity || NextWaiter(state) is not { } waiter)
+            {
+                return;
+            }
+
+            _waiters.Remove(waiter);
+            waiter.Completion.TrySetResult(Lease(state, waiter.Model));
+        }
+    }
+
+    /// <summary>The oldest waiter that wants this server's model; else the oldest that can use it.</summary>
+    private Waiter? NextWaiter(EndpointState state)
+    {
+        var eligible = _waiters.Where(w => w.Endpoints.Contains(state.Endpoint)).ToList();
+        if (eligible.Count == 0)
+        {
+            return null;
+        }
+
+        var oldest = eligible[0];
+        var matching = eligible.FirstOrDefault(w => w.Model is null || SdWebUiModelNames.SameModel(state.LoadedModel, w.Model));
+        if (matching is null || matching == oldest || oldest.Skips >= MaxSkips)
+        {
+            return oldest;
+        }
+
+        oldest.Skips++;
+        return matching;
+    }
+
+    private void Abandon(Waiter waiter, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            if (_waiters.Remove(waiter))
+            {
+                waiter.Completion.TrySetCanceled(cancellationToken);
+            }
+        }
+    }
+
+    private EndpointState State(string endpoint)
+    {
+        if (!_states.TryGetValue(endpoint, out var state))
+        {
+            state = new EndpointState(endpoint, settings.CapacityOf(endpoint));
+            _states[endpoint] = state;
+        }
+
+        return state;
+    }
+
+    private sealed class EndpointState(string endpoint, int capacity)
+    {
+        public string Endpoint { get; } = endpoint;
+
+        public int Capacity { get; } = capacity;
+
+        public int InFlight { get; set; }
+
+        public string? LoadedModel { get; set; }
+
+        public double Load => (double)InFlight / Capacity;
+    }
+
+    private sealed class Waiter(IReadOnlyList<string> endpoints, string? model)
+    {
+        public IReadOnlyList<string> Endpoints { get; } = endpoints;
+
+        public string? Model { get; } = model;
+
+        public int Skips { get; set; }
+
+        public TaskCompletionSource<EndpointLease> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

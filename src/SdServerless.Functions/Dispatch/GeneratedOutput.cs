@@ -1,0 +1,7 @@
+using System.Text.Json.Nodes;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>A generation's stored images, in SD Web UI's order, with its parameters and parsed info.</summary>
+public sealed record GeneratedOutput(IReadOnlyList<TaskResultImage> Images, JsonNode? Parameters, JsonNode? Info);

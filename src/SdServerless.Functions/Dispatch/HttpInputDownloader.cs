@@ -1,0 +1,158 @@
+using System.Net;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Images;
+using SdServerless.Core.Net;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// Downloads URL inputs under the URL rules of CONTRACT §2: each hop's URL is checked (https, or http where allowed;
+/// no credentials), the connection is refused at connect time when the address actually dialled is not public
+/// (<see cref="GuardedHttpHandler"/>: DNS rebinding gains nothing), at most <see cref="DispatcherSettings.MaxRedirects"/>
+/// redirects are followed, the whole download has a timeout, the body is cut off once it passes
+/// <see cref="SdServerlessOptions.MaxInputBytes"/>, and only PNG, JPEG, WebP and GIF bytes are accepted.
+/// </summary>
+public sealed class HttpInputDownloader : IInputDownloader, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly UrlPolicy _policy;
+    private readonly SdServerlessOptions _options;
+    private readonly DispatcherSettings _settings;
+
+    public HttpInputDownloader(SdServerlessOptions options, DispatcherSettings settings)
+        : this(options, settings, CreateHandler(options, settings))
+    {
+    }
+
+    /// <summary>For tests: a handler of the test's choosing (still subject to the URL syntax rules and limits).</summary>
+    public HttpInputDownloader(SdServerlessOptions options, DispatcherSettings settings, HttpMessageHandler handler)
+    {
+        _options = options;
+        _settings = settings;
+        _policy = new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork);
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<ReadOnlyMemory<byte>> DownloadAsync(string url, string field, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_settings.InputTimeout);
+        var current = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            if (_policy.CheckSyntax(current) is { } problem)
+            {
+                var what = redirects == 0 ? $"{field} {current}" : $"{field} {url} redirects to {current}, which";
+                throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{what} {problem}");
+            }
+
+            using var response = await SendAsync(current, field, timeout.Token, cancellationToken);
+            if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
+            {
+                if (redirects == _settings.MaxRedirects)
+                {
+                    throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {url} redirects more than {_settings.MaxRedirects} times");
+                }
+
+                current = new Uri(new Uri(current), location).AbsoluteUri;
+                continue;
+            }
+
+            var code = (int)response.StatusCode;
+            if (code is 408 or 429 or >= 500)
+            {
+                throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {current} answered {code}");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {current} answered {code}");
+            }
+
+            var bytes = await ReadLimitedAsync(response, field, current, timeout.Token, cancellationToken);
+            if (ImageFormatSniffer.Detect(bytes.Span) is not { IsInputImage: true })
+            {
+                throw DispatchFailure.Permanent(
+                    DispatchErrorTypes.InputNotImage,
+                    $"{field} {current} is not a PNG, JPEG, WebP or GIF image (Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"})");
+            }
+
+            return bytes;
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static SocketsHttpHandler CreateHandler(SdServerlessOptions options, DispatcherSettings settings)
+    {
+        // Redirects are followed here, not by the handler, so that each hop's URL is checked as well as its address.
+        var handler = GuardedHttpHandler.Create(options.AllowPrivateNetwork ? _ => true : UrlPolicy.IsPublic, maxRedirects: 0);
+        handler.ConnectTimeout = settings.ConnectTimeout;
+        handler.AutomaticDecompression = DecompressionMethods.None;
+        return handler;
+    }
+
+    private static bool IsRedirect(HttpStatusCode status) =>
+        status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+            or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
+
+    private async Task<HttpResponseMessage> SendAsync(string url, string field, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, timeout);
+        }
+        catch (Exception e) when (BlockedAddressException.FindIn(e) is { } blocked)
+        {
+            throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{field}: {blocked.Message}", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {url} could not be fetched: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the body into one buffer, refusing it as soon as it passes the limit (announced or streamed).</summary>
+    private async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(
+        HttpResponseMessage response, string field, string url, CancellationToken timeout, CancellationToken cancellationToken)
+    {
+        var limit = _options.MaxInputBytes;
+        var tooLarge = DispatchFailure.Permanent(DispatchErrorTypes.InputTooLarge, $"{field} {url} is larger than {limit} bytes");
+        var announced = response.Content.Headers.ContentLength;
+        if (announced > limit)
+        {
+            throw tooLarge;
+        }
+
+        var buffer = new byte[(int)Math.Min(announced is > 0 ? announced.Value + 1 : 64 * 1024, limit + 1)];
+        var length = 0;
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(timeout);
+            while (true)
+            {
+                if (length == buffer.Length)
+                {
+                    if (length > limit)
+                    {
+                        throw tooLarge;
+                    }
+
+                    Array.Resize(ref buffer, (int)Math.Min(Math.Max(buffer.Length * 2L, 4096), limit + 1));
+                }
+
+                var read = await stream.ReadAsync(buffer.AsMemory(length), timeout);
+                if (read == 0)
+                {
+                    return buffer.AsMemory(0, length);
+                }
+
+                length += read;
+            }
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {url} broke off while downloading: {e.Message}", e);
+        }
+    }
+}

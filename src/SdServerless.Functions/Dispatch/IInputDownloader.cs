@@ -1,0 +1,11 @@
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>Fetches a URL input (image_link, init_images, mask, image) under the URL rules of CONTRACT §2.</summary>
+public interface IInputDownloader
+{
+    /// <summary>
+    /// The downloaded image. Throws <see cref="DispatchFailure"/>: permanent for a refused address, a missing or
+    /// oversized input, or bytes that are not PNG, JPEG, WebP or GIF; transient when the input host is unreachable or busy.
+    /// </summary>
+    Task<ReadOnlyMemory<byte>> DownloadAsync(string url, string field, CancellationToken cancellationToken);
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SdServerless.Core.Json;
+using SdServerless.Core.SdWebUi;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// Talks to SD Web UI servers: one pooled HttpClient for every endpoint, a short connect timeout, and reads bounded
+/// only by the caller's token (the invocation's deadline): SD Web UI has no server-side generation timeout.
+/// Failures come out as <see cref="DispatchFailure"/>, transient or permanent.
+/// </summary>
+public sealed class SdWebUiClient : IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
+
+    private readonly HttpClient _http;
+
+    public SdWebUiClient(DispatcherSettings settings)
+        : this(new SocketsHttpHandler
+        {
+            ConnectTimeout = settings.ConnectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+        })
+    {
+    }
+
+    /// <summary>For tests: any handler, e.g. a fake SD Web UI.</summary>
+    public SdWebUiClient(HttpMessageHandler handler)
+    {
+        _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public async Task<IReadOnlyList<SdWebUiModel>> GetModelsAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Models)), cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.ListSdWebUiModel, cancellationToken) ?? [];
+    }
+
+    /// <summary>The checkpoint a server has loaded (options.sd_model_checkpoint), or null when it does not say.</summary>
+    public async Task<string?> GetLoadedModelAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Options)), cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var options = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken);
+        return options?["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
+    }
+
+    /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>
+    public async Task<SdWebUiResponse> GenerateAsync(
+        string endpoint, TaskType taskType, ReadOnlyMemory<byte> body, SdWebUiResponseReader.ImageSink sink, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.For(taskType)))
+        {
+            Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonMediaType } },
+        };
+        using var response = await SendAsync(endpoint, request, cancellationToken);
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+            return await SdWebUiResponseReader.ReadAsync(stream, sink, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"the connection to SD Web UI at {endpoint} broke while reading its answer: {e.Message}", e);
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {endpoint} did not finish before the deadline", e);
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException)
+        {
+            throw DispatchFailure.Permanent(DispatchErrorTypes.SdWebUiError, $"SD Web UI at {endpoint} answered with an unreadable body: {e.Message}", e);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static Uri Url(string endpoint, string path) => new(endpoint.TrimEnd('/') + path);
+
+    /// <summary>Sends and returns a 2xx response; anything else becomes a classified <see cref="DispatchFailure"/>.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            using (request)
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {endpoint} did not answer before the deadline", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+        {
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"SD Web UI at {endpoint} is unreachable: {e.Message}", e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            var detail = await SdWebUiErrorBody.ReadAsync(response, cancellationToken);
+            throw SdWebUiErrorBody.Classify(endpoint, response.StatusCode, detail);
+        }
+    }
+}

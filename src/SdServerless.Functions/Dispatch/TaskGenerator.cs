@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.SdWebUi;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), build the request,
+/// choose an endpoint, check the model against it, call SD Web UI and stream its images into storage.
+/// </summary>
+public sealed class TaskGenerator(
+    InputResolver inputs,
+    EndpointSelector selector,
+    ModelCatalog catalog,
+    SdWebUiClient client,
+    TaskOutputWriter output,
+    SdServerlessOptions options,
+    DispatcherSettings settings,
+    ILogger<TaskGenerator> logger)
+{
+    public async Task<GeneratedOutput> GenerateAsync(SdTask task, CancellationToken cancellationToken)
+    {
+        var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
+            ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
+        if (runtime.Endpoints.Count == 0)
+        {
+            throw DispatchFailure.Permanent(DispatchErrorTypes.PoolUnavailable, $"the runtime '{task.Runtime}' has no SD Web UI endpoint configured");
+        }
+
+        var resolved = await inputs.ResolveAsync(task, cancellationToken);
+        var body = SdWebUiRequestBuilder.Build(task, resolved);
+
+        using var lease = await selector.AcquireAsync(runtime.Endpoints, task.Model, settings.WaitForFreeEndpoint, cancellationToken);
+        if (task.Model is { } model && await catalog.FindAsync(lease.Endpoint, model, cancellationToken) is null)
+        {
+            var served = string.Join(", ", catalog.KnownTitles(lease.Endpoint));
+            throw DispatchFailure.Permanent(
+                DispatchErrorTypes.UnknownModel,
+                $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+        }
+
+        logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
+        var images = new List<TaskResultImage>();
+        var response = await client.GenerateAsync(
+            lease.Endpoint,
+            task.TaskType,
+            body,
+            async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
+            cancellationToken);
+        return new GeneratedOutput(images, response.Parameters, response.Info);
+    }
+}

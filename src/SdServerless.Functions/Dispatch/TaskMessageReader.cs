@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+using SdServerless.Core.Json;
+using SdServerless.Core.Queueing;
+using SdServerless.Core.Storage;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Events;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>Turns a queue record into its task: inline in the message, or behind the message's task_key (request.json).</summary>
+public sealed class TaskMessageReader(IObjectStore store, TimeProvider clock)
+{
+    public const string ReceiveCountAttribute = "ApproximateReceiveCount";
+    public const string SentTimestampAttribute = "SentTimestamp";
+
+    /// <summary>The message as a TaskMessage, or null when it is not one (poison).</summary>
+    public static TaskMessage? Parse(string body)
+    {
+        try
+        {
+            var message = JsonSerializer.Deserialize(body, CoreJsonContext.Default.TaskMessage);
+            return message is { IdTask.Length: > 0 } && (message.Task is not null || message.TaskKey is { Length: > 0 }) ? message : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The task with its creation time, or null when the message points at nothing usable (poison).
+    /// Throws <see cref="Core.DependencyUnavailableException"/> when the store cannot be read.
+    /// </summary>
+    public async Task<LoadedTask?> LoadAsync(TaskMessage message, SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    {
+        if (message.Task is { } inline)
+        {
+            return inline.Id == message.IdTask ? new LoadedTask(inline, SentAt(record)) : null;
+        }
+
+        var stored = await store.GetAsync(message.TaskKey!, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var taskRecord = JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskRecord);
+            return taskRecord is not null && taskRecord.Task.Id == message.IdTask ? new LoadedTask(taskRecord.Task, taskRecord.CreatedAt) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>SQS's ApproximateReceiveCount: 1 on the first delivery.</summary>
+    public static int Attempts(SqsEvent.SqsMessage record) =>
+        record.Attributes.TryGetValue(ReceiveCountAttribute, out var text) && int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
+            ? count
+            : 1;
+
+    private DateTimeOffset SentAt(SqsEvent.SqsMessage record) =>
+        record.Attributes.TryGetValue(SentTimestampAttribute, out var text) && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : clock.GetUtcNow();
+}

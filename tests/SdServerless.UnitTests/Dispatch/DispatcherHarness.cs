@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Json;
+using SdServerless.Core.Queueing;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Events;
+using SdServerless.UnitTests.Fakes;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+/// <summary>The real dispatcher over in-memory storage and queue, a fake SD Web UI and fake URL inputs.</summary>
+public sealed class DispatcherHarness
+{
+    public const string Endpoint = "http://sd-a:7861";
+
+    public DispatcherHarness(int maxAttempts = 5)
+    {
+        Options = new SdServerlessOptions
+        {
+            MaxAttempts = maxAttempts,
+            Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
+        };
+        Queue = new InMemoryTaskQueue(Clock);
+        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Clock, Inputs, new SdWebUiClient(SdWebUi));
+    }
+
+    public InMemoryObjectStore Store { get; } = new();
+
+    public ManualClock Clock { get; } = new();
+
+    public InMemoryTaskQueue Queue { get; }
+
+    public FakeSdWebUi SdWebUi { get; } = new();
+
+    public FakeInputDownloader Inputs { get; } = new();
+
+    public SdServerlessOptions Options { get; }
+
+    public DispatcherSettings Settings { get; } = new() { BackoffBase = TimeSpan.FromSeconds(10) };
+
+    public DispatcherHandler Handler { get; }
+
+    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) => new()
+    {
+        ApiVersion = "v1alpha2",
+        Id = id,
+        Runtime = "sdruntime",
+        TaskType = type,
+        Prefix = "output",
+        Context = JsonNode.Parse("""{"order":[1,"two"]}"""),
+        CallbackUrl = "https://hooks.example.com/done",
+        Model = model,
+        ImageLink = imageLink,
+        Content = JsonNode.Parse(content)!.AsObject(),
+    };
+
+    /// <summary>Sends the task to the queue and receives it, as the event source mapping would.</summary>
+    public async Task<SqsEvent.SqsMessage> EnqueueAndReceiveAsync(SdTask task) => await SendAndReceiveAsync(MessageBody(task));
+
+    public static string MessageBody(SdTask task) =>
+        JsonSerializer.Serialize(new TaskMessage { IdTask = task.Id, Task = task }, CoreJsonContext.Default.TaskMessage);
+
+    public async Task<SqsEvent.SqsMessage> SendAndReceiveAsync(string body)
+    {
+        await Queue.SendAsync(body, TimeSpan.Zero, CancellationToken.None);
+        return (await ReceiveAsync()).Single();
+    }
+
+    public async Task<List<SqsEvent.SqsMessage>> ReceiveAsync()
+    {
+        var messages = await Queue.ReceiveAsync(10, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None);
+        return messages.Select(m => new SqsEvent.SqsMessage
+        {
+            MessageId = m.MessageId,
+            ReceiptHandle = m.ReceiptHandle,
+            Body = m.Body,
+            EventSource = "aws:sqs",
+            Attributes =
+            {
+                ["ApproximateReceiveCount"] = m.ReceiveCount.ToString(CultureInfo.InvariantCulture),
+                ["SentTimestamp"] = m.SentAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            },
+        }).ToList();
+    }
+
+    public async Task<SqsBatchResponse> DispatchAsync(params SqsEvent.SqsMessage[] records)
+    {
+        var response = await Handler.HandleAsync(new SqsEvent { Records = [.. records] }, CancellationToken.None);
+        foreach (var record in records.Where(r => response.BatchItemFailures.All(f => f.ItemIdentifier != r.MessageId)))
+        {
+            await Queue.DeleteAsync(record.ReceiptHandle, CancellationToken.None);
+        }
+
+        return response;
+    }
+
+    public async Task<JsonObject?> ReadJsonAsync(string key) =>
+        await Store.GetAsync(key, CancellationToken.None) is { } stored ? JsonNode.Parse(stored.Content.Span)!.AsObject() : null;
+
+    public Task<JsonObject?> ResultAsync(string id) => ReadJsonAsync(TaskKeys.Result("output", id));
+
+    public Task<JsonObject?> StateAsync(string id) => ReadJsonAsync(TaskKeys.State(id));
+}
