@@ -32,6 +32,9 @@ public sealed class SdServerlessOptions
     /// <summary>Standard Webhooks secret, whsec_&lt;base64&gt;.</summary>
     public string? WebhookSecret { get; set; }
 
+    /// <summary>When set, requests need this value in x-api-key (the local host's --api-key; API Gateway checks keys itself).</summary>
+    public string? ApiKey { get; set; }
+
     /// <summary>Base URL of the status endpoint for the accepted response's status_url (null: omitted).</summary>
     public string? PublicBaseUrl { get; set; }
 }

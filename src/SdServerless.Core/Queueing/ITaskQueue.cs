@@ -15,9 +15,13 @@ public interface ITaskQueue
     /// <summary>Receives up to <paramref name="maxMessages"/> messages, waiting up to <paramref name="wait"/> for the first.</summary>
     Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken);
 
+    /// <summary>Deletes a received message; a handle whose message is gone is no error.</summary>
     Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken);
 
-    /// <summary>Hides a received message for <paramref name="visibility"/> from now (zero makes it visible at once).</summary>
+    /// <summary>
+    /// Hides a received message for <paramref name="visibility"/> from now (zero makes it visible at once).
+    /// A handle whose message is no longer held (deleted, or received again after its lease ended) is ignored.
+    /// </summary>
     Task ChangeVisibilityAsync(string receiptHandle, TimeSpan visibility, CancellationToken cancellationToken);
 
     /// <summary>Messages waiting or in flight (approximate on SQS); used for backpressure.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SdServerless.Functions.Callback;
 using SdServerless.Functions.Events;
 
 namespace SdServerless.Functions.Json;
@@ -15,4 +16,7 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(SqsEvent))]
 [JsonSerializable(typeof(SqsBatchResponse))]
 [JsonSerializable(typeof(S3Event))]
+[JsonSerializable(typeof(CallbackPayload))]
+[JsonSerializable(typeof(CallbackDeadLetter))]
+[JsonSerializable(typeof(CallbackReplayReport))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

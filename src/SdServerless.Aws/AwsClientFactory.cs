@@ -1,0 +1,60 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using SdServerless.Core.Configuration;
+
+namespace SdServerless.Aws;
+
+/// <summary>
+/// Builds the S3 and SQS clients. A service URL override points them at an S3/SQS-compatible server (moto in the
+/// tests); S3 then uses path-style addressing, since such servers do not resolve bucket subdomains.
+/// </summary>
+public static class AwsClientFactory
+{
+    public const string RegionVariable = "AWS_REGION";
+    private const string FallbackRegion = "us-east-1";
+
+    /// <param name="serviceUrl">null for AWS itself.</param>
+    /// <param name="region">null: us-east-1.</param>
+    /// <param name="credentials">null: the SDK's default chain (the Lambda role's environment variables).</param>
+    public static AmazonS3Client CreateS3(string? serviceUrl, string? region, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonS3Config();
+        Configure(config, serviceUrl, region);
+        config.ForcePathStyle = serviceUrl is not null;
+        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+    }
+
+    /// <inheritdoc cref="CreateS3"/>
+    public static AmazonSQSClient CreateSqs(string? serviceUrl, string? region, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonSQSConfig();
+        Configure(config, serviceUrl, region);
+        return credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
+    }
+
+    /// <summary>An S3 client from <see cref="EnvironmentVariableNames.S3ServiceUrl"/> and AWS_REGION.</summary>
+    public static AmazonS3Client CreateS3FromEnvironment(Func<string, string?> getVariable) =>
+        CreateS3(NullIfEmpty(getVariable(EnvironmentVariableNames.S3ServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
+
+    /// <summary>An SQS client from <see cref="EnvironmentVariableNames.SqsServiceUrl"/> and AWS_REGION.</summary>
+    public static AmazonSQSClient CreateSqsFromEnvironment(Func<string, string?> getVariable) =>
+        CreateSqs(NullIfEmpty(getVariable(EnvironmentVariableNames.SqsServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
+
+    private static void Configure(ClientConfig config, string? serviceUrl, string? region)
+    {
+        region ??= FallbackRegion;
+        if (serviceUrl is null)
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+        else
+        {
+            config.ServiceURL = serviceUrl;
+            config.AuthenticationRegion = region;
+        }
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

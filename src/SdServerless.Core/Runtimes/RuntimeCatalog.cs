@@ -1,0 +1,100 @@
+using System.Text.Json;
+using SdServerless.Core.Json;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Core.Runtimes;
+
+/// <summary>The configured runtimes: which names exist and which checkpoints each one serves.</summary>
+public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
+{
+    public const string DefaultRuntimeName = "sdruntime";
+    public const string DefaultModel = "v1-5-pruned-emaonly.safetensors";
+    public const string SdWebUiType = "sdwebui";
+
+    public IReadOnlyList<RuntimeConfig> Runtimes { get; } = runtimes;
+
+    public IReadOnlyList<string> Names { get; } = [.. runtimes.Select(r => r.Name)];
+
+    public RuntimeConfig? Find(string name)
+    {
+        foreach (var runtime in Runtimes)
+        {
+            if (string.Equals(runtime.Name, name, StringComparison.Ordinal))
+            {
+                return runtime;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first runtime that serves <paramref name="model"/> (several may).</summary>
+    public RuntimeConfig? FindByModel(string model)
+    {
+        foreach (var runtime in Runtimes)
+        {
+            if (Serves(runtime, model))
+            {
+                return runtime;
+            }
+        }
+
+        return null;
+    }
+
+    public static bool Serves(RuntimeConfig runtime, string model)
+    {
+        foreach (var served in runtime.Models)
+        {
+            if (string.Equals(served, model, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Every checkpoint some runtime serves, each once, in configuration order (for error messages).</summary>
+    public IReadOnlyList<string> Models() => [.. Runtimes.SelectMany(r => r.Models).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The built-in configuration: one runtime "sdruntime" serving the seed's checkpoint.</summary>
+    public static RuntimeCatalog Default(IReadOnlyList<string> endpoints) =>
+        new([new RuntimeConfig { Name = DefaultRuntimeName, Endpoints = endpoints, Models = [DefaultModel] }]);
+
+    /// <summary>Gives runtimes configured without endpoints these ones (e.g. the local host's emulator).</summary>
+    public RuntimeCatalog WithDefaultEndpoints(IReadOnlyList<string> endpoints) =>
+        new([.. Runtimes.Select(r => r.Endpoints.Count > 0 ? r : new RuntimeConfig
+        {
+            Name = r.Name,
+            Type = r.Type,
+            Endpoints = endpoints,
+            Models = r.Models,
+            DefaultPrefix = r.DefaultPrefix,
+            Bounds = r.Bounds,
+        })]);
+
+    /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","bounds":{...}}]}.</summary>
+    /// <exception cref="FormatException">The JSON is unreadable or describes an unusable configuration; the message lists every problem.</exception>
+    public static RuntimeCatalog Parse(string json)
+    {
+        RuntimeSettings? settings;
+        try
+        {
+            settings = JsonSerializer.Deserialize(json, CoreJsonContext.Default.RuntimeSettings);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"Invalid runtime configuration: {e.Message}", e);
+        }
+
+        var runtimes = settings?.Runtimes ?? [];
+        var problems = RuntimeConfigValidator.Validate(runtimes);
+        if (problems.Count > 0)
+        {
+            throw new FormatException($"Invalid runtime configuration: {string.Join("; ", problems)}");
+        }
+
+        return new RuntimeCatalog(runtimes);
+    }
+}

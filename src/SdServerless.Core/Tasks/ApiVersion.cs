@@ -1,0 +1,13 @@
+namespace SdServerless.Core.Tasks;
+
+/// <summary>The two request formats of the seed document; the path segment names them.</summary>
+public static class ApiVersion
+{
+    /// <summary>Flat SD Web UI body, routing keys inside alwayson_scripts.</summary>
+    public const string V1Alpha1 = "v1alpha1";
+
+    /// <summary>{"task":{"metadata":{...},"content":{...}}}.</summary>
+    public const string V1Alpha2 = "v1alpha2";
+
+    public static bool IsKnown(string? version) => version is V1Alpha1 or V1Alpha2;
+}

@@ -1,0 +1,72 @@
+using System.Buffers.Text;
+
+namespace SdServerless.Core.Tasks;
+
+/// <summary>
+/// Tells the forms of an image input apart as SD Web UI's decode_base64_to_image does (URL, data URL, base64),
+/// without decoding or copying the image: the parser checks inputs of every submission, some megabytes large.
+/// </summary>
+public static class ImageInput
+{
+    /// <summary>A scheme ends within this many characters; a colon further on cannot start a URL.</summary>
+    private const int MaxSchemeLength = 32;
+
+    public static ImageInputKind Classify(ReadOnlySpan<char> value)
+    {
+        var colon = value[..Math.Min(value.Length, MaxSchemeLength)].IndexOf(':');
+        if (value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            var comma = value.IndexOf(',');
+            return comma > 0
+                && value.StartsWith("data:image/", StringComparison.OrdinalIgnoreCase)
+                && value[..comma].EndsWith(";base64", StringComparison.OrdinalIgnoreCase)
+                && IsBase64(value[(comma + 1)..])
+                ? ImageInputKind.DataUrl
+                : ImageInputKind.Invalid;
+        }
+
+        if (colon > 0 && value[colon..].StartsWith("://", StringComparison.Ordinal))
+        {
+            return ImageInputKind.Url;
+        }
+
+        return IsBase64(value) ? ImageInputKind.Base64 : ImageInputKind.Invalid;
+    }
+
+    /// <summary>The same for JSON's UTF-8 text, so that a large inline image is never turned into a string.</summary>
+    public static ImageInputKind Classify(ReadOnlySpan<byte> utf8Value)
+    {
+        var colon = utf8Value[..Math.Min(utf8Value.Length, MaxSchemeLength)].IndexOf((byte)':');
+        if (StartsWithIgnoreCase(utf8Value, "data:"u8))
+        {
+            var comma = utf8Value.IndexOf((byte)',');
+            return comma > 0
+                && StartsWithIgnoreCase(utf8Value, "data:image/"u8)
+                && EndsWithIgnoreCase(utf8Value[..comma], ";base64"u8)
+                && IsBase64(utf8Value[(comma + 1)..])
+                ? ImageInputKind.DataUrl
+                : ImageInputKind.Invalid;
+        }
+
+        if (colon > 0 && utf8Value[colon..].StartsWith("://"u8))
+        {
+            return ImageInputKind.Url;
+        }
+
+        return IsBase64(utf8Value) ? ImageInputKind.Base64 : ImageInputKind.Invalid;
+    }
+
+    /// <summary>The base64 text of a <see cref="ImageInputKind.DataUrl"/> or <see cref="ImageInputKind.Base64"/> input.</summary>
+    public static ReadOnlySpan<char> Base64Payload(ReadOnlySpan<char> value) =>
+        value.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? value[(value.IndexOf(',') + 1)..] : value;
+
+    private static bool IsBase64(ReadOnlySpan<char> value) => Base64.IsValid(value, out var length) && length > 0;
+
+    private static bool IsBase64(ReadOnlySpan<byte> value) => Base64.IsValid(value, out var length) && length > 0;
+
+    private static bool StartsWithIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> asciiPrefix) =>
+        value.Length >= asciiPrefix.Length && System.Text.Ascii.EqualsIgnoreCase(value[..asciiPrefix.Length], asciiPrefix);
+
+    private static bool EndsWithIgnoreCase(ReadOnlySpan<byte> value, ReadOnlySpan<byte> asciiSuffix) =>
+        value.Length >= asciiSuffix.Length && System.Text.Ascii.EqualsIgnoreCase(value[^asciiSuffix.Length..], asciiSuffix);
+}

@@ -1,0 +1,85 @@
+namespace SdServerless.Core.Tasks;
+
+/// <summary>
+/// Rules for the names that become S3 key segments (task ids, prefixes, runtime names), so that no client
+/// input can climb out of its folder or into the reserved bookkeeping area.
+/// </summary>
+public static class KeyRules
+{
+    public const int MaxIdLength = 128;
+    public const int MaxPrefixLength = 256;
+
+    /// <returns>null when <paramref name="id"/> is a valid task id, else why not.</returns>
+    public static string? CheckId(string id)
+    {
+        if (id.Length is 0 or > MaxIdLength || !IsSafeSegment(id))
+        {
+            return $"must be 1 to {MaxIdLength} characters of A-Z a-z 0-9 . _ -";
+        }
+
+        return id is "." or ".." ? "must not be '.' or '..'" : null;
+    }
+
+    /// <summary>Checks a prefix and returns it without a trailing '/'.</summary>
+    /// <returns>null when valid (then <paramref name="normalized"/> is set), else why not.</returns>
+    public static string? CheckPrefix(string prefix, out string normalized)
+    {
+        normalized = prefix.EndsWith('/') ? prefix[..^1] : prefix;
+        if (prefix.Length > MaxPrefixLength)
+        {
+            return $"must be at most {MaxPrefixLength} characters";
+        }
+
+        if (prefix.StartsWith('/'))
+        {
+            return "must not start with '/'";
+        }
+
+        if (normalized.Length == 0)
+        {
+            return "must not be empty";
+        }
+
+        var first = true;
+        foreach (var range in normalized.AsSpan().Split('/'))
+        {
+            var segment = normalized.AsSpan(range);
+            if (segment.IsEmpty)
+            {
+                return "must not contain empty segments ('//')";
+            }
+
+            if (segment is "." or "..")
+            {
+                return "must not contain '.' or '..' segments";
+            }
+
+            if (!IsSafeSegment(segment))
+            {
+                return "must be '/'-separated segments of A-Z a-z 0-9 . _ -";
+            }
+
+            if (first && segment.SequenceEqual(TaskKeys.ReservedSegment))
+            {
+                return $"must not start with the reserved segment '{TaskKeys.ReservedSegment}'";
+            }
+
+            first = false;
+        }
+
+        return null;
+    }
+
+    private static bool IsSafeSegment(ReadOnlySpan<char> value)
+    {
+        foreach (var c in value)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,100 @@
+using System.Text.Json;
+using System.Text.Unicode;
+using SdServerless.Core.Net;
+using SdServerless.Core.Runtimes;
+
+namespace SdServerless.Core.Tasks;
+
+/// <summary>
+/// Turns a v1alpha1 or v1alpha2 request body into one canonical <see cref="SdTask"/>, or lists every reason it
+/// cannot (CONTRACT §2 "Validation"). Never throws for anything a client can send.
+/// </summary>
+public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
+{
+    /// <summary>Deep enough for any real request; deeper bodies are refused before they cost anything.</summary>
+    public const int MaxDepth = 64;
+
+    private static readonly JsonDocumentOptions JsonOptions = new()
+    {
+        // The seed's documented examples carry // annotations and a trailing comma.
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        MaxDepth = MaxDepth,
+
+        // One key twice could mean one thing to us and another to SD Web UI.
+        AllowDuplicateProperties = false,
+    };
+
+    /// <param name="apiVersion"><see cref="ApiVersion.V1Alpha1"/> or <see cref="ApiVersion.V1Alpha2"/>.</param>
+    /// <exception cref="ArgumentException">An unknown <paramref name="apiVersion"/> (a routing bug, not a client error).</exception>
+    public async Task<TaskParseResult> ParseAsync(ReadOnlyMemory<byte> utf8Body, string apiVersion, CancellationToken ct)
+    {
+        if (!ApiVersion.IsKnown(apiVersion))
+        {
+            throw new ArgumentException($"Unknown API version '{apiVersion}'.", nameof(apiVersion));
+        }
+
+        if (Read(utf8Body.Span, out var root) is { } malformed)
+        {
+            return TaskParseResult.Malformed(malformed);
+        }
+
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return TaskParseResult.Invalid([new("body", "the body must be a JSON object")]);
+        }
+
+        var draft = new TaskDraft(apiVersion);
+        if (apiVersion == ApiVersion.V1Alpha1)
+        {
+            V1Alpha1Reader.Read(root, draft, catalog);
+        }
+        else
+        {
+            V1Alpha2Reader.Read(root, draft, catalog);
+        }
+
+        foreach (var (field, url) in draft.UrlChecks)
+        {
+            if (await urlPolicy.CheckAsync(url, ct) is { } problem)
+            {
+                draft.Error(field, problem);
+            }
+        }
+
+        return draft.Errors.Count > 0
+            ? TaskParseResult.Invalid(draft.Errors)
+            : TaskParseResult.Valid(draft.ToTask(), RequestHash.Compute(root));
+    }
+
+    /// <returns>null and the root element, or why the body is not JSON.</returns>
+    private static string? Read(ReadOnlySpan<byte> utf8Body, out JsonElement root)
+    {
+        root = default;
+
+        // The reader leaves strings unchecked until they are read; checking here keeps every later read safe.
+        if (!Utf8.IsValid(utf8Body))
+        {
+            return "the body is not valid UTF-8";
+        }
+
+        try
+        {
+            root = JsonElement.Parse(utf8Body, JsonOptions);
+            return null;
+        }
+        catch (JsonException e)
+        {
+            return e.LineNumber is { } line
+                ? $"the body is not valid JSON (line {line + 1}, position {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}"
+                : $"the body is not valid JSON: {e.Message}";
+        }
+    }
+
+    /// <summary>The reader's message without its own "LineNumber: 0 | BytePositionInLine: 5." tail (0-based).</summary>
+    private static string FirstSentence(string message)
+    {
+        var tail = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return tail > 0 ? message[..tail] : message;
+    }
+}

@@ -1,0 +1,55 @@
+namespace SdServerless.Emulator;
+
+/// <summary>How the SD Web UI emulator behaves. All values have working defaults.</summary>
+public sealed class EmulatorOptions
+{
+    public const string DefaultModel = "v1-5-pruned-emaonly.safetensors";
+
+    /// <summary>Emulated GPUs behind the one URL; each serves one request at a time, in arrival order.</summary>
+    public int Workers { get; set; } = 1;
+
+    /// <summary>Emulated GPU time per generated image (extras: per request).</summary>
+    public TimeSpan DelayPerImage { get; set; } = TimeSpan.Zero;
+
+    /// <summary>Checkpoint names served, as /sdapi/v1/sd-models lists them; the first is loaded at start.</summary>
+    public IList<string> Models { get; set; } = [DefaultModel];
+
+    /// <summary>Time an emulated GPU takes to load a different checkpoint (disk to GPU on a real server).</summary>
+    public TimeSpan ModelSwitchDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// When several GPUs are free, give a request one that already has its checkpoint loaded.
+    /// Off, the first free GPU is taken (benchmarks compare both).
+    /// </summary>
+    public bool PreferLoadedModel { get; set; } = true;
+
+    /// <summary>
+    /// Called for every /sdapi request before it is handled; a fault it returns replaces or delays the normal answer.
+    /// <see cref="ScriptedFaults"/> builds common scripts ("503 twice, then normal").
+    /// </summary>
+    public Func<EmulatorRequest, EmulatorFault?>? Faults { get; set; }
+
+    /// <summary>Largest emulated image side; above it a request fails as an out-of-memory error would.</summary>
+    public int MaxImageSide { get; set; } = 8192;
+
+    /// <summary>Most images one request may ask for (batch_size × n_iter); above it the request fails as out of memory.</summary>
+    public int MaxImagesPerRequest { get; set; } = 256;
+
+    internal void Validate()
+    {
+        if (Workers < 1)
+        {
+            throw new ArgumentException("The emulator needs at least one worker (emulated GPU).");
+        }
+
+        if (DelayPerImage < TimeSpan.Zero || ModelSwitchDelay < TimeSpan.Zero)
+        {
+            throw new ArgumentException("Emulator delays cannot be negative.");
+        }
+
+        if (Models.Count == 0 || Models.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ArgumentException("The emulator needs at least one model name, and no empty names.");
+        }
+    }
+}

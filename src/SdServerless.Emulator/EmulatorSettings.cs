@@ -1,0 +1,84 @@
+using System.Text.Json;
+
+namespace SdServerless.Emulator;
+
+/// <summary>
+/// The emulator's /sdapi/v1/options: a few settings clients read, plus whatever they POST.
+/// <c>sd_model_checkpoint</c> is the default checkpoint requests without an override use.
+/// </summary>
+internal sealed class EmulatorSettings
+{
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, JsonElement> values = new(StringComparer.Ordinal);
+    private EmulatorModel checkpoint;
+
+    public EmulatorSettings(EmulatorModel initial)
+    {
+        checkpoint = initial;
+        foreach (var (key, json) in Defaults)
+        {
+            values[key] = JsonDocument.Parse(json).RootElement.Clone();
+        }
+    }
+
+    private static IEnumerable<(string Key, string Json)> Defaults =>
+    [
+        ("samples_save", "true"),
+        ("samples_format", "\"png\""),
+        ("save_images_add_number", "true"),
+        ("grid_save", "true"),
+        ("return_grid", "true"),
+        ("n_rows", "-1"),
+        ("sd_checkpoints_limit", "1"),
+        ("sd_vae", "\"Automatic\""),
+        ("CLIP_stop_at_last_layers", "1"),
+        ("eta_noise_seed_delta", "0"),
+        ("api_enable_requests", "false"),
+        ("api_forbid_local_requests", "true"),
+    ];
+
+    public EmulatorModel Checkpoint
+    {
+        get
+        {
+            lock (gate)
+            {
+                return checkpoint;
+            }
+        }
+
+        set
+        {
+            lock (gate)
+            {
+                checkpoint = value;
+            }
+        }
+    }
+
+    public void Set(string key, JsonElement value)
+    {
+        lock (gate)
+        {
+            values[key] = value.Clone();
+        }
+    }
+
+    public void WriteTo(Utf8JsonWriter writer, EmulatorModel loaded)
+    {
+        lock (gate)
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in values)
+            {
+                writer.WritePropertyName(key);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteString("sd_model_checkpoint", checkpoint.Title);
+            // As in SD Web UI, the hash names the checkpoint actually loaded, which per-request overrides change.
+            writer.WriteString("sd_checkpoint_hash", loaded.Sha256);
+            writer.WriteEndObject();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+namespace SdServerless.Emulator;
+
+/// <summary>
+/// A thread-safe script of faults for the requests a filter selects (generation requests by default):
+/// <c>new ScriptedFaults().Then(EmulatorFault.ServiceUnavailable(), times: 2)</c> answers 503 twice, then normally.
+/// Use it as <c>options.Faults = script.Next</c>.
+/// </summary>
+public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null)
+{
+    private readonly Func<EmulatorRequest, bool> appliesTo = appliesTo ?? (request => request.IsGeneration);
+    private readonly Queue<EmulatorFault?> steps = new();
+    private readonly Lock gate = new();
+    private EmulatorFault? afterwards;
+    private int injected;
+
+    /// <summary>Faults handed out so far.</summary>
+    public int Injected
+    {
+        get
+        {
+            lock (gate)
+            {
+                return injected;
+            }
+        }
+    }
+
+    public ScriptedFaults Then(EmulatorFault fault, int times = 1)
+    {
+        ArgumentNullException.ThrowIfNull(fault);
+        return Enqueue(fault, times);
+    }
+
+    /// <summary>Lets the next <paramref name="times"/> selected requests through unharmed.</summary>
+    public ScriptedFaults ThenNormal(int times = 1) => Enqueue(null, times);
+
+    /// <summary>What every selected request gets once the script has run out (normal handling unless set).</summary>
+    public ScriptedFaults ThenAlways(EmulatorFault? fault)
+    {
+        lock (gate)
+        {
+            afterwards = fault;
+        }
+
+        return this;
+    }
+
+    public EmulatorFault? Next(EmulatorRequest request)
+    {
+        if (!appliesTo(request))
+        {
+            return null;
+        }
+
+        lock (gate)
+        {
+            var fault = steps.Count > 0 ? steps.Dequeue() : afterwards;
+            if (fault is not null)
+            {
+                injected++;
+            }
+
+            return fault;
+        }
+    }
+
+    private ScriptedFaults Enqueue(EmulatorFault? fault, int times)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
+        lock (gate)
+        {
+            for (var i = 0; i < times; i++)
+            {
+                steps.Enqueue(fault);
+            }
+        }
+
+        return this;
+    }
+}

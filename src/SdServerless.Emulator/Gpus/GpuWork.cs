@@ -1,0 +1,7 @@
+namespace SdServerless.Emulator.Gpus;
+
+/// <summary>
+/// What a request asks of a GPU: the checkpoint it needs (null: any, as extras), how many iterations
+/// (n_iter) of how many images (batch_size), and the sampling steps for the progress report.
+/// </summary>
+internal sealed record GpuWork(string Name, EmulatorModel? Model, int Iterations, int ImagesPerIteration, int Steps);

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Text;
+
+namespace SdServerless.Emulator.Images;
+
+/// <summary>
+/// A minimal PNG writer: 8-bit RGB or RGBA, filter 0 rows, one IDAT chunk, optional tEXt chunks.
+/// Rows come from a callback so that large placeholders never exist as one pixel buffer.
+/// </summary>
+public static class PngEncoder
+{
+    private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    public static byte[] Encode(int width, int height, int channels, PngRowFiller fillRow,
+        IReadOnlyList<KeyValuePair<string, string>>? text = null)
+    {
+        using var output = new MemoryStream();
+        Write(output, width, height, channels, fillRow, text);
+        return output.ToArray();
+    }
+
+    public static byte[] Encode(int width, int height, int channels, ReadOnlyMemory<byte> pixels,
+        IReadOnlyList<KeyValuePair<string, string>>? text = null)
+    {
+        var stride = checked(width * channels);
+        if (pixels.Length < (long)stride * height)
+        {
+            throw new ArgumentException("The pixel buffer is smaller than width × height × channels.", nameof(pixels));
+        }
+
+        return Encode(width, height, channels, (y, row) => pixels.Span.Slice(y * stride, stride).CopyTo(row), text);
+    }
+
+    public static void Write(Stream output, int width, int height, int channels, PngRowFiller fillRow,
+        IReadOnlyList<KeyValuePair<string, string>>? text = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(fillRow);
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (channels is not (3 or 4))
+        {
+            throw new ArgumentOutOfRangeException(nameof(channels), channels, "PNG output supports RGB (3) or RGBA (4).");
+        }
+
+        output.Write(Signature);
+
+        Span<byte> header = stackalloc byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header[4..], height);
+        header[8] = 8;
+        header[9] = (byte)(channels == 4 ? 6 : 2);
+        WriteChunk(output, "IHDR"u8, header);
+
+        foreach (var (key, value) in text ?? [])
+        {
+            WriteText(output, key, value);
+        }
+
+        WriteChunk(output, "IDAT"u8, Compress(width, height, channels, fillRow));
+        WriteChunk(output, "IEND"u8, []);
+    }
+
+    private static ReadOnlySpan<byte> Compress(int width, int height, int channels, PngRowFiller fillRow)
+    {
+        var stride = checked(width * channels);
+        var row = ArrayPool<byte>.Shared.Rent(stride + 1);
+        try
+        {
+            // Placeholders compress well; start near the raw size divided by a typical ratio to avoid regrowth.
+            var compressed = new MemoryStream(Math.Max(1024, stride * height / 8));
+            using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+            {
+                var line = row.AsSpan(0, stride + 1);
+                line[0] = 0;
+                for (var y = 0; y < height; y++)
+                {
+                    fillRow(y, line[1..]);
+                    zlib.Write(line);
+                }
+            }
+
+            return compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(row);
+        }
+    }
+
+    private static void WriteText(Stream output, string key, string value)
+    {
+        // Keywords are 1-79 Latin-1 characters; tEXt holds Latin-1 text, iTXt (uncompressed) holds anything else as UTF-8.
+        var keyword = Encoding.Latin1.GetBytes(key);
+        if (keyword.Length is < 1 or > 79 || key.Any(c => c > 0xFF))
+        {
+            throw new ArgumentException("A PNG text keyword has 1 to 79 Latin-1 characters.", nameof(key));
+        }
+
+        var latin1 = value.All(c => c <= 0xFF);
+        var body = latin1 ? Encoding.Latin1.GetBytes(value) : Encoding.UTF8.GetBytes(value);
+        // iTXt after the keyword's NUL: compression flag, method, empty language tag + NUL, empty translation + NUL.
+        ReadOnlySpan<byte> itxtFields = [0, 0, 0, 0];
+        var extra = latin1 ? 0 : itxtFields.Length;
+        var payload = new byte[keyword.Length + 1 + extra + body.Length];
+        keyword.CopyTo(payload, 0);
+        itxtFields[..extra].CopyTo(payload.AsSpan(keyword.Length + 1));
+        body.CopyTo(payload, keyword.Length + 1 + extra);
+        WriteChunk(output, latin1 ? "tEXt"u8 : "iTXt"u8, payload);
+    }
+
+    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    {
+        Span<byte> buffer = stackalloc byte[8];
+        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
+        type.CopyTo(buffer[4..]);
+        output.Write(buffer);
+        output.Write(data);
+        var crc = Crc32.Append(Crc32.Compute(type), data);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer, crc);
+        output.Write(buffer[..4]);
+    }
+}

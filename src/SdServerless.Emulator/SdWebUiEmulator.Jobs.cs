@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Logging;
+using SdServerless.Emulator.Gpus;
+
+namespace SdServerless.Emulator;
+
+public sealed partial class SdWebUiEmulator
+{
+    /// <summary>
+    /// Waits for a GPU in arrival order, loads the work's checkpoint if another one is loaded, then "generates" for
+    /// DelayPerImage × images. As on a real server, a client that disconnects does not free the GPU early;
+    /// /sdapi/v1/interrupt ends the current iteration and skips the rest.
+    /// </summary>
+    internal async Task<GpuOutcome> RunAsync(GpuWork work)
+    {
+        var gpu = await pool.AcquireAsync(work.Model, ShutdownToken);
+        var perIteration = Options.DelayPerImage * work.ImagesPerIteration;
+        var switching = work.Model is not null && gpu.LoadedModel != work.Model;
+        var expected = perIteration * work.Iterations + (switching ? Options.ModelSwitchDelay : TimeSpan.Zero);
+        using var job = new GpuJob(work.Name, gpu, expected, work.Steps, ShutdownToken);
+        gpu.Start();
+        lock (jobsGate)
+        {
+            jobs.Add(job);
+        }
+
+        try
+        {
+            if (switching)
+            {
+                LogSwitch(Logger, gpu.Index, gpu.LoadedModel.Name, work.Model!.Name);
+                await Task.Delay(Options.ModelSwitchDelay, ShutdownToken);
+                gpu.Load(work.Model);
+            }
+
+            var completed = 0;
+            while (completed < work.Iterations && !job.Interrupted)
+            {
+                try
+                {
+                    await Task.Delay(perIteration, job.Token);
+                }
+                catch (OperationCanceledException) when (job.Interrupted && !ShutdownToken.IsCancellationRequested)
+                {
+                    // SD Web UI still decodes the iteration it was sampling when interrupted.
+                }
+
+                completed++;
+            }
+
+            return new GpuOutcome(gpu, gpu.LoadedModel, completed, job.Interrupted);
+        }
+        finally
+        {
+            lock (jobsGate)
+            {
+                jobs.Remove(job);
+            }
+
+            gpu.Finish();
+            pool.Release(gpu);
+        }
+    }
+
+    internal int Interrupt()
+    {
+        lock (jobsGate)
+        {
+            foreach (var job in jobs)
+            {
+                job.Interrupt();
+            }
+
+            return jobs.Count;
+        }
+    }
+
+    /// <summary>The oldest running job (SD Web UI reports one job), and how many are running or queued.</summary>
+    internal (GpuJob? Job, int Count) Snapshot()
+    {
+        lock (jobsGate)
+        {
+            return (jobs.Count > 0 ? jobs[0] : null, jobs.Count + pool.QueueLength);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Emulated GPU {Gpu} switches checkpoint {From} -> {To}")]
+    private static partial void LogSwitch(ILogger logger, int gpu, string from, string to);
+}

@@ -1,0 +1,40 @@
+using System.Text.Json;
+using SdServerless.Core.Json;
+using SdServerless.Core.Storage;
+using SdServerless.Core.Tasks;
+using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+
+namespace SdServerless.Functions.Api;
+
+/// <summary>
+/// The status of a task, derived from its three documents without any of them being rewritten by two writers:
+/// result.json (final) over state.json (the dispatcher's progress) over request.json (accepted, queued).
+/// </summary>
+public sealed class TaskStatusReader(IObjectStore store)
+{
+    public async Task<TaskStatusView?> ReadAsync(string id, CancellationToken cancellationToken)
+    {
+        var record = await store.GetJsonAsync(TaskKeys.Request(id), CoreJsonContext.Default.TaskRecord, cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        var task = record.Task;
+        var result = await store.GetJsonAsync(TaskKeys.Result(task.Prefix, id), CoreJsonContext.Default.TaskResult, cancellationToken);
+        if (result is not null)
+        {
+            return new TaskStatusView(record, result.Status, result.Images.Select(i => i.S3Uri).ToList(),
+                result.Status == TaskStatus.Failed ? result.Error : null, result.Attempts, result.CompletedAt);
+        }
+
+        var state = await store.GetJsonAsync(TaskKeys.State(id), CoreJsonContext.Default.TaskState, cancellationToken);
+        if (state is not null)
+        {
+            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt);
+        }
+
+        // A record whose enqueue never succeeded was not accepted.
+        return record.Enqueued ? new TaskStatusView(record, TaskStatus.Queued, [], null, 0, record.CreatedAt) : null;
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Net;
+using SdServerless.Core.Webhooks;
+
+namespace SdServerless.Functions.Callback;
+
+/// <summary>
+/// POSTs one signed webhook, retrying what may succeed later (5xx, 408, 429, timeouts, connection errors) with
+/// exponential backoff and jitter, honouring Retry-After, until the attempts, the delivery budget or the
+/// caller's token (the invocation's deadline) run out. Every attempt carries the same webhook-id and a fresh
+/// timestamp and signature. The HttpClient should come from <see cref="GuardedHttpHandler"/>, which refuses
+/// non-public addresses at connect time.
+/// </summary>
+public sealed partial class WebhookDelivery(
+    HttpClient http,
+    WebhookSigner signer,
+    SdServerlessOptions options,
+    CallbackOptions callbackOptions,
+    TimeProvider clock,
+    ILogger<WebhookDelivery> logger)
+{
+    private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
+
+    public async Task<WebhookDeliveryResult> DeliverAsync(string url, string webhookId, ReadOnlyMemory<byte> body, string? taskId, CancellationToken cancellationToken)
+    {
+        if (CallbackUrlRules.Check(url, options.AllowHttp) is { } violation)
+        {
+            return new WebhookDeliveryResult(WebhookDeliveryOutcome.Refused, 0, null, violation);
+        }
+
+        var uri = new Uri(url);
+        var deadline = clock.GetUtcNow() + callbackOptions.MaxDeliveryTime;
+        for (var attempt = 1; ; attempt++)
+        {
+            var (status, retryAfter, failure) = await SendOnceAsync(uri, webhookId, body, cancellationToken);
+            if (failure is AttemptFailure.Blocked or AttemptFailure.Cancelled)
+            {
+                var outcome = failure == AttemptFailure.Blocked ? WebhookDeliveryOutcome.Refused : WebhookDeliveryOutcome.GaveUp;
+                return new WebhookDeliveryResult(outcome, attempt, status, retryAfter.Reason);
+            }
+
+            if (status is >= 200 and < 300)
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.Delivered, attempt, status, null);
+            }
+
+            if (status == (int)HttpStatusCode.Gone)
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.Gone, attempt, status, "the receiver answered 410 Gone");
+            }
+
+            if (status is { } permanent && !IsRetryable(permanent))
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.Rejected, attempt, status, $"the receiver answered {permanent}");
+            }
+
+            var reason = retryAfter.Reason;
+            LogAttemptFailed(taskId, webhookId, attempt, reason);
+            if (attempt >= callbackOptions.MaxAttempts)
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, attempt, status, $"{reason} after {attempt} attempts");
+            }
+
+            var delay = retryAfter.Delay ?? Backoff(attempt);
+            if (clock.GetUtcNow() + delay > deadline)
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, attempt, status, $"{reason}; no time left for attempt {attempt + 1}");
+            }
+
+            try
+            {
+                await Task.Delay(delay, clock, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, attempt, status, $"{reason}; the invocation ended before the next attempt");
+            }
+        }
+    }
+
+    private async Task<(int? Status, RetryHint Hint, AttemptFailure Failure)> SendOnceAsync(Uri uri, string webhookId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = JsonContentType;
+        request.Headers.TryAddWithoutValidation(WebhookHeaderNames.Id, webhookId);
+        request.Headers.TryAddWithoutValidation(WebhookHeaderNames.Timestamp, timestamp.ToString(CultureInfo.InvariantCulture));
+        request.Headers.TryAddWithoutValidation(WebhookHeaderNames.Signature, signer.Sign(webhookId, timestamp, body.Span));
+
+        using var attemptTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        attemptTimeout.CancelAfter(callbackOptions.AttemptTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
+            var status = (int)response.StatusCode;
+            var reason = $"the receiver answered {status}";
+            return (status, new RetryHint(RetryAfter(response.Headers.RetryAfter), reason), AttemptFailure.None);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return (null, new RetryHint(null, "the invocation ended during an attempt"), AttemptFailure.Cancelled);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, new RetryHint(null, $"no answer within {callbackOptions.AttemptTimeout.TotalSeconds:0.#} s"), AttemptFailure.Retryable);
+        }
+        catch (HttpRequestException exception) when (BlockedAddressException.FindIn(exception) is { } blocked)
+        {
+            return (null, new RetryHint(null, blocked.Message), AttemptFailure.Blocked);
+        }
+        catch (HttpRequestException exception)
+        {
+            return (null, new RetryHint(null, $"connection failed: {exception.Message}"), AttemptFailure.Retryable);
+        }
+    }
+
+    private static bool IsRetryable(int status) =>
+        status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500;
+
+    private TimeSpan? RetryAfter(RetryConditionHeaderValue? header)
+    {
+        TimeSpan? wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - clock.GetUtcNow(),
+            _ => null,
+        };
+        if (wait is not { } value)
+        {
+            return null;
+        }
+
+        return value < TimeSpan.Zero ? TimeSpan.Zero : value > callbackOptions.MaxRetryAfter ? callbackOptions.MaxRetryAfter : value;
+    }
+
+    /// <summary>Doubling from InitialBackoff, capped, with "equal jitter": half fixed, half random.</summary>
+    private TimeSpan Backoff(int attempt)
+    {
+        var exponential = callbackOptions.InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 16));
+        var capped = exponential > callbackOptions.MaxBackoff ? callbackOptions.MaxBackoff : exponential;
+        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback of task {TaskId} ({WebhookId}) attempt {Attempt} failed: {Reason}")]
+    private partial void LogAttemptFailed(string? taskId, string webhookId, int attempt, string reason);
+
+    private readonly record struct RetryHint(TimeSpan? Delay, string Reason);
+
+    private enum AttemptFailure
+    {
+        None,
+        Retryable,
+        Blocked,
+        Cancelled,
+    }
+}

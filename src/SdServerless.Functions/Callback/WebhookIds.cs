@@ -1,0 +1,20 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SdServerless.Functions.Callback;
+
+/// <summary>
+/// The webhook-id of a task's callback. Derived from the result itself, so duplicate S3 events, retries and
+/// replays of the same result carry the same id (receivers deduplicate on it), while a task re-run that writes
+/// a new result.json (new completed_at) gets a new one.
+/// </summary>
+public static class WebhookIds
+{
+    public static string ForResult(string bucket, string resultKey, DateTimeOffset completedAt)
+    {
+        var identity = $"{bucket}\n{resultKey}\n{completedAt.UtcTicks}";
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(Encoding.UTF8.GetBytes(identity), hash);
+        return "msg_" + Convert.ToHexStringLower(hash[..16]);
+    }
+}

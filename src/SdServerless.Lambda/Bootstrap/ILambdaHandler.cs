@@ -1,0 +1,9 @@
+using SdServerless.Lambda.Context;
+
+namespace SdServerless.Lambda.Bootstrap;
+
+/// <summary>Turns one event's JSON into the function's response JSON. Throwing reports the invocation as failed.</summary>
+public interface ILambdaHandler
+{
+    Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> eventJson, LambdaContext context, CancellationToken cancellationToken);
+}

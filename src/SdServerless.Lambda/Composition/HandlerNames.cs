@@ -1,0 +1,11 @@
+namespace SdServerless.Lambda.Composition;
+
+/// <summary>The function Handler values of template.yaml; Lambda passes the value to the runtime as _HANDLER.</summary>
+public static class HandlerNames
+{
+    public const string Api = "api";
+    public const string Dispatcher = "dispatcher";
+    public const string Callback = "callback";
+
+    public static readonly IReadOnlyList<string> All = [Api, Dispatcher, Callback];
+}

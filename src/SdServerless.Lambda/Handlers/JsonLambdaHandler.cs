@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using SdServerless.Lambda.Bootstrap;
+using SdServerless.Lambda.Context;
+
+namespace SdServerless.Lambda.Handlers;
+
+/// <summary>Deserializes the event, calls a typed handler and serializes its answer, all through source-generated JSON.</summary>
+public sealed class JsonLambdaHandler<TEvent, TResponse>(
+    JsonTypeInfo<TEvent> eventType,
+    JsonTypeInfo<TResponse> responseType,
+    Func<TEvent, CancellationToken, Task<TResponse>> handle) : ILambdaHandler
+{
+    public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> eventJson, LambdaContext context, CancellationToken cancellationToken)
+    {
+        var lambdaEvent = JsonSerializer.Deserialize(eventJson.Span, eventType)
+            ?? throw new JsonException($"The event is JSON null, not a {typeof(TEvent).Name}.");
+        var response = await handle(lambdaEvent, cancellationToken).ConfigureAwait(false);
+        return JsonSerializer.SerializeToUtf8Bytes(response, responseType);
+    }
+}

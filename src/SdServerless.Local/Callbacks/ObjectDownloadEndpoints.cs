@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Http.Features;
+using SdServerless.Core.Storage;
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.Local.Callbacks;
+
+/// <summary>
+/// GET /objects/{key}: the local counterpart of a presigned S3 URL. Read-only, existing objects only, and never
+/// the host's bookkeeping under _sdserverless/ (task records may hold callback URLs and inline images).
+/// </summary>
+public static class ObjectDownloadEndpoints
+{
+    public const string RoutePrefix = "/objects/";
+
+    public static IEndpointConventionBuilder MapObjectDownloads(this IEndpointRouteBuilder endpoints, IObjectStore store) =>
+        endpoints.MapGet(RoutePrefix + "{**key}", (HttpContext context) => ServeAsync(context, store));
+
+    private static async Task ServeAsync(HttpContext context, IObjectStore store)
+    {
+        var key = KeyFromRawTarget(context);
+        var stored = key is null ? null : await store.GetAsync(key, context.RequestAborted);
+        if (stored is null)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        context.Response.ContentType = stored.ContentType;
+        context.Response.ContentLength = stored.Content.Length;
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        await context.Response.Body.WriteAsync(stored.Content, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// The key from the request target as sent, each segment unescaped once: the inverse of
+    /// <see cref="LocalObjectUrlSigner"/>. (The routed value has already been unescaped except for %2F, which
+    /// would make "a%2Fb" and "a/b" differ from what the signer produced.) Null for anything that is not a plain key.
+    /// </summary>
+    internal static string? KeyFromRawTarget(HttpContext context)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? string.Empty;
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        var path = query >= 0 ? target[..query] : target;
+        var start = path.IndexOf(RoutePrefix, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        var segments = path[(start + RoutePrefix.Length)..].Split('/').Select(Uri.UnescapeDataString).ToArray();
+        if (segments.Any(segment => segment is "" or "." or ".." || segment.Contains('\\') || segment.Contains('\0'))
+            || segments[0] == TaskKeys.ReservedSegment)
+        {
+            return null;
+        }
+
+        return string.Join('/', segments);
+    }
+}

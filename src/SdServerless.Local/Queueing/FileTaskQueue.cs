@@ -1,0 +1,393 @@
+using System.Text;
+using SdServerless.Core;
+using SdServerless.Core.Queueing;
+
+namespace SdServerless.Local.Queueing;
+
+/// <summary>
+/// A durable embedded queue with SQS's semantics, kept in a directory: <c>journal.log</c> (one JSON line per change,
+/// compacted as it grows), <c>queue.lock</c> (one live process per directory) and, when
+/// <see cref="FileTaskQueueOptions.MaxReceiveCount"/> is set, the dead-letter queue in <c>dead-letter/</c>.
+/// A send returns once its message is on disk. Opening the directory again after a crash makes every message
+/// the dead process held in flight visible at once, with its receive count kept.
+/// </summary>
+public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<long, QueueEntry> _order = [];
+    private readonly FileTaskQueueOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly QueueDirectoryLock _directoryLock;
+    private readonly QueueJournal _journal;
+    private TaskCompletionSource _changed = NewSignal();
+    private long _nextSequence;
+    private bool _disposed;
+
+    private FileTaskQueue(string directory, FileTaskQueueOptions options, QueueDirectoryLock directoryLock, List<JournalRecord> history)
+    {
+        Directory = directory;
+        _options = options;
+        _clock = options.TimeProvider;
+        _directoryLock = directoryLock;
+        Restore(history);
+        _journal = new QueueJournal(Path.Combine(directory, "journal.log"), _gate, Snapshot, options.FlushToDisk, options.CompactionThresholdBytes);
+    }
+
+    /// <summary>The queue's directory.</summary>
+    public string Directory { get; }
+
+    /// <summary>Where messages go after <see cref="FileTaskQueueOptions.MaxReceiveCount"/> receives; null when disabled.</summary>
+    public FileTaskQueue? DeadLetter { get; private set; }
+
+    /// <summary>
+    /// Opens (or creates) the queue in <paramref name="directory"/>. Throws <see cref="InvalidOperationException"/>
+    /// when another live process has it open, and <see cref="DependencyUnavailableException"/> when the directory
+    /// cannot be used.
+    /// </summary>
+    public static FileTaskQueue Open(string directory, FileTaskQueueOptions? options = null)
+    {
+        options ??= new FileTaskQueueOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxReceiveCount);
+        directory = Path.GetFullPath(directory);
+        QueueDirectoryLock? directoryLock = null;
+        FileTaskQueue? queue = null;
+        try
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            directoryLock = QueueDirectoryLock.Acquire(directory);
+            queue = new FileTaskQueue(directory, options, directoryLock, QueueJournal.ReadAll(Path.Combine(directory, "journal.log")));
+            if (options.MaxReceiveCount > 0)
+            {
+                queue.DeadLetter = Open(Path.Combine(directory, "dead-letter"), new FileTaskQueueOptions
+                {
+                    MaxReceiveCount = 0,
+                    MaxMessageBytes = options.MaxMessageBytes,
+                    CompactionThresholdBytes = options.CompactionThresholdBytes,
+                    FlushToDisk = options.FlushToDisk,
+                    TimeProvider = options.TimeProvider,
+                });
+            }
+
+            return queue;
+        }
+        catch (Exception e)
+        {
+            if (queue is not null)
+            {
+                queue.Dispose();
+            }
+            else
+            {
+                directoryLock?.Dispose();
+            }
+
+            if (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DependencyUnavailableException($"The queue in '{directory}' cannot be opened: {e.Message}", e);
+            }
+
+            throw;
+        }
+    }
+
+    public async Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        if (Encoding.UTF8.GetByteCount(body) > _options.MaxMessageBytes)
+        {
+            throw new ArgumentException($"The message is larger than {_options.MaxMessageBytes} bytes.", nameof(body));
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return await AddAsync(Guid.NewGuid().ToString(), body, _clock.GetUtcNow(), delay);
+    }
+
+    public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(visibility, TimeSpan.Zero);
+        var deadline = _clock.GetUtcNow() + wait;
+        while (true)
+        {
+            var received = new List<QueueMessage>();
+            var expired = new List<QueueEntry>();
+            Task written = Task.CompletedTask;
+            Task changed;
+            DateTimeOffset? nextVisible = null;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                var now = _clock.GetUtcNow();
+                foreach (var entry in _order.Values)
+                {
+                    if (!entry.Accepted || entry.Moving)
+                    {
+                        continue;
+                    }
+
+                    if (entry.VisibleAt > now)
+                    {
+                        nextVisible = nextVisible is { } next && next < entry.VisibleAt ? next : entry.VisibleAt;
+                        continue;
+                    }
+
+                    if (DeadLetter is not null && entry.ReceiveCount >= _options.MaxReceiveCount)
+                    {
+                        entry.Moving = true;
+                        expired.Add(entry);
+                        continue;
+                    }
+
+                    entry.ReceiveCount++;
+                    entry.VisibleAt = now + visibility;
+                    entry.ReceiptHandle = $"{entry.Id}#{entry.ReceiveCount}#{Guid.NewGuid():N}";
+                    written = _journal.AppendAsync(new JournalRecord(JournalOperation.Receive, entry.Id, ReceiveCount: entry.ReceiveCount), durable: false);
+                    received.Add(new QueueMessage(entry.Id, entry.ReceiptHandle, entry.Body, entry.ReceiveCount, entry.SentAt));
+                    if (received.Count == maxMessages)
+                    {
+                        break;
+                    }
+                }
+
+                changed = _changed.Task;
+            }
+
+            // Records are written in order, so the last one being written means all of them are.
+            await written;
+            if (expired.Count > 0)
+            {
+                await MoveToDeadLetterAsync(expired);
+            }
+
+            if (received.Count > 0)
+            {
+                return received;
+            }
+
+            if (expired.Count > 0)
+            {
+                continue;
+            }
+
+            var remaining = deadline - _clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                return received;
+            }
+
+            if (nextVisible is { } visibleAt && visibleAt - _clock.GetUtcNow() < remaining)
+            {
+                // Wake when the next lease or delay ends; a receive must not sleep past a message becoming visible.
+                var untilVisible = visibleAt - _clock.GetUtcNow() + TimeSpan.FromMilliseconds(1);
+                remaining = untilVisible > TimeSpan.FromMilliseconds(1) ? untilVisible : TimeSpan.FromMilliseconds(1);
+            }
+
+            await WaitAsync(changed, remaining, cancellationToken);
+        }
+    }
+
+    public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
+    {
+        Task written;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (FindHeld(receiptHandle) is not { } entry)
+            {
+                return;
+            }
+
+            Remove(entry);
+            written = _journal.AppendAsync(new JournalRecord(JournalOperation.Delete, entry.Id), durable: false);
+        }
+
+        await written;
+    }
+
+    public Task ChangeVisibilityAsync(string receiptHandle, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(visibility, TimeSpan.Zero);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (FindHeld(receiptHandle) is { } entry)
+            {
+                // Not journaled: after a restart every held message is visible at once anyway.
+                entry.VisibleAt = _clock.GetUtcNow() + visibility;
+                Signal();
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<long> GetApproximateDepthAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return Task.FromResult((long)_entries.Count);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Signal();
+        }
+
+        await _journal.DisposeAsync();
+        _directoryLock.Dispose();
+        if (DeadLetter is not null)
+        {
+            await DeadLetter.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Adds a message under an existing id (a move from another queue); nothing when the id is already here.</summary>
+    private async Task<string> AddAsync(string id, string body, DateTimeOffset sentAt, TimeSpan delay)
+    {
+        QueueEntry entry;
+        Task written;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_entries.ContainsKey(id))
+            {
+                return id;
+            }
+
+            entry = new QueueEntry(_nextSequence++, id, body, sentAt) { VisibleAt = _clock.GetUtcNow() + delay };
+            _entries.Add(id, entry);
+            _order.Add(entry.Sequence, entry);
+            written = _journal.AppendAsync(entry.ToSendRecord(entry.VisibleAt), durable: true);
+        }
+
+        try
+        {
+            await written;
+        }
+        catch
+        {
+            lock (_gate)
+            {
+                Remove(entry);
+            }
+
+            throw;
+        }
+
+        lock (_gate)
+        {
+            entry.Accepted = true;
+            Signal();
+        }
+
+        return id;
+    }
+
+    private async Task MoveToDeadLetterAsync(List<QueueEntry> expired)
+    {
+        foreach (var entry in expired)
+        {
+            try
+            {
+                await DeadLetter!.AddAsync(entry.Id, entry.Body, entry.SentAt, TimeSpan.Zero);
+            }
+            catch
+            {
+                lock (_gate)
+                {
+                    entry.Moving = false;
+                }
+
+                throw;
+            }
+
+            Task written;
+            lock (_gate)
+            {
+                Remove(entry);
+                written = _journal.AppendAsync(new JournalRecord(JournalOperation.Delete, entry.Id), durable: false);
+            }
+
+            await written;
+        }
+    }
+
+    private QueueEntry? FindHeld(string receiptHandle)
+    {
+        var separator = receiptHandle.IndexOf('#');
+        return separator > 0
+            && _entries.TryGetValue(receiptHandle[..separator], out var entry)
+            && string.Equals(entry.ReceiptHandle, receiptHandle, StringComparison.Ordinal)
+            ? entry
+            : null;
+    }
+
+    private void Remove(QueueEntry entry)
+    {
+        _entries.Remove(entry.Id);
+        _order.Remove(entry.Sequence);
+    }
+
+    /// <summary>Rebuilds the state from the journal; messages in flight under the previous process are visible now.</summary>
+    private void Restore(List<JournalRecord> history)
+    {
+        var now = _clock.GetUtcNow();
+        foreach (var record in history)
+        {
+            switch (record.Operation)
+            {
+                case JournalOperation.Send when !_entries.ContainsKey(record.Id):
+                    var entry = new QueueEntry(_nextSequence++, record.Id, record.Body!, DateTimeOffset.FromUnixTimeMilliseconds(record.SentAtMs))
+                    {
+                        ReceiveCount = record.ReceiveCount,
+                        VisibleAt = record.ReceiveCount > 0 ? now : DateTimeOffset.FromUnixTimeMilliseconds(record.VisibleAtMs),
+                        Accepted = true,
+                    };
+                    _entries.Add(entry.Id, entry);
+                    _order.Add(entry.Sequence, entry);
+                    break;
+                case JournalOperation.Receive when _entries.TryGetValue(record.Id, out var received):
+                    received.ReceiveCount = Math.Max(received.ReceiveCount, record.ReceiveCount);
+                    received.VisibleAt = now;
+                    break;
+                case JournalOperation.Delete when _entries.TryGetValue(record.Id, out var deleted):
+                    Remove(deleted);
+                    break;
+            }
+        }
+    }
+
+    private IReadOnlyList<JournalRecord> Snapshot() =>
+        _order.Values.Select(entry => entry.ToSendRecord(entry.ReceiveCount > 0 ? _clock.GetUtcNow() : entry.VisibleAt)).ToList();
+
+    private void Signal()
+    {
+        _changed.TrySetResult();
+        _changed = NewSignal();
+    }
+
+    private async Task WaitAsync(Task changed, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(timeout, _clock, timeoutSource.Token);
+        await Task.WhenAny(changed, delay);
+        await timeoutSource.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

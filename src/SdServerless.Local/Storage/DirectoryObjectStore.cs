@@ -1,0 +1,288 @@
+using System.Security.Cryptography;
+using System.Text;
+using SdServerless.Core;
+using SdServerless.Core.Storage;
+using SdServerless.Local.IO;
+
+namespace SdServerless.Local.Storage;
+
+/// <summary>
+/// The local host's object store: one directory per bucket, an object's bytes at <c>ROOT/s3/BUCKET/KEY</c>.
+/// Its content type and ETag live in a sidecar under <c>ROOT/s3meta/BUCKET/</c> (named by a hash of the key, so the
+/// s3 tree holds only objects and a key may be both an object and a "folder" of others in the sidecar tree).
+/// Every write lands in <c>ROOT/s3tmp/</c> first, is flushed to disk, then renamed (put) or linked (create) into
+/// place, so readers never see a partial object. File-system failures become
+/// <see cref="DependencyUnavailableException"/>.
+/// </summary>
+public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
+{
+    private const string DefaultContentType = "application/octet-stream";
+    private readonly string _objectsRoot;
+    private readonly string _metaRoot;
+    private readonly string _tempRoot;
+    private readonly KeyLocks _locks = new();
+
+    public DirectoryObjectStore(string root, string bucketName)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(root);
+        var reason = bucketName.Contains('/') ? "it contains '/'" : ObjectKeyValidator.Check(bucketName);
+        if (reason is not null)
+        {
+            throw new ArgumentException($"Invalid bucket name '{bucketName}': {reason}.", nameof(bucketName));
+        }
+
+        BucketName = bucketName;
+        Root = Path.GetFullPath(root);
+        _objectsRoot = Path.Combine(Root, "s3", bucketName);
+        _metaRoot = Path.Combine(Root, "s3meta", bucketName);
+        _tempRoot = Path.Combine(Root, "s3tmp");
+    }
+
+    public event Func<ObjectCreated, CancellationToken, Task>? ObjectCreated;
+
+    public string BucketName { get; }
+
+    /// <summary>The data directory (<c>--data</c>): objects are at <c>Root/s3/BUCKET/KEY</c>.</summary>
+    public string Root { get; }
+
+    /// <summary>Where the object with this key is (or would be) stored; throws on an invalid key.</summary>
+    public string GetObjectPath(string key)
+    {
+        ObjectKeyValidator.Validate(key);
+        return Path.Combine(_objectsRoot, key);
+    }
+
+    public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    {
+        var path = GetObjectPath(key);
+        var written = await GuardAsync(() => WriteTempAsync(null, content, cancellationToken));
+        bool created;
+        using (await _locks.AcquireAsync(key, cancellationToken))
+        {
+            created = Guard(() =>
+            {
+                if (File.Exists(path))
+                {
+                    return false;
+                }
+
+                WriteMeta(key, contentType, written.ETag);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                return PosixFileSystem.TryLink(written.TempPath, path);
+            });
+        }
+
+        Guard(() =>
+        {
+            File.Delete(written.TempPath);
+            return true;
+        });
+        if (created)
+        {
+            PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
+            await RaiseCreatedAsync(key, written, cancellationToken);
+        }
+
+        return created;
+    }
+
+    public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
+    {
+        var path = GetObjectPath(key);
+        var written = await GuardAsync(() => WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken));
+        using (await _locks.AcquireAsync(key, cancellationToken))
+        {
+            Guard(() =>
+            {
+                WriteMeta(key, contentType, written.ETag);
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                File.Move(written.TempPath, path, overwrite: true);
+                return true;
+            });
+        }
+
+        PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
+        await RaiseCreatedAsync(key, written, cancellationToken);
+    }
+
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = GetObjectPath(key);
+        using (await _locks.AcquireAsync(key, cancellationToken))
+        {
+            return await GuardAsync(async () =>
+            {
+                byte[] content;
+                try
+                {
+                    content = await File.ReadAllBytesAsync(path, cancellationToken);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    return null;
+                }
+                catch (UnauthorizedAccessException) when (Directory.Exists(path))
+                {
+                    // The key names a "folder" of other keys, not an object.
+                    return null;
+                }
+
+                var meta = ReadMeta(key);
+                return new StoredObject(key, content, meta?.ContentType ?? DefaultContentType);
+            });
+        }
+    }
+
+    public Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken)
+    {
+        prefix ??= string.Empty;
+        if (ObjectKeyValidator.CheckPrefix(prefix) is { } reason)
+        {
+            throw new ArgumentException($"Invalid prefix '{prefix}': {reason}.", nameof(prefix));
+        }
+
+        // Only the directory of the prefix's complete segments can hold matches.
+        var lastSlash = prefix.LastIndexOf('/');
+        var start = lastSlash < 0 ? _objectsRoot : Path.Combine(_objectsRoot, prefix[..lastSlash]);
+        var list = Guard(() =>
+        {
+            if (!Directory.Exists(start))
+            {
+                return new List<ObjectInfo>();
+            }
+
+            return new DirectoryInfo(start)
+                .EnumerateFiles("*", SearchOption.AllDirectories)
+                .Select(file => new ObjectInfo(Path.GetRelativePath(_objectsRoot, file.FullName).Replace(Path.DirectorySeparatorChar, '/'), file.Length))
+                .Where(info => info.Key.StartsWith(prefix, StringComparison.Ordinal))
+                .OrderBy(info => info.Key, StringComparer.Ordinal)
+                .ToList();
+        });
+        return Task.FromResult<IReadOnlyList<ObjectInfo>>(list);
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = GetObjectPath(key);
+        using (await _locks.AcquireAsync(key, cancellationToken))
+        {
+            Guard(() =>
+            {
+                File.Delete(path);
+                File.Delete(GetMetaPath(key));
+                return true;
+            });
+        }
+    }
+
+    /// <summary>Writes <paramref name="stream"/> to its end, or <paramref name="bytes"/> when there is no stream.</summary>
+    private async Task<WrittenFile> WriteTempAsync(Stream? stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(_tempRoot);
+        var tempPath = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N"));
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        long size = 0;
+        try
+        {
+            await using var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
+            if (stream is null)
+            {
+                md5.AppendData(bytes.Span);
+                await file.WriteAsync(bytes, cancellationToken);
+                size = bytes.Length;
+            }
+            else
+            {
+                var buffer = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    md5.AppendData(buffer, 0, read);
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    size += read;
+                }
+            }
+
+            file.Flush(flushToDisk: true);
+        }
+        catch
+        {
+            File.Delete(tempPath);
+            throw;
+        }
+
+        return new WrittenFile(tempPath, size, Convert.ToHexStringLower(md5.GetHashAndReset()));
+    }
+
+    private void WriteMeta(string key, string contentType, string eTag)
+    {
+        var metaPath = GetMetaPath(key);
+        Directory.CreateDirectory(_metaRoot);
+        var tempPath = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N") + ".meta");
+        using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write))
+        {
+            file.Write(Encoding.UTF8.GetBytes($"{contentType}\n{eTag}\n{key}\n"));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(tempPath, metaPath, overwrite: true);
+    }
+
+    private ObjectMeta? ReadMeta(string key)
+    {
+        try
+        {
+            var lines = File.ReadAllLines(GetMetaPath(key));
+            return lines.Length >= 2 ? new ObjectMeta(lines[0], lines[1]) : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private string GetMetaPath(string key) =>
+        Path.Combine(_metaRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
+
+    private async Task RaiseCreatedAsync(string key, WrittenFile written, CancellationToken cancellationToken)
+    {
+        if (ObjectCreated is not { } handlers)
+        {
+            return;
+        }
+
+        var created = new ObjectCreated(BucketName, key, written.Size, written.ETag, DateTimeOffset.UtcNow);
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<ObjectCreated, CancellationToken, Task>>())
+        {
+            await handler(created, cancellationToken);
+        }
+    }
+
+    private T Guard<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DependencyUnavailableException($"The object store at '{Root}' failed: {e.Message}", e);
+        }
+    }
+
+    private async Task<T> GuardAsync<T>(Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DependencyUnavailableException($"The object store at '{Root}' failed: {e.Message}", e);
+        }
+    }
+
+    private sealed record WrittenFile(string TempPath, long Size, string ETag);
+
+    private sealed record ObjectMeta(string ContentType, string ETag);
+}

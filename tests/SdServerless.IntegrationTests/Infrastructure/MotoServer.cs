@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.SQS;
+using SdServerless.Aws;
+
+namespace SdServerless.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A moto_server (S3/SQS-compatible) on a free loopback port, started once for the tests of
+/// <see cref="MotoCollection"/> and killed at the end. The tests fail, never skip, when moto_server is missing.
+/// </summary>
+public sealed class MotoServer : IAsyncLifetime
+{
+    public const string Region = "us-east-1";
+
+    /// <summary>moto accepts any credentials; these keep the SDK away from the machine's own.</summary>
+    public static readonly AWSCredentials Credentials = new BasicAWSCredentials("test", "test");
+
+    private Process? _process;
+
+    public string ServiceUrl { get; private set; } = "";
+
+    public async Task InitializeAsync()
+    {
+        var port = FreePort();
+        var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException(
+                "moto_server is not on PATH. The S3/SQS integration tests need it: pip install \"moto[server]\"", e);
+        }
+
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        ServiceUrl = $"http://127.0.0.1:{port}";
+        await WaitUntilAnsweringAsync();
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process?.Dispose();
+        return Task.CompletedTask;
+    }
+
+    public AmazonS3Client CreateS3Client() => AwsClientFactory.CreateS3(ServiceUrl, Region, Credentials);
+
+    public AmazonSQSClient CreateSqsClient() => AwsClientFactory.CreateSqs(ServiceUrl, Region, Credentials);
+
+    /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
+    public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort()}";
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task WaitUntilAnsweringAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+            {
+                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before answering");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"{ServiceUrl}/moto-api/");
+                return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"moto_server did not answer on {ServiceUrl} within 60 s");
+    }
+}

@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using SdServerless.Core.Storage;
+using SdServerless.Local.Storage;
+
+namespace SdServerless.IntegrationTests.Storage;
+
+public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sdserverless-store-").FullName;
+    private readonly ConcurrentQueue<ObjectCreated> _created = new();
+
+    public override Task DisposeAsync()
+    {
+        Directory.Delete(_root, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task ObjectsAreRawFilesUnderDataS3BucketKey()
+    {
+        await Store.PutAsync("output/t1/t1-1.png", new MemoryStream([1, 2, 3]), "image/png", default);
+
+        Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(Path.Combine(_root, "s3", "testbucket", "output", "t1", "t1-1.png")));
+        Assert.Equal(["t1-1.png"], Directory.EnumerateFileSystemEntries(Path.Combine(_root, "s3", "testbucket", "output", "t1")).Select(Path.GetFileName));
+    }
+
+    protected override Task<IObjectStore> CreateStoreAsync()
+    {
+        var store = new DirectoryObjectStore(_root, "testbucket");
+        store.ObjectCreated += (created, _) =>
+        {
+            _created.Enqueue(created);
+            return Task.CompletedTask;
+        };
+        return Task.FromResult<IObjectStore>(store);
+    }
+
+    protected override Task<IObjectStore> CreateUnreachableStoreAsync()
+    {
+        // A data directory below a regular file can never be created.
+        var file = Path.Combine(_root, "not-a-directory");
+        File.WriteAllText(file, "x");
+        return Task.FromResult<IObjectStore>(new DirectoryObjectStore(Path.Combine(file, "data"), "testbucket"));
+    }
+
+    protected override async Task<IReadOnlyList<ObjectCreated>> WaitForObjectCreatedAsync(int count, TimeSpan timeout)
+    {
+        // The directory store raises its events before a write returns: they are all here already.
+        await Task.Yield();
+        return _created.ToList();
+    }
+}

@@ -1,0 +1,81 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Net;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Api;
+using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
+using SdServerless.UnitTests.Fakes;
+
+namespace SdServerless.UnitTests.Api;
+
+/// <summary>The real API handler over in-memory ports, fed with API Gateway event files through the real serializer.</summary>
+internal sealed class ApiTestHost
+{
+    public ApiTestHost(SdServerlessOptions? options = null)
+    {
+        Options = options ?? new SdServerlessOptions();
+        var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
+        Options.Runtimes = catalog.Runtimes;
+        Handler = new ApiHandler(
+            new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork)),
+            new TaskSubmission(Store, Queue, Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
+            new TaskStatusReader(Store),
+            Options,
+            NullLogger<ApiHandler>.Instance);
+    }
+
+    public SdServerlessOptions Options { get; }
+
+    public InMemoryObjectStore Store { get; } = new();
+
+    public InMemoryTaskQueue Queue { get; } = new();
+
+    public ApiHandler Handler { get; }
+
+    public static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+
+    public Task<ApiGatewayProxyResponse> PostAsync(string path, string body, string? contentType = "application/json", string? apiKey = null) =>
+        SendAsync("POST", path, body, contentType, apiKey);
+
+    public Task<ApiGatewayProxyResponse> SendAsync(string method, string path, string body, string? contentType = "application/json", string? apiKey = null)
+    {
+        var request = LoadEvent<ApiGatewayProxyRequest>("apigw-rest-post.json", FunctionsJsonContext.Default.ApiGatewayProxyRequest);
+        request.HttpMethod = method;
+        request.Path = path;
+        request.Body = body;
+        request.Headers!.Remove("Content-Type");
+        request.MultiValueHeaders!.Remove("Content-Type");
+        request.Headers.Remove("x-api-key");
+        request.MultiValueHeaders.Remove("x-api-key");
+        if (contentType is not null)
+        {
+            request.Headers["Content-Type"] = contentType;
+        }
+
+        if (apiKey is not null)
+        {
+            request.Headers["x-api-key"] = apiKey;
+        }
+
+        return Handler.HandleRestAsync(request, CancellationToken.None);
+    }
+
+    public Task<ApiGatewayProxyResponse> GetStatusAsync(string id)
+    {
+        var request = LoadEvent<ApiGatewayProxyRequest>("apigw-rest-get-status.json", FunctionsJsonContext.Default.ApiGatewayProxyRequest);
+        request.Path = "/v1alpha2/tasks/" + id;
+        return Handler.HandleRestAsync(request, CancellationToken.None);
+    }
+
+    public static T LoadEvent<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", file)), typeInfo)!;
+
+    public static JsonObject Body(ApiGatewayProxyResponse response) => JsonNode.Parse(response.Body!)!.AsObject();
+
+    public static IReadOnlyList<string> ErrorFields(ApiGatewayProxyResponse response) =>
+        Body(response)["errors"]?.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList() ?? [];
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace SdServerless.UnitTests.Fakes;
+
+/// <summary>
+/// A webhook endpoint on 127.0.0.1: records every request and answers with the scripted replies in order
+/// (200 once they run out).
+/// </summary>
+public sealed class WebhookReceiver : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly ConcurrentQueue<WebhookReply> _replies = new();
+    private readonly ConcurrentQueue<ReceivedWebhook> _received = new();
+
+    private WebhookReceiver(int port)
+    {
+        Port = port;
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _ = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public string Url => $"http://127.0.0.1:{Port}/hook";
+
+    public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
+
+    public static WebhookReceiver Start(int? port = null) => new(port ?? FreePort());
+
+    /// <summary>A loopback port nobody listens on (until a receiver is started on it).</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public void Reply(params WebhookReply[] replies)
+    {
+        foreach (var reply in replies)
+        {
+            _replies.Enqueue(reply);
+        }
+    }
+
+    public void Dispose() => _listener.Close();
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            _received.Enqueue(new ReceivedWebhook(
+                context.Request.HttpMethod,
+                context.Request.Headers["webhook-id"],
+                context.Request.Headers["webhook-timestamp"],
+                context.Request.Headers["webhook-signature"],
+                context.Request.ContentType,
+                body.ToArray()));
+
+            var reply = _replies.TryDequeue(out var next) ? next : new WebhookReply(200);
+            context.Response.StatusCode = reply.Status;
+            if (reply.RetryAfter is not null)
+            {
+                context.Response.Headers["Retry-After"] = reply.RetryAfter;
+            }
+
+            context.Response.Close();
+        }
+    }
+}
+
+public sealed record WebhookReply(int Status, string? RetryAfter = null);
+
+public sealed record ReceivedWebhook(string Method, string? Id, string? Timestamp, string? Signature, string? ContentType, byte[] Body);

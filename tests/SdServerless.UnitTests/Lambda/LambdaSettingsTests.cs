@@ -1,0 +1,99 @@
+using SdServerless.Lambda.Composition;
+
+namespace SdServerless.UnitTests.Lambda;
+
+public class LambdaSettingsTests
+{
+    [Fact]
+    public void MissingConfigurationListsEveryMissingVariableAtOnce()
+    {
+        var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = "dispatcher" });
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.Equal(3, error.Problems.Count);
+        Assert.Contains("SDSERVERLESS_BUCKET", error.Message);
+        Assert.Contains("SDSERVERLESS_TASK_QUEUE_URL", error.Message);
+        Assert.Contains("SDSERVERLESS_RUNTIMES", error.Message);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("bootstrap")]
+    [InlineData("API")]
+    public void UnknownHandlerIsAConfigurationError(string? handler)
+    {
+        var environment = new FakeEnvironmentVariables();
+        if (handler is not null)
+        {
+            environment.Values["_HANDLER"] = handler;
+        }
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        Assert.Contains("api, dispatcher, callback", error.Message);
+    }
+
+    [Fact]
+    public void RuntimesAreReadFromTheirJson()
+    {
+        var environment = Api();
+        environment.Values["SDSERVERLESS_RUNTIMES"] =
+            """{"runtimes":[{"name":"xl","type":"sdwebui","endpoints":["http://10.0.0.5:7861"],"models":["a.safetensors","b.safetensors"]}]}""";
+
+        var settings = LambdaSettings.Load(environment);
+
+        var runtime = Assert.Single(settings.Options.Runtimes);
+        Assert.Equal("xl", runtime.Name);
+        Assert.Equal(["http://10.0.0.5:7861"], runtime.Endpoints);
+        Assert.Equal(["a.safetensors", "b.safetensors"], runtime.Models);
+        Assert.Equal("outb", settings.Options.Bucket);
+        Assert.Equal("http://127.0.0.1:5000/123456789012/tasks", settings.TaskQueueUrl);
+    }
+
+    [Fact]
+    public void EndpointsAloneMakeTheDefaultRuntime()
+    {
+        var environment = Api();
+        environment.Values["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://a:7861, http://b:7861";
+
+        var runtime = Assert.Single(LambdaSettings.Load(environment).Options.Runtimes);
+
+        Assert.Equal("sdruntime", runtime.Name);
+        Assert.Equal(["http://a:7861", "http://b:7861"], runtime.Endpoints);
+    }
+
+    [Fact]
+    public void InvalidValuesAreReportedWithTheirVariable()
+    {
+        var environment = Api();
+        environment.Values["SDSERVERLESS_RUNTIMES"] = "{not json";
+        environment.Values["SDSERVERLESS_MAX_ATTEMPTS"] = "five";
+        environment.Values["SDSERVERLESS_ALLOW_HTTP"] = "yes";
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.Equal(3, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_RUNTIMES", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_MAX_ATTEMPTS", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_ALLOW_HTTP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CallbackNeedsItsDeadLetterQueueAndSecretButNoTaskQueue()
+    {
+        var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = "callback", ["SDSERVERLESS_BUCKET"] = "outb" });
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.Equal(2, error.Problems.Count);
+        Assert.Contains("SDSERVERLESS_CALLBACK_DLQ_URL", error.Message);
+        Assert.Contains("SDSERVERLESS_WEBHOOK_SECRET", error.Message);
+    }
+
+    private static FakeEnvironmentVariables Api() => new(new()
+    {
+        ["_HANDLER"] = "api",
+        ["SDSERVERLESS_BUCKET"] = "outb",
+        ["SDSERVERLESS_TASK_QUEUE_URL"] = "http://127.0.0.1:5000/123456789012/tasks",
+    });
+}
