@@ -3,6 +3,7 @@ using SdServerless.Core;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Events;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
@@ -20,6 +21,7 @@ public sealed class TaskRecordHandler(
     ITaskQueue queue,
     SdServerlessOptions options,
     DispatcherSettings settings,
+    ITaskMetrics metrics,
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)
 {
@@ -152,7 +154,11 @@ public sealed class TaskRecordHandler(
         if (!await output.WriteResultAsync(task, result, cancellationToken))
         {
             logger.LogInformation("Task {TaskId}: another delivery wrote result.json first", task.Id);
+            return;
         }
+
+        var queueWait = (startedAt ?? result.CompletedAt) - loaded.CreatedAt;
+        metrics.RecordTaskCompleted(task.Runtime, queueWait < TimeSpan.Zero ? TimeSpan.Zero : queueWait, generated?.Inference ?? TimeSpan.Zero, attempts, status == TaskStatus.Succeeded);
     }
 
     private async Task TryWriteQueuedStateAsync(SdTask task, int attempts, DateTimeOffset? startedAt, TaskError error, CancellationToken cancellationToken)

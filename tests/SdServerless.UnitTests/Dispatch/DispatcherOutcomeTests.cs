@@ -45,6 +45,8 @@ public sealed class DispatcherOutcomeTests
         Assert.NotNull(result["started_at"]);
         Assert.NotNull(result["completed_at"]);
         Assert.Equal("running", (string?)(await harness.StateAsync("t2i"))!["status"]);
+        var metrics = Assert.Single(harness.Metrics.Completed);
+        Assert.Equal(("sdruntime", 1, true), (metrics.Runtime, metrics.Attempts, metrics.Succeeded));
     }
 
     [Fact]
