@@ -6,6 +6,7 @@ using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Callbacks;
+using SdServerless.Local.Workers;
 
 namespace SdServerless.Local.Hosting;
 
@@ -78,7 +79,12 @@ public sealed class LocalHost : IAsyncDisposable
         {
             var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
             var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
-            builder.Services.AddHostedService(_ => new Workers.DispatcherWorker(pipeline.Tasks, dispatcher, pipeline.TotalCapacity, TimeSpan.FromSeconds(options.TaskTimeoutSeconds), loggers.CreateLogger<Workers.DispatcherWorker>()));
+            var workerOptions = new DispatcherWorkerOptions
+            {
+                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings),
+                TaskTimeout = TimeSpan.FromSeconds(options.TaskTimeoutSeconds),
+            };
+            builder.Services.AddHostedService(_ => new DispatcherWorker(pipeline.Tasks, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
         }
 
         var app = builder.Build();
