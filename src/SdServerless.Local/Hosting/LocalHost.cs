@@ -74,7 +74,7 @@ public sealed class LocalHost : IAsyncDisposable
             loggers.CreateLogger<CallbackHandler>());
         var replayer = new CallbackReplayer(pipeline.CallbackDeadLetters, delivery, loggers.CreateLogger<CallbackReplayer>());
 
-        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
             var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
@@ -100,10 +100,10 @@ public sealed class LocalHost : IAsyncDisposable
         var log = loggers.CreateLogger("SdServerless.Local");
         log.LogInformation("SdServerless local host listening on {Url}", string.Join(", ", app.Urls));
         log.LogInformation("Outputs land in {Directory} (s3://{Bucket}/...)", Path.Combine(pipeline.Store.Root, "s3", settings.Bucket), settings.Bucket);
-        if (options.WebhookSecret is null)
+        if (pipeline.SecretFile is { } secretFile)
         {
-            // Generated for this run: the receiver needs it to verify signatures.
-            log.LogInformation("Webhook signing secret (generated): {Secret}", pipeline.Secret.Reveal());
+            // The receiver needs the secret to verify signatures; the log names the file (mode 0600), never the secret.
+            log.LogInformation("Webhook signing secret (generated once, kept across restarts) is in {SecretFile}", secretFile);
         }
 
         return new LocalHost(app, pipeline, loggers);
