@@ -57,9 +57,6 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Requests each endpoint serves at once: one per SD Web UI process, one per emulated GPU.</summary>
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; }
 
-    public int TotalCapacity => Catalog.Runtimes.SelectMany(r => r.Endpoints).Distinct(StringComparer.Ordinal)
-        .Sum(e => EndpointCapacities.GetValueOrDefault(e, 1));
-
     public static async Task<LocalPipeline> OpenAsync(LocalHostOptions host, Uri publicBaseUrl, ILoggerFactory loggers)
     {
         var data = Path.GetFullPath(host.DataDirectory);
