@@ -3,7 +3,6 @@ using SdServerless.Core.Configuration;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
 using SdServerless.Local.Workers;
 using SdServerless.UnitTests.Dispatch;
 using SdServerless.UnitTests.Fakes;
@@ -28,8 +27,8 @@ public sealed class StorageOutageTests
             MaxAttempts = 10,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint], Models = [FakeSdWebUi.Model] }],
         };
-        var handler = DispatcherFactory.Create(store, queue, options, new DispatcherSettings(), NullLoggerFactory.Instance, clock,
-            new FakeInputDownloader(), new SdWebUiClient(new FakeSdWebUi()));
+        var handler = DispatcherFactory.Create(store, queue, options, new DispatcherSettings(), NullLoggerFactory.Instance, clock: clock,
+            downloader: new FakeInputDownloader(), sdWebUi: new SdWebUiClient(new FakeSdWebUi()));
         var task = DispatcherHarness.Task("t", TaskType.TextToImage, """{"prompt":"p","batch_size":2}""");
         await queue.SendAsync(DispatcherHarness.MessageBody(task), TimeSpan.Zero, CancellationToken.None);
 
@@ -39,7 +38,7 @@ public sealed class StorageOutageTests
             foreach (var message in await queue.ReceiveAsync(10, TimeSpan.FromMinutes(5), TimeSpan.Zero, CancellationToken.None))
             {
                 invocations++;
-                var response = await handler.HandleAsync(new SqsEvent { Records = [DispatcherWorker.ToRecord(message)] }, CancellationToken.None);
+                var response = await handler.HandleAsync(DispatcherWorker.ToSqsEvent([message]), CancellationToken.None);
                 if (response.BatchItemFailures.Count == 0)
                 {
                     await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
