@@ -38,14 +38,15 @@ public sealed class SdWebUiFaultTests
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Faults = faults.Next, ModelSwitchDelay = TimeSpan.Zero });
         await using var receiver = await LoopbackHttpServer.StartAsync();
         await using var host = await LocalHostProcess.StartAsync(null,
-            "--sdwebui", emulator.BaseUrl.ToString().TrimEnd('/'), "--task-timeout-seconds", "1", "--max-attempts", "2",
+            "--sdwebui", emulator.BaseUrl.ToString().TrimEnd('/'), "--task-timeout-seconds", "2", "--max-attempts", "2",
             "--allow-private-network", "--webhook-url", receiver.Url("/hook").ToString());
         using var client = new PipelineClient(host);
 
         await client.SubmitAsync("v1alpha2", TextToImage("hangs"));
         var (final, _) = await client.WaitUntilFinishedAsync("hangs", TimeSpan.FromSeconds(60));
 
-        Assert.Equal(2, faults.Injected);
+        // On a loaded machine an attempt's deadline may pass before its request reaches the server, so at least one hung.
+        Assert.InRange(faults.Injected, 1, 2);
         Assert.Equal("failed", final["status"]!.GetValue<string>());
         Assert.Equal(2, final["attempts"]!.GetValue<int>());
         Assert.Equal("pool_timeout", final["error"]!["type"]!.GetValue<string>());
