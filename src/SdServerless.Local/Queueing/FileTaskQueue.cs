@@ -13,6 +13,7 @@ namespace SdServerless.Local.Queueing;
 /// </summary>
 public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
 {
+    private static readonly TimeSpan MaxSpan = TimeSpan.FromDays(30);
     private readonly Lock _gate = new();
     private readonly QueueState _state = new();
     private readonly FileTaskQueueOptions _options;
@@ -99,7 +100,8 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(visibility, TimeSpan.Zero);
-        var deadline = _clock.GetUtcNow() + wait;
+        visibility = Bounded(visibility);
+        var deadline = _clock.GetUtcNow() + Bounded(wait);
         while (true)
         {
             var leased = new List<QueueEntry>();
@@ -183,7 +185,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
             if (_state.FindHeld(receiptHandle) is { } entry)
             {
                 // Not journaled: after a restart every held message is visible at once anyway.
-                entry.VisibleAt = _clock.GetUtcNow() + visibility;
+                entry.VisibleAt = _clock.GetUtcNow() + Bounded(visibility);
                 Signal();
             }
         }
@@ -237,7 +239,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
             }
 
             entry = _state.Add(id, body, sentAt);
-            entry.VisibleAt = _clock.GetUtcNow() + delay;
+            entry.VisibleAt = _clock.GetUtcNow() + Bounded(delay);
             written = _journal.AppendAsync(entry.ToSendRecord(entry.VisibleAt), durable: true);
         }
 
@@ -307,6 +309,9 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         await timeoutSource.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>Keeps "now + span" representable however long a caller asks for (TimeSpan.MaxValue, say).</summary>
+    private static TimeSpan Bounded(TimeSpan span) => span < MaxSpan ? span : MaxSpan;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
