@@ -80,6 +80,9 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
 
         var submitted = await apiRuntime.InvokeAsync(LambdaEvents.RestPost("/v1alpha2", TextToImage("lambda-t2i")));
         Assert.Equal(200, JsonNode.Parse(submitted.Body)!["statusCode"]!.GetValue<int>());
+        var accepted = JsonNode.Parse(Assert.Single(api.Output.Split('\n'), line => line.Contains("accepted", StringComparison.Ordinal)))!;
+        Assert.Equal("lambda-t2i", accepted["taskId"]!.GetValue<string>());
+        Assert.Equal(submitted.RequestId, accepted["requestId"]!.GetValue<string>());
 
         var messages = await _deployment.TaskQueue.ReceiveAsync(10, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), CancellationToken.None);
         var dispatched = await dispatcherRuntime.InvokeAsync(LambdaEvents.Sqs(MotoDeployment.QueueArn(_deployment.TaskQueueUrl), messages));
