@@ -99,6 +99,11 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
             Assert.Equal("image/png", image.Headers.ContentType);
         }
 
+        var metrics = JsonNode.Parse(Assert.Single(dispatcher.Output.Split('\n'), line => line.StartsWith("{\"_aws\"", StringComparison.Ordinal)))!;
+        Assert.Equal("sdruntime", metrics["Runtime"]!.GetValue<string>());
+        Assert.Equal(1, metrics["Attempts"]!.GetValue<int>());
+        Assert.Equal(0, metrics["Failures"]!.GetValue<int>());
+
         // moto's own notification of result.json, fed to the callback unchanged, as S3 would invoke it.
         var notification = await ReceiveResultNotificationAsync();
         var called = await callbackRuntime.InvokeAsync(notification);
