@@ -17,6 +17,7 @@ public sealed class TaskGenerator(
     TaskOutputWriter output,
     SdServerlessOptions options,
     DispatcherSettings settings,
+    TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
     public async Task<GeneratedOutput> GenerateAsync(SdTask task, CancellationToken cancellationToken)
@@ -42,12 +43,13 @@ public sealed class TaskGenerator(
 
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
         var images = new List<TaskResultImage>();
+        var sentAt = clock.GetTimestamp();
         var response = await client.GenerateAsync(
             lease.Endpoint,
             task.TaskType,
             body,
             async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
             cancellationToken);
-        return new GeneratedOutput(images, response.Parameters, response.Info);
+        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
     }
 }

@@ -3,6 +3,7 @@ using SdServerless.Core;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Events;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
@@ -20,6 +21,7 @@ public sealed class TaskRecordHandler(
     ITaskQueue queue,
     SdServerlessOptions options,
     DispatcherSettings settings,
+    ITaskMetrics metrics,
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)
 {
@@ -29,7 +31,7 @@ public sealed class TaskRecordHandler(
         if (TaskMessageReader.Parse(record.Body) is not { } message)
         {
             logger.LogError("Message {MessageId} is not a task message (receive {Attempt}); left for the dead-letter queue", record.MessageId, attempts);
-            return RecordOutcome.Poison;
+            return await PoisonAsync(record, cancellationToken);
         }
 
         LoadedTask? loaded;
@@ -47,7 +49,7 @@ public sealed class TaskRecordHandler(
         if (loaded is null)
         {
             logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
-            return RecordOutcome.Poison;
+            return await PoisonAsync(record, cancellationToken);
         }
 
         return await RunAsync(loaded, record, attempts, cancellationToken);
@@ -152,7 +154,11 @@ public sealed class TaskRecordHandler(
         if (!await output.WriteResultAsync(task, result, cancellationToken))
         {
             logger.LogInformation("Task {TaskId}: another delivery wrote result.json first", task.Id);
+            return;
         }
+
+        var queueWait = (startedAt ?? result.CompletedAt) - loaded.CreatedAt;
+        metrics.RecordTaskCompleted(task.Runtime, queueWait < TimeSpan.Zero ? TimeSpan.Zero : queueWait, generated?.Inference ?? TimeSpan.Zero, attempts, status == TaskStatus.Succeeded);
     }
 
     private async Task TryWriteQueuedStateAsync(SdTask task, int attempts, DateTimeOffset? startedAt, TaskError error, CancellationToken cancellationToken)
@@ -166,6 +172,24 @@ public sealed class TaskRecordHandler(
         {
             logger.LogWarning("Task {TaskId}: state.json not updated ({Error})", task.Id, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Makes a poison message visible again at once: its receives then reach the queue's maxReceiveCount within
+    /// seconds and the redrive moves it to the dead-letter queue, instead of once per (long) visibility timeout.
+    /// </summary>
+    private async Task<RecordOutcome> PoisonAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.ChangeVisibilityAsync(record.ReceiptHandle, TimeSpan.Zero, cancellationToken);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            logger.LogWarning("Message {MessageId}: visibility not changed ({Error})", record.MessageId, e.Message);
+        }
+
+        return RecordOutcome.Poison;
     }
 
     /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>
