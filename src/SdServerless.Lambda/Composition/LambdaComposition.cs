@@ -2,10 +2,8 @@ using Amazon.S3;
 using Amazon.SQS;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
-using SdServerless.Core.Net;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
@@ -55,15 +53,14 @@ public static class LambdaComposition
     private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(
         LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
-        var options = settings.Options;
-        var callbackOptions = new CallbackOptions();
-        var http = GuardedHttpHandler.CreateClient(options.AllowPrivateNetwork ? _ => true : UrlPolicy.IsPublic);
-        var delivery = new WebhookDelivery(
-            http, new WebhookSigner(WebhookSecret.Parse(options.WebhookSecret)), options, callbackOptions, clock, loggerFactory.CreateLogger<WebhookDelivery>());
-        var deadLetters = new CallbackDeadLetterWriter(
-            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!), callbackOptions, clock);
-        var callback = new CallbackHandler(
-            store, new S3ObjectUrlSigner(s3, options.Bucket), delivery, deadLetters, options, callbackOptions, loggerFactory.CreateLogger<CallbackHandler>());
+        // Lives as long as the process, as the HttpClient it owns should.
+        var callback = CallbackServices.Create(
+            store,
+            new S3ObjectUrlSigner(s3, settings.Options.Bucket),
+            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
+            settings.Options,
+            loggerFactory,
+            clock: clock).Handler;
         return new JsonLambdaHandler<S3Event, EmptyResponse>(
             FunctionsJsonContext.Default.S3Event,
             LambdaJsonContext.Default.EmptyResponse,
