@@ -20,7 +20,8 @@ public sealed class TaskGenerator(
     TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, CancellationToken cancellationToken)
+    /// <param name="onStarted">Called once an endpoint is leased and the model checked, just before the request is sent.</param>
+    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> onStarted, CancellationToken cancellationToken)
     {
         var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
             ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
@@ -41,6 +42,7 @@ public sealed class TaskGenerator(
                 $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
         }
 
+        await onStarted(cancellationToken);
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
         var images = new List<TaskResultImage>();
         var sentAt = clock.GetTimestamp();

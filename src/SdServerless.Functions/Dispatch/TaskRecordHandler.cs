@@ -68,11 +68,13 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
-            startedAt = clock.GetUtcNow();
-            await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, cancellationToken);
-            logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
-
-            var generated = await generator.GenerateAsync(task, cancellationToken);
+            // "running" once a GPU takes the task: a task received early (prefetched, inputs fetched) still waits queued.
+            var generated = await generator.GenerateAsync(task, async ct =>
+            {
+                startedAt = clock.GetUtcNow();
+                await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
+                logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
+            }, cancellationToken);
             await FinishAsync(loaded, TaskStatus.Succeeded, generated, null, startedAt, attempts, cancellationToken);
             logger.LogInformation("Task {TaskId} succeeded with {ImageCount} images", task.Id, generated.Images.Count);
             return RecordOutcome.Completed;
