@@ -1,11 +1,9 @@
 using Microsoft.Extensions.Logging;
-using SdServerless.Core.Configuration;
 using SdServerless.Lambda.Bootstrap;
 using SdServerless.Lambda.Client;
 using SdServerless.Lambda.Composition;
 using SdServerless.Lambda.Context;
 using SdServerless.Lambda.Logging;
-using SdServerless.Lambda.Telemetry;
 
 // The custom runtime's entry point: configure, report a failed start through runtime/init/error, then serve invocations.
 var environment = new SystemEnvironmentVariables();
@@ -26,8 +24,7 @@ ILambdaHandler handler;
 try
 {
     var settings = LambdaSettings.Load(environment);
-    var metricNamespace = environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace;
-    handler = LambdaComposition.CreateHandler(settings, loggerFactory, new EmfTaskMetrics(output, metricNamespace, timeProvider));
+    handler = LambdaComposition.CreateHandler(settings, environment, loggerFactory, timeProvider);
 }
 catch (Exception exception)
 {

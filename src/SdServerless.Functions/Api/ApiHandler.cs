@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Tasks;
@@ -30,7 +28,7 @@ public sealed class ApiHandler(
 
     internal async Task<ApiGatewayProxyResponse> HandleAsync(ApiRequest request, CancellationToken cancellationToken)
     {
-        if (!HasValidApiKey(request))
+        if (!ApiKeyCheck.IsValid(options.ApiKey, request.Header(ApiKeyCheck.HeaderName)))
         {
             return ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.");
         }
@@ -148,18 +146,6 @@ public sealed class ApiHandler(
 
             writer.WriteEndObject();
         });
-    }
-
-    private bool HasValidApiKey(ApiRequest request)
-    {
-        if (options.ApiKey is not { Length: > 0 } expected)
-        {
-            return true;
-        }
-
-        // Hash both sides so the comparison takes the same time whatever the lengths.
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(request.Header("x-api-key") ?? ""));
-        return CryptographicOperations.FixedTimeEquals(given, SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
     }
 
     private static bool IsJson(string? contentType)

@@ -27,9 +27,9 @@ public sealed partial class WebhookDelivery(
 
     public async Task<WebhookDeliveryResult> DeliverAsync(string url, string webhookId, ReadOnlyMemory<byte> body, string? taskId, CancellationToken cancellationToken)
     {
-        if (CallbackUrlRules.Check(url, options.AllowHttp) is { } violation)
+        if (new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork).CheckSyntax(url) is { } violation)
         {
-            return new WebhookDeliveryResult(WebhookDeliveryOutcome.Refused, 0, null, violation);
+            return new WebhookDeliveryResult(WebhookDeliveryOutcome.Refused, 0, null, "the callback URL " + violation);
         }
 
         var uri = new Uri(url);
@@ -117,6 +117,10 @@ public sealed partial class WebhookDelivery(
             return (null, new RetryHint(null, $"connection failed: {exception.Message}"), AttemptFailure.Retryable);
         }
     }
+
+    /// <summary>The client for deliveries: connects only to addresses the URL rules allow, never follows redirects.</summary>
+    public static HttpClient CreateHttpClient(SdServerlessOptions options) =>
+        GuardedHttpHandler.CreateClient(GuardedHttpHandler.AddressRule(options.AllowPrivateNetwork), maxRedirects: 0);
 
     private static bool IsRetryable(int status) =>
         status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500;

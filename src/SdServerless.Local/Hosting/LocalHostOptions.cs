@@ -19,7 +19,7 @@ public sealed class LocalHostOptions
 
     public int EmulatorDelayMs { get; set; }
 
-    public int EmulatorModelSwitchMs { get; set; }
+    public int EmulatorModelSwitchMs { get; set; } = 2000;
 
     public string? WebhookUrl { get; set; }
 
@@ -27,14 +27,17 @@ public sealed class LocalHostOptions
 
     public bool AllowPrivateNetwork { get; set; }
 
+    /// <summary>Delivery attempts of one webhook before it goes to the callback dead-letter queue.</summary>
+    public int WebhookAttempts { get; set; } = 6;
+
     public string? ApiKey { get; set; }
 
     public long QueueDepthLimit { get; set; }
 
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>Run only the SD Web UI emulator (for tests that point other hosts at it).</summary>
-    public bool EmulatorOnly { get; set; }
+    /// <summary>The dispatcher's deadline per task (Lambda's function timeout): a hung server is abandoned and retried.</summary>
+    public int TaskTimeoutSeconds { get; set; } = 600;
 
     /// <summary>Accept and queue tasks without dispatching them (the queue is drained by a later run).</summary>
     public bool NoDispatch { get; set; }

@@ -15,15 +15,18 @@ public static class LocalHostOptionsParser
           --runtimes FILE             JSON runtime configuration {"runtimes":[...]}
           --emulator-workers N        emulated GPUs (default 1)
           --emulator-delay-ms MS      emulated GPU time per image (default 0)
-          --emulator-model-switch-ms MS  emulated checkpoint load time (default 0)
+          --emulator-model-switch-ms MS  emulated checkpoint load time (default 2000)
           --webhook-url URL           default callback URL
-          --webhook-secret whsec_...  webhook signing secret (default: generated and printed)
+          --webhook-secret whsec_...  webhook signing secret (default: generated once, kept in DATA/webhook-secret)
+          --webhook-attempts N        delivery attempts before a webhook goes to the dead-letter queue (default 6)
           --allow-private-network     let URL inputs and callbacks reach loopback/private addresses
           --api-key KEY               require this x-api-key header
           --queue-depth-limit N       answer 429 when more tasks than this are queued (default: no limit)
           --max-attempts N            attempts on an unreachable pool before a task fails (default 5)
+          --task-timeout-seconds S    deadline of one generation; past it the task is retried (default 600)
           --no-dispatch               accept and queue tasks but do not run them
-          --emulator-only             run only the SD Web UI emulator on --urls
+          --emulator-only             run only the SD Web UI emulator (its own options: --urls,
+                                      --emulator-workers, --emulator-delay-ms, --models A,B, --model-switch-ms)
           --help                      this text
         """;
 
@@ -87,12 +90,13 @@ public static class LocalHostOptionsParser
                 case "--emulator-model-switch-ms": options.EmulatorModelSwitchMs = Int(0); break;
                 case "--webhook-url": options.WebhookUrl = CheckUrl(name, Value(), problems); break;
                 case "--webhook-secret": options.WebhookSecret = Value(); break;
+                case "--webhook-attempts": options.WebhookAttempts = Int(1); break;
                 case "--allow-private-network": options.AllowPrivateNetwork = true; break;
                 case "--api-key": options.ApiKey = Value(); break;
                 case "--queue-depth-limit": options.QueueDepthLimit = Int(0); break;
                 case "--max-attempts": options.MaxAttempts = Int(1); break;
+                case "--task-timeout-seconds": options.TaskTimeoutSeconds = Int(1); break;
                 case "--no-dispatch": options.NoDispatch = true; break;
-                case "--emulator-only": options.EmulatorOnly = true; break;
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: problems.Add($"unknown option '{arg}'"); break;
             }

@@ -52,18 +52,11 @@ public sealed class DispatcherWorker(
     /// <summary>Runs one batch through the handler and deletes what it finished; returns the handler's answer.</summary>
     public async Task<SqsBatchResponse> DispatchAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
-        using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var renewing = RenewLeasesAsync(messages, heartbeat.Token);
-        SqsBatchResponse response;
-        try
-        {
-            response = await handler.HandleAsync(ToSqsEvent(messages), cancellationToken);
-        }
-        finally
-        {
-            await heartbeat.CancelAsync();
-            await renewing;
-        }
+        // Lambda's function timeout: a hung SD Web UI is abandoned and the task retried. The lease outlasts it, so a
+        // message is never handed out twice while it runs, and no renewal can race the handler's own retry backoff.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.TaskTimeout);
+        var response = await handler.HandleAsync(ToSqsEvent(messages), deadline.Token);
 
         var failed = response.BatchItemFailures.Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
         foreach (var message in messages.Where(m => !failed.Contains(m.MessageId)))
@@ -126,29 +119,6 @@ public sealed class DispatcherWorker(
             {
                 return;
             }
-        }
-    }
-
-    /// <summary>Keeps the messages hidden while their task runs (a long generation must not be handed out twice).</summary>
-    private async Task RenewLeasesAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
-    {
-        try
-        {
-            while (true)
-            {
-                await Task.Delay(options.Visibility / 3, clock, cancellationToken);
-                foreach (var message in messages)
-                {
-                    await queue.ChangeVisibilityAsync(message.ReceiptHandle, options.Visibility, cancellationToken);
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("Dispatcher: a lease could not be renewed ({Error})", e.Message);
         }
     }
 

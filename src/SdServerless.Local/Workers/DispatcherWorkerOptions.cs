@@ -14,8 +14,11 @@ public sealed class DispatcherWorkerOptions
     /// </summary>
     public int PrefetchPerGpu { get; set; } = 1;
 
-    /// <summary>The lease of a received message; renewed while its task runs.</summary>
-    public TimeSpan Visibility { get; set; } = TimeSpan.FromMinutes(15);
+    /// <summary>The deadline of one invocation (Lambda's function timeout).</summary>
+    public TimeSpan TaskTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The lease of a received message: longer than the task's deadline and its bookkeeping.</summary>
+    public TimeSpan Visibility => TaskTimeout + TimeSpan.FromMinutes(1);
 
     /// <summary>Long-poll wait of one receive.</summary>
     public TimeSpan ReceiveWait { get; set; } = TimeSpan.FromSeconds(20);

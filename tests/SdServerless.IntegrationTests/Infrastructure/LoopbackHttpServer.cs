@@ -34,12 +34,13 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
 
-    public static async Task<LoopbackHttpServer> StartAsync()
+    /// <param name="port">A given port (e.g. one a test first left closed); null picks a free one.</param>
+    public static async Task<LoopbackHttpServer> StartAsync(int? port = null)
     {
-        var port = FreePort.Next();
+        port ??= FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port.Value));
         var app = builder.Build();
         var server = new LoopbackHttpServer(app, new Uri($"http://127.0.0.1:{port}/"));
         app.Run(async context =>

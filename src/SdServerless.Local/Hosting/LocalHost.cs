@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging.Console;
+using SdServerless.Core.Net;
+using SdServerless.Core.Tasks;
+using SdServerless.Core.Webhooks;
+using SdServerless.Functions.Api;
+using SdServerless.Functions.Callback;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Local.Callbacks;
+using SdServerless.Local.Workers;
+
+namespace SdServerless.Local.Hosting;
+
+/// <summary>
+/// The whole pipeline in one process: the HTTP API, the dispatcher workers and the callback trigger.
+/// Program runs it until shutdown; benchmarks and tests start it in-process and read its pipeline's counters.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    private LocalHost(WebApplication app, LocalPipeline pipeline, ILoggerFactory loggers)
+    {
+        App = app;
+        Pipeline = pipeline;
+        Loggers = loggers;
+    }
+
+    public WebApplication App { get; }
+
+    public LocalPipeline Pipeline { get; }
+
+    public ILoggerFactory Loggers { get; }
+
+    /// <summary>Where the API listens (the first address).</summary>
+    public Uri BaseUrl => new(App.Urls.First().TrimEnd('/') + "/");
+
+    public static async Task<int> RunAsync(LocalHostOptions options)
+    {
+        await using var host = await StartAsync(options);
+        await host.App.WaitForShutdownAsync();
+        return 0;
+    }
+
+    /// <param name="configureLogging">Null: one console line per event.</param>
+    public static async Task<LocalHost> StartAsync(LocalHostOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        configureLogging ??= ConfigureLogging;
+        var builder = WebApplication.CreateSlimBuilder();
+        configureLogging(builder.Logging);
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
+
+        var loggers = LoggerFactory.Create(configureLogging);
+        var publicUrl = new Uri(options.Urls.Split(';')[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
+        var settings = pipeline.Options;
+
+        var api = new ApiHandler(
+            new TaskParser(pipeline.Catalog, new UrlPolicy(settings.AllowHttp, settings.AllowPrivateNetwork)),
+            new TaskSubmission(pipeline.Store, pipeline.Tasks, settings, TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
+            new TaskStatusReader(pipeline.Store),
+            settings,
+            loggers.CreateLogger<ApiHandler>());
+        var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
+
+        var callbacks = new CallbackOptions { MaxAttempts = options.WebhookAttempts };
+        var webhookHttp = GuardedHttpHandler.CreateClient(address => settings.AllowPrivateNetwork || UrlPolicy.IsPublic(address));
+        var delivery = new WebhookDelivery(webhookHttp, new WebhookSigner(pipeline.Secret), settings, callbacks, TimeProvider.System, loggers.CreateLogger<WebhookDelivery>());
+        var callbackHandler = new CallbackHandler(
+            pipeline.Store,
+            new LocalObjectUrlSigner(publicUrl),
+            delivery,
+            new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, callbacks, TimeProvider.System),
+            settings,
+            callbacks,
+            loggers.CreateLogger<CallbackHandler>());
+        var replayer = new CallbackReplayer(pipeline.CallbackDeadLetters, delivery, loggers.CreateLogger<CallbackReplayer>());
+
+        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        if (!options.NoDispatch)
+        {
+            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
+            var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
+            var workerOptions = new DispatcherWorkerOptions
+            {
+                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings),
+                TaskTimeout = TimeSpan.FromSeconds(options.TaskTimeoutSeconds),
+            };
+            builder.Services.AddHostedService(_ => new DispatcherWorker(pipeline.Tasks, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
+        }
+
+        var app = builder.Build();
+        app.MapObjectDownloads(pipeline.Store);
+        app.MapCallbackReplay(replayer).AddEndpointFilter(async (context, next) =>
+            ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
+                ? await next(context)
+                : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
+                    ApiResults.ProblemContentType, statusCode: 401));
+        app.MapFallback(bridge.HandleAsync);
+
+        await app.StartAsync();
+        var log = loggers.CreateLogger("SdServerless.Local");
+        log.LogInformation("SdServerless local host listening on {Url}", string.Join(", ", app.Urls));
+        log.LogInformation("Outputs land in {Directory} (s3://{Bucket}/...)", Path.Combine(pipeline.Store.Root, "s3", settings.Bucket), settings.Bucket);
+        if (pipeline.SecretFile is { } secretFile)
+        {
+            // The receiver needs the secret to verify signatures; the log names the file (mode 0600), never the secret.
+            log.LogInformation("Webhook signing secret (generated once, kept across restarts) is in {SecretFile}", secretFile);
+        }
+
+        return new LocalHost(app, pipeline, loggers);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await Pipeline.DisposeAsync();
+        Loggers.Dispose();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        });
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("System.Net.Http", LogLevel.Warning);
+    }
+}

@@ -1,0 +1,118 @@
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Webhooks;
+using SdServerless.Emulator;
+using SdServerless.Local.Queueing;
+using SdServerless.Local.Storage;
+
+namespace SdServerless.Local.Hosting;
+
+/// <summary>
+/// The durable parts of one local host: the object store, the task queue, the callback dead-letter queue, and the
+/// SD Web UI pool (the emulator unless real servers are named). Opening it on the same data directory resumes
+/// whatever the previous process left.
+/// </summary>
+public sealed class LocalPipeline : IAsyncDisposable
+{
+    private LocalPipeline(
+        SdServerlessOptions options,
+        RuntimeCatalog catalog,
+        DirectoryObjectStore store,
+        FileTaskQueue tasks,
+        FileTaskQueue callbackDeadLetters,
+        WebhookSecret secret,
+        string? secretFile,
+        EmulatorHost? emulator,
+        IReadOnlyDictionary<string, int> endpointCapacities)
+    {
+        Options = options;
+        Catalog = catalog;
+        Store = store;
+        Tasks = tasks;
+        CallbackDeadLetters = callbackDeadLetters;
+        Secret = secret;
+        SecretFile = secretFile;
+        Emulator = emulator;
+        EndpointCapacities = endpointCapacities;
+    }
+
+    public SdServerlessOptions Options { get; }
+
+    public RuntimeCatalog Catalog { get; }
+
+    public DirectoryObjectStore Store { get; }
+
+    public FileTaskQueue Tasks { get; }
+
+    public FileTaskQueue CallbackDeadLetters { get; }
+
+    public WebhookSecret Secret { get; }
+
+    /// <summary>Where the generated secret is kept (DATA/webhook-secret); null when --webhook-secret gave it.</summary>
+    public string? SecretFile { get; }
+
+    /// <summary>Null when real SD Web UI servers form the pool.</summary>
+    public EmulatorHost? Emulator { get; }
+
+    /// <summary>Requests each endpoint serves at once: one per SD Web UI process, one per emulated GPU.</summary>
+    public IReadOnlyDictionary<string, int> EndpointCapacities { get; }
+
+    public static async Task<LocalPipeline> OpenAsync(LocalHostOptions host, Uri publicBaseUrl, ILoggerFactory loggers)
+    {
+        var data = Path.GetFullPath(host.DataDirectory);
+        Directory.CreateDirectory(data);
+        var secretFile = host.WebhookSecret is null ? Path.Combine(data, WebhookSecretFile.FileName) : null;
+        var secret = secretFile is null ? WebhookSecret.Parse(host.WebhookSecret) : WebhookSecretFile.LoadOrCreate(secretFile);
+
+        var catalog = host.RuntimesFile is { } file ? RuntimeCatalog.Parse(await File.ReadAllTextAsync(file)) : RuntimeCatalog.Default(host.SdWebUiEndpoints);
+        EmulatorHost? emulator = null;
+        var capacities = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (catalog.Runtimes.Any(r => r.Endpoints.Count == 0))
+        {
+            emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+            {
+                Workers = host.EmulatorWorkers,
+                DelayPerImage = TimeSpan.FromMilliseconds(host.EmulatorDelayMs),
+                ModelSwitchDelay = TimeSpan.FromMilliseconds(host.EmulatorModelSwitchMs),
+                Models = [.. catalog.Models()],
+            });
+            var endpoint = emulator.BaseUrl.ToString().TrimEnd('/');
+            capacities[endpoint] = host.EmulatorWorkers;
+            catalog = catalog.WithDefaultEndpoints([endpoint]);
+            loggers.CreateLogger("SdServerless.Local").LogWarning(
+                "SD Web UI emulator on {Endpoint} with {Workers} emulated GPU(s): it returns placeholder images, it is not Stable Diffusion",
+                endpoint, host.EmulatorWorkers);
+        }
+
+        var options = new SdServerlessOptions
+        {
+            Bucket = host.Bucket,
+            Runtimes = catalog.Runtimes,
+            AllowPrivateNetwork = host.AllowPrivateNetwork,
+
+            // Development inputs (a loopback image server) are plain http; production hosts keep https only.
+            AllowHttp = host.AllowPrivateNetwork,
+            QueueDepthLimit = host.QueueDepthLimit,
+            MaxAttempts = host.MaxAttempts,
+            DefaultWebhookUrl = host.WebhookUrl,
+            WebhookSecret = secret.Reveal(),
+            ApiKey = host.ApiKey,
+            PublicBaseUrl = publicBaseUrl.ToString().TrimEnd('/'),
+        };
+
+        var queues = Path.Combine(data, "queues");
+        var tasks = FileTaskQueue.Open(Path.Combine(queues, "tasks"), new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts });
+        var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"));
+        return new LocalPipeline(options, catalog, new DirectoryObjectStore(data, host.Bucket), tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Tasks.DisposeAsync();
+        await CallbackDeadLetters.DisposeAsync();
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+    }
+}
