@@ -18,8 +18,8 @@ public static class DispatcherFactory
         SdServerlessOptions options,
         DispatcherSettings settings,
         ILoggerFactory loggerFactory,
-        ITaskMetrics? metrics = null,
         TimeProvider? clock = null,
+        ITaskMetrics? metrics = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
         EndpointSelector? selector = null)
