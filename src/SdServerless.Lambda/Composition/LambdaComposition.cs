@@ -39,12 +39,7 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var api = new ApiHandler(
-            new TaskParser(new RuntimeCatalog(options.Runtimes), new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork)),
-            new TaskSubmission(store, TaskQueue(settings, environment, settings.TaskQueueUrl!), options, clock, loggerFactory.CreateLogger<TaskSubmission>()),
-            new TaskStatusReader(store),
-            options,
-            loggerFactory.CreateLogger<ApiHandler>());
+        var api = ApiHandlerFactory.Create(store, TaskQueue(settings, environment, settings.TaskQueueUrl!), options, loggerFactory, clock);
         return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
     }
 
@@ -52,7 +47,7 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var dispatcher = DispatcherFactory.Create(
-            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, clock);
+            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, clock: clock);
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
             FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
     }

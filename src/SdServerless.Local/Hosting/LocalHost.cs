@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging.Console;
-using SdServerless.Core.Net;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
@@ -53,32 +51,18 @@ public sealed class LocalHost : IAsyncDisposable
         var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
-        var api = new ApiHandler(
-            new TaskParser(pipeline.Catalog, new UrlPolicy(settings.AllowHttp, settings.AllowPrivateNetwork)),
-            new TaskSubmission(pipeline.Store, pipeline.Tasks, settings, TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
-            new TaskStatusReader(pipeline.Store),
-            settings,
-            loggers.CreateLogger<ApiHandler>());
+        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
+        var callbacks = CallbackServices.Create(
+            pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,
+            new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
-        var callbacks = new CallbackOptions { MaxAttempts = options.WebhookAttempts };
-        var webhookHttp = GuardedHttpHandler.CreateClient(address => settings.AllowPrivateNetwork || UrlPolicy.IsPublic(address));
-        var delivery = new WebhookDelivery(webhookHttp, new WebhookSigner(pipeline.Secret), settings, callbacks, TimeProvider.System, loggers.CreateLogger<WebhookDelivery>());
-        var callbackHandler = new CallbackHandler(
-            pipeline.Store,
-            new LocalObjectUrlSigner(publicUrl),
-            delivery,
-            new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, callbacks, TimeProvider.System),
-            settings,
-            callbacks,
-            loggers.CreateLogger<CallbackHandler>());
-        var replayer = new CallbackReplayer(pipeline.CallbackDeadLetters, delivery, loggers.CreateLogger<CallbackReplayer>());
-
-        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
             var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
-            var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
+            var dispatcher = DispatcherFactory.Create(
+                pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
             var workerOptions = new DispatcherWorkerOptions
             {
                 GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings),
@@ -88,8 +72,9 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
         app.MapObjectDownloads(pipeline.Store);
-        app.MapCallbackReplay(replayer).AddEndpointFilter(async (context, next) =>
+        app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
             ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
                 ? await next(context)
                 : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
