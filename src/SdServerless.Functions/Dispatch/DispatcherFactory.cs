@@ -18,8 +18,8 @@ public static class DispatcherFactory
         SdServerlessOptions options,
         DispatcherSettings settings,
         ILoggerFactory loggerFactory,
-        TimeProvider? clock = null,
         ITaskMetrics? metrics = null,
+        TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
         EndpointSelector? selector = null)

@@ -26,7 +26,7 @@ public sealed class DispatcherHarness
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
         };
         Queue = new InMemoryTaskQueue(Clock);
-        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Clock, Metrics, Inputs, new SdWebUiClient(SdWebUi));
+        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi));
     }
 
     public InMemoryObjectStore Store { get; } = new();
