@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Logging;
+using SdServerless.Core.Configuration;
 using SdServerless.Lambda.Bootstrap;
 using SdServerless.Lambda.Client;
 using SdServerless.Lambda.Composition;
 using SdServerless.Lambda.Context;
 using SdServerless.Lambda.Logging;
+using SdServerless.Lambda.Telemetry;
 
 // The custom runtime's entry point: configure, report a failed start through runtime/init/error, then serve invocations.
 var environment = new SystemEnvironmentVariables();
@@ -24,7 +26,9 @@ ILambdaHandler handler;
 try
 {
     var settings = LambdaSettings.Load(environment);
-    handler = LambdaComposition.CreateHandler(settings, environment, loggerFactory, timeProvider);
+    var metrics = new EmfTaskMetrics(
+        output, environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace, timeProvider);
+    handler = LambdaComposition.CreateHandler(settings, environment, loggerFactory, metrics, timeProvider);
 }
 catch (Exception exception)
 {

@@ -1,11 +1,7 @@
 using Amazon.S3;
-using Amazon.SQS;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
-using SdServerless.Core.Net;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
@@ -20,8 +16,9 @@ namespace SdServerless.Lambda.Composition;
 /// <summary>Builds the handler _HANDLER names from the function's settings: AWS clients, ports, the shared handlers.</summary>
 public static class LambdaComposition
 {
+    /// <param name="metrics">Where the dispatcher reports each finished task (CloudWatch embedded metrics on Lambda).</param>
     public static ILambdaHandler CreateHandler(
-        LambdaSettings settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, TimeProvider clock)
+        LambdaSettings settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
         var options = settings.Options;
         var s3 = AwsClientFactory.CreateS3(settings.S3ServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
@@ -29,7 +26,7 @@ public static class LambdaComposition
         return settings.Handler switch
         {
             HandlerNames.Api => CreateApi(settings, environment, store, loggerFactory, clock),
-            HandlerNames.Dispatcher => CreateDispatcher(settings, environment, store, loggerFactory, clock),
+            HandlerNames.Dispatcher => CreateDispatcher(settings, environment, store, loggerFactory, metrics, clock),
             HandlerNames.Callback => CreateCallback(settings, environment, s3, store, loggerFactory, clock),
             _ => throw new LambdaConfigurationException([$"no handler is named '{settings.Handler}'"]),
         };
@@ -44,10 +41,10 @@ public static class LambdaComposition
     }
 
     private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
-        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
         var dispatcher = DispatcherFactory.Create(
-            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, clock: clock);
+            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
             FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
     }
@@ -56,20 +53,20 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var callbackOptions = new CallbackOptions();
-        var http = GuardedHttpHandler.CreateClient(options.AllowPrivateNetwork ? _ => true : UrlPolicy.IsPublic);
-        var delivery = new WebhookDelivery(
-            http, new WebhookSigner(WebhookSecret.Parse(options.WebhookSecret)), options, callbackOptions, clock, loggerFactory.CreateLogger<WebhookDelivery>());
-        var deadLetters = new CallbackDeadLetterWriter(
-            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!), callbackOptions, clock);
-        var callback = new CallbackHandler(
-            store, new S3ObjectUrlSigner(s3, options.Bucket), delivery, deadLetters, options, callbackOptions, loggerFactory.CreateLogger<CallbackHandler>());
+        // Lives as long as the process: its HttpClient is reused by every invocation.
+        var callback = CallbackServices.Create(
+            store,
+            new S3ObjectUrlSigner(s3, options.Bucket),
+            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
+            options,
+            loggerFactory,
+            clock: clock);
         return new JsonLambdaHandler<S3Event, EmptyResponse>(
             FunctionsJsonContext.Default.S3Event,
             LambdaJsonContext.Default.EmptyResponse,
             async (s3Event, cancellationToken) =>
             {
-                await callback.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
+                await callback.Handler.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
                 return EmptyResponse.Instance;
             });
     }

@@ -80,6 +80,9 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
 
         var submitted = await apiRuntime.InvokeAsync(LambdaEvents.RestPost("/v1alpha2", TextToImage("lambda-t2i")));
         Assert.Equal(200, JsonNode.Parse(submitted.Body)!["statusCode"]!.GetValue<int>());
+        var accepted = JsonNode.Parse(Assert.Single(api.Output.Split('\n'), line => line.Contains("accepted", StringComparison.Ordinal)))!;
+        Assert.Equal("lambda-t2i", accepted["taskId"]!.GetValue<string>());
+        Assert.Equal(submitted.RequestId, accepted["requestId"]!.GetValue<string>());
 
         var messages = await _deployment.TaskQueue.ReceiveAsync(10, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), CancellationToken.None);
         var dispatched = await dispatcherRuntime.InvokeAsync(LambdaEvents.Sqs(MotoDeployment.QueueArn(_deployment.TaskQueueUrl), messages));
@@ -95,6 +98,11 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
         {
             Assert.Equal("image/png", image.Headers.ContentType);
         }
+
+        var metrics = JsonNode.Parse(Assert.Single(dispatcher.Output.Split('\n'), line => line.StartsWith("{\"_aws\"", StringComparison.Ordinal)))!;
+        Assert.Equal("sdruntime", metrics["Runtime"]!.GetValue<string>());
+        Assert.Equal(1, metrics["Attempts"]!.GetValue<int>());
+        Assert.Equal(0, metrics["Failures"]!.GetValue<int>());
 
         // moto's own notification of result.json, fed to the callback unchanged, as S3 would invoke it.
         var notification = await ReceiveResultNotificationAsync();

@@ -161,6 +161,21 @@ public sealed class FileTaskQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task EndlessLeasesAndDelaysAreAccepted()
+    {
+        await using var queue = FileTaskQueue.Open(_directory);
+        await queue.SendAsync("never", TimeSpan.MaxValue, default);
+        await queue.SendAsync("now", TimeSpan.Zero, default);
+
+        var held = Assert.Single(await queue.ReceiveAsync(10, TimeSpan.MaxValue, TimeSpan.Zero, default));
+        await queue.ChangeVisibilityAsync(held.ReceiptHandle, TimeSpan.MaxValue, default);
+
+        Assert.Equal("now", held.Body);
+        Assert.Empty(await queue.ReceiveAsync(10, Hour, TimeSpan.Zero, default));
+        Assert.Equal(2, await queue.GetApproximateDepthAsync(default));
+    }
+
+    [Fact]
     public async Task DisposingEndsAWaitingReceive()
     {
         var queue = FileTaskQueue.Open(_directory);
