@@ -47,6 +47,18 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             return TaskParseResult.Invalid([new("body", "the body must be a JSON object")]);
         }
 
+        // Hashing decodes every string and property name, so a \u escape that is not valid UTF-16 (a lone surrogate),
+        // which the reader accepts but cannot turn into a string, is refused here before any field read throws on it.
+        string requestHash;
+        try
+        {
+            requestHash = RequestHash.Compute(root);
+        }
+        catch (InvalidOperationException)
+        {
+            return TaskParseResult.Malformed("the body is not valid JSON: a \\u escape is not valid UTF-16 (a lone surrogate)");
+        }
+
         var draft = new TaskDraft(apiVersion);
         if (apiVersion == ApiVersion.V1Alpha1)
         {
@@ -67,7 +79,7 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
 
         return draft.Errors.Count > 0
             ? TaskParseResult.Invalid(draft.Errors)
-            : TaskParseResult.Valid(draft.ToTask(), RequestHash.Compute(root));
+            : TaskParseResult.Valid(draft.ToTask(), requestHash);
     }
 
     /// <returns>null and the root element, or why the body is not JSON.</returns>

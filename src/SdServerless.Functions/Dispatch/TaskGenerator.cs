@@ -20,8 +20,11 @@ public sealed class TaskGenerator(
     TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
-    /// <param name="onStarted">Called once an endpoint is leased and the model checked, just before the request is sent.</param>
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> onStarted, CancellationToken cancellationToken)
+    /// <param name="starting">
+    /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
+    /// (a prefetched task waiting for a free GPU is still queued).
+    /// </param>
+    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
         var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
             ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
@@ -42,7 +45,7 @@ public sealed class TaskGenerator(
                 $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
         }
 
-        await onStarted(cancellationToken);
+        await starting(cancellationToken);
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
         var images = new List<TaskResultImage>();
         var sentAt = clock.GetTimestamp();

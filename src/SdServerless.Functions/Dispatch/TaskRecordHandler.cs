@@ -11,8 +11,9 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// What happens to one task message: skip it when result.json exists (redelivery does no new generation); mark the
-/// task running; generate; write result.json last. Transient failures put the message back with a backoff until the
-/// attempt limit; permanent ones, and the last attempt, finish the task as failed, with result.json and so a callback.
+/// task running once a server is claimed for it; generate; write result.json last. Transient failures put the message
+/// back with a backoff until the attempt limit; permanent ones, and the last attempt, finish the task as failed, with
+/// result.json and so a callback.
 /// </summary>
 public sealed class TaskRecordHandler(
     TaskMessageReader reader,
@@ -68,13 +69,15 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
-            // "running" once a GPU takes the task: a task received early (prefetched, inputs fetched) still waits queued.
-            var generated = await generator.GenerateAsync(task, async ct =>
-            {
-                startedAt = clock.GetUtcNow();
-                await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
-                logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
-            }, cancellationToken);
+            var generated = await generator.GenerateAsync(
+                task,
+                async ct =>
+                {
+                    startedAt = clock.GetUtcNow();
+                    await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
+                    logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
+                },
+                cancellationToken);
             await FinishAsync(loaded, TaskStatus.Succeeded, generated, null, startedAt, attempts, cancellationToken);
             logger.LogInformation("Task {TaskId} succeeded with {ImageCount} images", task.Id, generated.Images.Count);
             return RecordOutcome.Completed;

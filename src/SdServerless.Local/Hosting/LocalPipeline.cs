@@ -102,7 +102,9 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         var queues = Path.Combine(data, "queues");
         var tasks = FileTaskQueue.Open(Path.Combine(queues, "tasks"), new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts });
-        // Replays receive dead letters again and again; they must stay in this queue, not move to a queue of their own.
+
+        // Replays receive the same entries again and again until their receiver is back: they must never age out
+        // into a dead-letter queue of their own, which no replay reads.
         var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
         return new LocalPipeline(options, catalog, new DirectoryObjectStore(data, host.Bucket), tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
     }

@@ -114,6 +114,19 @@ public class CallbackDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task AReceiverThatDoesNotAnswerInTimeIsRetried()
+    {
+        _harness.CallbackOptions.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        _receiver.Reply(new WebhookReply(200, Delay: TimeSpan.FromSeconds(5)), new WebhookReply(200));
+        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-slow", TaskStatus.Succeeded, _receiver.Url));
+
+        await _harness.CreateHandler().HandleAsync(s3Event, CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Received.Count);
+        Assert.Empty(_harness.DeadLetters.Bodies);
+    }
+
+    [Fact]
     public async Task AClientErrorIsNotRetriedAndGoesToTheDeadLetterQueue()
     {
         _receiver.Reply(new WebhookReply(400));

@@ -71,7 +71,7 @@ public sealed class DispatcherWorkerTests
     }
 
     [Fact]
-    public async Task WhileTheGpuWorksTheNextTaskIsReceivedAndItsInputFetched()
+    public async Task WhileTheGpuWorksTheNextTaskIsReceivedAndItsInputFetchedButItIsNotYetRunning()
     {
         var harness = new DispatcherHarness();
         harness.Settings.WaitForFreeEndpoint = true;
@@ -89,6 +89,9 @@ public sealed class DispatcherWorkerTests
         await WaitForAsync(() => Task.FromResult(harness.Inputs.Downloaded.Count == 2 && harness.SdWebUi.Generations.Any()));
 
         Assert.Single(harness.SdWebUi.Generations);
+        var running = await harness.StateAsync(harness.SdWebUi.Generations.Single()["init_images"]![0]!.ToString() == Convert.ToBase64String(FakeSdWebUi.Png(1)) ? "p1" : "p2");
+        Assert.Equal("running", (string?)running!["status"]);
+        Assert.Equal(1, (await Task.WhenAll(harness.StateAsync("p1"), harness.StateAsync("p2"))).Count(s => s is not null));
         gpu.SetResult();
         await WaitForAsync(async () => await harness.Queue.GetApproximateDepthAsync(CancellationToken.None) == 0);
         await worker.StopAsync(CancellationToken.None);
