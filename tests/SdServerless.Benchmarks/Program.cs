@@ -1,1 +1,43 @@
+using SdServerless.Benchmarks;
+using SdServerless.Benchmarks.Harness;
+using SdServerless.Emulator;
+
+// The emulator's and Kestrel's per-request log lines would cost more CPU than the control plane being measured.
+Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+
+if (args.Length > 0 && args[0] == "emulator-server")
+{
+    // The child process of the large-outputs scenario (the emulator's memory kept out of the measured process).
+    return await SdWebUiEmulator.RunAsync(args[1..]);
+}
+
+var options = RunOptions.Parse(args, out var error);
+if (options is null)
+{
+    Console.Error.WriteLine($"error: {error}");
+    Console.Error.WriteLine(RunOptions.Usage);
+    return 2;
+}
+
+using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+
+var report = await BenchmarkSuite.RunAsync(options, cancel.Token);
+Console.WriteLine();
+Console.WriteLine(ReportWriter.Table(report.Results));
+foreach (var result in report.Results.Where(r => r.Notes.Count > 0))
+{
+    foreach (var note in result.Notes)
+    {
+        Console.WriteLine($"note ({result.Scenario}, {result.Variant}): {note}");
+    }
+}
+
+await ReportWriter.WriteJsonAsync(report, options.Out);
+Console.WriteLine($"machine: {report.ProcessorCount} cores, load average {report.LoadAverageAtStart} at start, {report.LoadAverageAtEnd} at end");
+Console.WriteLine($"figures written to {Path.GetFullPath(options.Out)}");
 return 0;

@@ -28,6 +28,12 @@ public sealed class DispatcherSettings
     /// </summary>
     public bool WaitForFreeEndpoint { get; set; }
 
+    /// <summary>
+    /// Route a task to a server that has its checkpoint loaded when one is free, and give a freed server to a waiting
+    /// task that wants its checkpoint. Off: the first free server and the oldest waiter (benchmarks compare both).
+    /// </summary>
+    public bool ModelAffinity { get; set; } = true;
+
     /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -79,7 +79,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
                 continue;
             }
 
-            if (model is not null && SdWebUiModelNames.SameModel(state.LoadedModel, model))
+            if (settings.ModelAffinity && model is not null && SdWebUiModelNames.SameModel(state.LoadedModel, model))
             {
                 return state;
             }
@@ -96,7 +96,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     private EndpointState LeastLoaded(IReadOnlyList<string> endpoints, string? model) =>
         endpoints.Select(State)
             .OrderBy(s => s.Load)
-            .ThenBy(s => SdWebUiModelNames.SameModel(s.LoadedModel, model) ? 0 : 1)
+            .ThenBy(s => settings.ModelAffinity && SdWebUiModelNames.SameModel(s.LoadedModel, model) ? 0 : 1)
             .First();
 
     private EndpointLease Lease(EndpointState state, string? model)
@@ -137,6 +137,11 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
 
         var oldest = eligible[0];
+        if (!settings.ModelAffinity)
+        {
+            return oldest;
+        }
+
         var matching = eligible.FirstOrDefault(w => w.Model is null || SdWebUiModelNames.SameModel(state.LoadedModel, w.Model));
         if (matching is null || matching == oldest || oldest.Skips >= MaxSkips)
         {

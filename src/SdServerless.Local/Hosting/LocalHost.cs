@@ -77,6 +77,7 @@ public sealed class LocalHost : IAsyncDisposable
         if (!options.NoDispatch)
         {
             var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
+            options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
             builder.Services.AddHostedService(_ => new Workers.DispatcherWorker(pipeline.Tasks, dispatcher, pipeline.TotalCapacity, TimeSpan.FromSeconds(options.TaskTimeoutSeconds), loggers.CreateLogger<Workers.DispatcherWorker>()));
         }

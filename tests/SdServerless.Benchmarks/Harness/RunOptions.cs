@@ -1,0 +1,65 @@
+using System.Globalization;
+
+namespace SdServerless.Benchmarks.Harness;
+
+/// <summary>The command line: <c>&lt;scenario|all&gt; [--quick] [--repeat N] [--out FILE]</c>.</summary>
+public sealed class RunOptions
+{
+    public const string Usage = """
+        Usage: dotnet run -c Release --project tests/SdServerless.Benchmarks -- <scenario|all> [--quick] [--repeat N] [--out FILE]
+
+          scenarios: saturation, scaling, affinity, large-outputs, micro, cold-start (all: every one, in this order)
+          --quick     smaller runs (the whole "all --quick" takes a few minutes)
+          --repeat N  run each scenario N times (the table shows every run, to show the spread)
+          --out FILE  where the JSON goes (default artifacts/benchmarks/results.json)
+        """;
+
+    public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start"];
+
+    public List<string> Selected { get; } = [];
+
+    public bool Quick { get; private set; }
+
+    public int Repeat { get; private set; } = 1;
+
+    public string Out { get; private set; } = Path.Combine("artifacts", "benchmarks", "results.json");
+
+    public static RunOptions? Parse(IReadOnlyList<string> args, out string? error)
+    {
+        var options = new RunOptions();
+        error = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--quick":
+                    options.Quick = true;
+                    break;
+                case "--repeat" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var repeat) && repeat >= 1:
+                    options.Repeat = repeat;
+                    i++;
+                    break;
+                case "--out" when i + 1 < args.Count:
+                    options.Out = args[++i];
+                    break;
+                case "all":
+                    options.Selected.AddRange(Scenarios);
+                    break;
+                case var name when Scenarios.Contains(name):
+                    options.Selected.Add(name);
+                    break;
+                default:
+                    error = $"unknown argument '{args[i]}'";
+                    return null;
+            }
+        }
+
+        if (options.Selected.Count == 0)
+        {
+            error = "name a scenario or all";
+            return null;
+        }
+
+        return options;
+    }
+}
