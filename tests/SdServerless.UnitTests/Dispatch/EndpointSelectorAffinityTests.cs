@@ -1,0 +1,45 @@
+using SdServerless.Functions.Dispatch;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+public sealed class EndpointSelectorAffinityTests
+{
+    private const string Server = "http://10.0.0.5:7861";
+
+    [Theory]
+    [InlineData(true, "model-a")]
+    [InlineData(false, "model-b")]
+    public async Task AFreedServerGoesToTheWaiterWantingItsModelOnlyWithAffinity(bool affinity, string expectedModel)
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = affinity });
+        var busy = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        var olderWantsB = selector.AcquireAsync([Server], "model-b", waitForFree: true, CancellationToken.None);
+        var youngerWantsA = selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+
+        busy.Dispose();
+
+        var granted = await Task.WhenAny(olderWantsB, youngerWantsA);
+        Assert.Equal(expectedModel, granted == youngerWantsA ? "model-a" : "model-b");
+        Assert.False((granted == youngerWantsA ? olderWantsB : youngerWantsA).IsCompleted);
+        Assert.Equal(expectedModel, selector.LoadedModel(Server));
+    }
+
+    [Fact]
+    public async Task WithoutAffinityAFreeServerIsChosenRegardlessOfItsModel()
+    {
+        const string Other = "http://10.0.0.6:7861";
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = false });
+        selector.ObserveLoadedModel(Server, "model-a");
+        selector.ObserveLoadedModel(Other, "model-b");
+
+        var chosen = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var lease = await selector.AcquireAsync([Server, Other], "model-a", waitForFree: false, CancellationToken.None);
+            chosen.Add(lease.Endpoint);
+        }
+
+        // Affinity would send every one to Server (model-a loaded); without it the free servers take turns.
+        Assert.Contains(Other, chosen);
+    }
+}
