@@ -98,6 +98,22 @@ public static class AffinityScenario
             json.WriteStartArray("runtimes");
             json.WriteStartObject();
             json.WriteString("name", "sdruntime");
+
+            // Every key written out: the runtimes file reader leaves omitted init-only properties at 0/empty, not their defaults.
+            json.WriteString("type", "sdwebui");
+            json.WriteString("default_prefix", "output");
+            json.WriteStartObject("bounds");
+            json.WriteNumber("min_size", 64);
+            json.WriteNumber("max_size", 2048);
+            json.WriteNumber("size_multiple", 8);
+            json.WriteNumber("min_steps", 1);
+            json.WriteNumber("max_steps", 150);
+            json.WriteNumber("max_images", 16);
+            json.WriteNumber("min_cfg_scale", 0);
+            json.WriteNumber("max_cfg_scale", 30);
+            json.WriteNumber("min_denoising_strength", 0);
+            json.WriteNumber("max_denoising_strength", 1);
+            json.WriteEndObject();
             json.WriteStartArray("endpoints");
             foreach (var server in servers)
             {
