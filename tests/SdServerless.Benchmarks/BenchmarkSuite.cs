@@ -19,7 +19,7 @@ public static class BenchmarkSuite
             for (var run = 1; run <= options.Repeat; run++)
             {
                 Console.WriteLine($"== {scenario}{(options.Repeat > 1 ? $" (run {run} of {options.Repeat})" : "")}, load average {BenchmarkReport.LoadAverage()}");
-                var results = await RunScenarioAsync(scenario, options.Quick, artifacts, cancellationToken);
+                var results = await RunScenarioAsync(scenario, options, artifacts, cancellationToken);
                 foreach (var result in results)
                 {
                     if (options.Repeat > 1)
@@ -38,14 +38,15 @@ public static class BenchmarkSuite
         return report;
     }
 
-    private static async Task<IReadOnlyList<ScenarioResult>> RunScenarioAsync(string scenario, bool quick, string artifacts, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ScenarioResult>> RunScenarioAsync(string scenario, RunOptions options, string artifacts, CancellationToken cancellationToken)
     {
+        var quick = options.Quick;
         switch (scenario)
         {
             case "saturation":
-                return [await SaturationScenario.RunAsync("saturation", new(SaturationGpus, quick ? 200 : 400, MsPerImage, WarmupTasks: 8), cancellationToken)];
+                return [await SaturationScenario.RunAsync("saturation", new(SaturationGpus, quick ? 200 : 400, MsPerImage, WarmupTasks: 8, RequestsAheadPerSlot: options.RequestsAhead), cancellationToken)];
             case "scaling":
-                return await ScalingAsync(quick ? 20 : 50, cancellationToken);
+                return await ScalingAsync(quick ? 20 : 50, options.RequestsAhead, cancellationToken);
             case "affinity":
                 return await AffinityAsync(new AffinityScenario.Settings(4, quick ? 80 : 200, MsPerImage, quick ? 300 : 500), cancellationToken);
             case "large-outputs":
@@ -59,12 +60,12 @@ public static class BenchmarkSuite
         }
     }
 
-    private static async Task<IReadOnlyList<ScenarioResult>> ScalingAsync(int tasksPerGpu, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ScenarioResult>> ScalingAsync(int tasksPerGpu, int? requestsAhead, CancellationToken cancellationToken)
     {
         var results = new List<ScenarioResult>();
         foreach (var gpus in new[] { 1, 2, 4, 8 })
         {
-            var result = await SaturationScenario.RunAsync("scaling", new(gpus, tasksPerGpu * gpus, MsPerImage, WarmupTasks: 2 * gpus), cancellationToken);
+            var result = await SaturationScenario.RunAsync("scaling", new(gpus, tasksPerGpu * gpus, MsPerImage, WarmupTasks: 2 * gpus, RequestsAheadPerSlot: requestsAhead), cancellationToken);
             var single = results.Count > 0 ? results[0].Value("throughput") : result.Value("throughput");
 
             // Throughput relative to perfect proportionality from the 1-GPU run.

@@ -167,7 +167,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     {
         if (!_states.TryGetValue(endpoint, out var state))
         {
-            state = new EndpointState(endpoint, settings.CapacityOf(endpoint));
+            state = new EndpointState(endpoint, settings.CapacityOf(endpoint) * (1 + Math.Max(0, settings.RequestsAheadPerSlot)));
             _states[endpoint] = state;
         }
 

@@ -76,10 +76,12 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
-            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
+            // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
+            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true, RequestsAheadPerSlot = 1 };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
-            builder.Services.AddHostedService(_ => new Workers.DispatcherWorker(pipeline.Tasks, dispatcher, pipeline.TotalCapacity, TimeSpan.FromSeconds(options.TaskTimeoutSeconds), loggers.CreateLogger<Workers.DispatcherWorker>()));
+            var requestSlots = pipeline.TotalCapacity * (1 + Math.Max(0, dispatcherSettings.RequestsAheadPerSlot));
+            builder.Services.AddHostedService(_ => new Workers.DispatcherWorker(pipeline.Tasks, dispatcher, requestSlots, TimeSpan.FromSeconds(options.TaskTimeoutSeconds), loggers.CreateLogger<Workers.DispatcherWorker>()));
         }
 
         var app = builder.Build();

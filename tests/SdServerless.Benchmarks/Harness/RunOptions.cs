@@ -2,16 +2,18 @@ using System.Globalization;
 
 namespace SdServerless.Benchmarks.Harness;
 
-/// <summary>The command line: <c>&lt;scenario|all&gt; [--quick] [--repeat N] [--out FILE]</c>.</summary>
+/// <summary>The command line: <c>&lt;scenario|all&gt; [--quick] [--repeat N] [--requests-ahead N] [--out FILE]</c>.</summary>
 public sealed class RunOptions
 {
     public const string Usage = """
-        Usage: dotnet run -c Release --project tests/SdServerless.Benchmarks -- <scenario|all> [--quick] [--repeat N] [--out FILE]
+        Usage: dotnet run -c Release --project tests/SdServerless.Benchmarks -- <scenario|all> [--quick] [--repeat N] [--requests-ahead N] [--out FILE]
 
           scenarios: saturation, scaling, affinity, large-outputs, micro, cold-start (all: every one, in this order)
           --quick     smaller runs (the whole "all --quick" takes a few minutes)
           --repeat N  run each scenario N times (the table shows every run, to show the spread)
           --out FILE  where the JSON goes (default artifacts/benchmarks/results.json)
+          --requests-ahead N  saturation and scaling: requests queued at the server per GPU (default: the local
+                      host's, 1; 0 reproduces the dispatcher before that change)
         """;
 
     public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start"];
@@ -21,6 +23,8 @@ public sealed class RunOptions
     public bool Quick { get; private set; }
 
     public int Repeat { get; private set; } = 1;
+
+    public int? RequestsAhead { get; private set; }
 
     public string Out { get; private set; } = Path.Combine("artifacts", "benchmarks", "results.json");
 
@@ -37,6 +41,10 @@ public sealed class RunOptions
                     break;
                 case "--repeat" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var repeat) && repeat >= 1:
                     options.Repeat = repeat;
+                    i++;
+                    break;
+                case "--requests-ahead" when i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var ahead):
+                    options.RequestsAhead = ahead;
                     i++;
                     break;
                 case "--out" when i + 1 < args.Count:

@@ -9,7 +9,8 @@ namespace SdServerless.Benchmarks.Scenarios;
 /// </summary>
 public static class SaturationScenario
 {
-    public sealed record Settings(int Gpus, int Tasks, int DelayMs, int WarmupTasks, int Width = 512, int Height = 512);
+    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherSettings.RequestsAheadPerSlot).</param>
+    public sealed record Settings(int Gpus, int Tasks, int DelayMs, int WarmupTasks, int Width = 512, int Height = 512, int? RequestsAheadPerSlot = null);
 
     public static async Task<ScenarioResult> RunAsync(string scenario, Settings settings, CancellationToken cancellationToken)
     {
@@ -17,6 +18,10 @@ public static class SaturationScenario
         {
             options.EmulatorWorkers = settings.Gpus;
             options.EmulatorDelayMs = settings.DelayMs;
+            if (settings.RequestsAheadPerSlot is { } ahead)
+            {
+                options.ConfigureDispatcher = dispatcher => dispatcher.RequestsAheadPerSlot = ahead;
+            }
         });
         using var client = new TaskClient(host);
         var emulator = host.Emulator ?? throw new InvalidOperationException("the saturation scenario needs the built-in emulator");
@@ -44,6 +49,7 @@ public static class SaturationScenario
         result.Parameters["tasks"] = settings.Tasks.ToString(CultureInfo.InvariantCulture);
         result.Parameters["ms_per_image"] = settings.DelayMs.ToString(CultureInfo.InvariantCulture);
         result.Parameters["image_size"] = $"{settings.Width}x{settings.Height}";
+        result.Parameters["requests_ahead_per_slot"] = settings.RequestsAheadPerSlot?.ToString(CultureInfo.InvariantCulture) ?? "host default";
         result.Parameters["warmup_tasks"] = settings.WarmupTasks.ToString(CultureInfo.InvariantCulture);
 
         var utilisation = busy / (settings.Gpus * wall) * 100;

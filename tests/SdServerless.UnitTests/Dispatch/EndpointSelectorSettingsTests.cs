@@ -2,7 +2,7 @@ using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.UnitTests.Dispatch;
 
-public sealed class EndpointSelectorAffinityTests
+public sealed class EndpointSelectorSettingsTests
 {
     private const string Server = "http://10.0.0.5:7861";
 
@@ -41,5 +41,26 @@ public sealed class EndpointSelectorAffinityTests
 
         // Affinity would send every one to Server (model-a loaded); without it the free servers take turns.
         Assert.Contains(Other, chosen);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 3)]
+    public async Task RequestsAheadLetThatManyMoreWaitAtTheServer(int ahead, int expectedImmediate)
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { RequestsAheadPerSlot = ahead });
+        var leases = new List<Task<EndpointLease>>();
+        for (var i = 0; i < 4; i++)
+        {
+            leases.Add(selector.AcquireAsync([Server], null, waitForFree: true, CancellationToken.None));
+        }
+
+        Assert.Equal(expectedImmediate, leases.Count(l => l.IsCompletedSuccessfully));
+        Assert.Equal(expectedImmediate, selector.InFlight(Server));
+
+        (await leases[0]).Dispose();
+
+        Assert.Equal(expectedImmediate + 1, leases.Count(l => l.IsCompletedSuccessfully));
     }
 }
