@@ -12,7 +12,7 @@ namespace SdServerless.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class ControlPlaneBenchmarks
 {
-    /// <summary>A v1alpha2 text-to-image body like the seed's (no URL inputs: those would resolve DNS).</summary>
+    /// <summary>A v1alpha2 text-to-image body like the seed's, without URLs (an image_link or callback_url is resolved by DNS).</summary>
     public static readonly byte[] V1Alpha2Body = Encoding.UTF8.GetBytes("""
         {
           "task": {
@@ -21,8 +21,7 @@ public class ControlPlaneBenchmarks
               "runtime": "sdruntime",
               "tasktype": "text-to-image",
               "prefix": "output",
-              "context": {"user": "u-42", "order": 17},
-              "callback_url": "https://hooks.example.com/sd"
+              "context": {"user": "u-42", "order": 17}
             },
             "content": {
               "prompt": "cat wizard, gandalf, lord of the rings, detailed, fantasy, cute, adorable, Pixar, Disney, 8k",
