@@ -3,18 +3,27 @@
 #
 # The bootstrap is built for ARCH (x86_64 or arm64, as the template's Architecture parameter), by default the
 # machine's own: Native AOT links with the host toolchain, so arm64 builds on an arm64 machine or with a cross
-# toolchain (docs/deploy.md).
+# toolchain, passing its options in PUBLISH_FLAGS (docs/deploy.md).
 
 ARCH ?= $(if $(filter aarch64 arm64,$(shell uname -m)),arm64,x86_64)
 RID := $(if $(filter arm64,$(ARCH)),linux-arm64,linux-x64)
 PUBLISH_DIR := $(CURDIR)/artifacts/lambda/$(RID)
+PUBLISH_FLAGS ?=
+# Amazon Linux 2023 ships glibc 2.34: the bootstrap may not need a newer symbol version.
+MAX_GLIBC := 2.34
 
-.PHONY: bootstrap build-ApiFunction build-DispatcherFunction build-CallbackFunction lint
+.PHONY: bootstrap check-glibc build-ApiFunction build-DispatcherFunction build-CallbackFunction lint
 
 bootstrap:
-	dotnet publish src/SdServerless.Lambda/SdServerless.Lambda.csproj -c Release -r $(RID) -o $(PUBLISH_DIR)
+	dotnet publish src/SdServerless.Lambda/SdServerless.Lambda.csproj -c Release -r $(RID) -o $(PUBLISH_DIR) $(PUBLISH_FLAGS)
 
-build-ApiFunction build-DispatcherFunction build-CallbackFunction: bootstrap
+check-glibc: bootstrap
+	@newest=$$(objdump -T $(PUBLISH_DIR)/bootstrap | grep -o 'GLIBC_[0-9.]*' | sed 's/GLIBC_//' | sort -uV | tail -1); \
+	if [ "$$(printf '%s\n%s\n' "$$newest" "$(MAX_GLIBC)" | sort -V | tail -1)" != "$(MAX_GLIBC)" ]; then \
+		echo "bootstrap needs GLIBC_$$newest, newer than Amazon Linux 2023's $(MAX_GLIBC): build on an older distribution" >&2; exit 1; \
+	fi; echo "bootstrap needs at most GLIBC_$$newest"
+
+build-ApiFunction build-DispatcherFunction build-CallbackFunction: check-glibc
 	cp $(PUBLISH_DIR)/bootstrap $(ARTIFACTS_DIR)/bootstrap
 	chmod 755 $(ARTIFACTS_DIR)/bootstrap
 

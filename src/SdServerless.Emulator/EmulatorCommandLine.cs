@@ -12,8 +12,9 @@ internal static class EmulatorCommandLine
           --urls URL                where it listens (default http://127.0.0.1:7861, SD Web UI's --nowebui port)
           --emulator-workers N      emulated GPUs, each serving one request at a time (default 1)
           --emulator-delay-ms MS    emulated GPU time per image (default 0)
-          --models A,B              checkpoint names served (default v1-5-pruned-emaonly.safetensors)
-          --model-switch-ms MS      time to load another checkpoint (default 2000)
+          --models A,B              checkpoint names served (default v1-5-pruned-emaonly.safetensors);
+                                    also --emulator-models
+          --model-switch-ms MS      time to load another checkpoint (default 2000); also --emulator-model-switch-ms
         """;
 
     public static bool TryParse(IReadOnlyList<string> args, out EmulatorOptions options, out string url, out string error)
@@ -58,13 +59,14 @@ internal static class EmulatorCommandLine
                 case "--emulator-delay-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var delay) && delay >= 0:
                     options.DelayPerImage = TimeSpan.FromMilliseconds(delay);
                     break;
-                case "--model-switch-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var switchMs) && switchMs >= 0:
+                case "--model-switch-ms" or "--emulator-model-switch-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var switchMs) && switchMs >= 0:
                     options.ModelSwitchDelay = TimeSpan.FromMilliseconds(switchMs);
                     break;
-                case "--models" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } models:
+                case "--models" or "--emulator-models" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } models:
                     options.Models = models;
                     break;
-                case "--urls" or "--emulator-workers" or "--emulator-delay-ms" or "--model-switch-ms" or "--models":
+                case "--urls" or "--emulator-workers" or "--emulator-delay-ms" or "--model-switch-ms" or "--emulator-model-switch-ms"
+                    or "--models" or "--emulator-models":
                     error = $"Option {name} has an invalid value '{value}'.";
                     return false;
                 default:

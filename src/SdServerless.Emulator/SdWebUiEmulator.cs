@@ -82,8 +82,10 @@ public sealed partial class SdWebUiEmulator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256L * 1024 * 1024);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = Api.FaultGate.MaxBodyBytes);
         builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        // The emulator's own lines matter; ASP.NET Core's per-request information lines would drown them.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(services =>
             new SdWebUiEmulator(options, services.GetRequiredService<ILogger<SdWebUiEmulator>>()));
         var app = builder.Build();
@@ -92,8 +94,9 @@ public sealed partial class SdWebUiEmulator : IDisposable
     }
 
     /// <summary>
-    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode.
-    /// Options: --urls, --emulator-workers, --emulator-delay-ms, --models a,b, --model-switch-ms.
+    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode. Options: --urls,
+    /// --emulator-workers, --emulator-delay-ms, --models a,b (or --emulator-models), --model-switch-ms
+    /// (or --emulator-model-switch-ms); --emulator-only itself is accepted and ignored. Bad options: exit code 2.
     /// </summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -104,6 +107,12 @@ public sealed partial class SdWebUiEmulator : IDisposable
             return 2;
         }
 
+        return await RunAsync(options, url, cancellationToken);
+    }
+
+    /// <summary>Runs the emulator with options the caller parsed itself, until stopped.</summary>
+    public static async Task<int> RunAsync(EmulatorOptions options, string url, CancellationToken cancellationToken = default)
+    {
         await using var app = Build(options, url);
         await app.StartAsync(cancellationToken);
         LogListening(app.Services.GetRequiredService<SdWebUiEmulator>().Logger, string.Join(", ", app.Urls));

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -27,6 +28,14 @@ public static class SdWebUiEmulatorEndpoints
         endpoints.MapGet("/sdapi/v1/progress", FaultGate.Wrap(emulator, StateEndpoints.ProgressAsync));
         endpoints.MapPost("/sdapi/v1/interrupt", FaultGate.Wrap(emulator, StateEndpoints.InterruptAsync));
         endpoints.MapGet("/emulator/v1/gpus", context => StateEndpoints.GpusAsync(context, emulator));
+        // Other SD Web UI paths are not emulated: FastAPI's 404 body says so to clients that read it.
+        endpoints.Map("/sdapi/{**path}", context => SdResponses.WriteJsonAsync(context, StatusCodes.Status404NotFound,
+            writer =>
+            {
+                writer.WriteStartObject();
+                writer.WriteString("detail", "Not Found");
+                writer.WriteEndObject();
+            }));
         return endpoints;
     }
 }

@@ -26,8 +26,9 @@ ILambdaHandler handler;
 try
 {
     var settings = LambdaSettings.Load(environment);
-    var metricNamespace = environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace;
-    handler = LambdaComposition.CreateHandler(settings, loggerFactory, new EmfTaskMetrics(output, metricNamespace, timeProvider));
+    var metrics = new EmfTaskMetrics(
+        output, environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace, timeProvider);
+    handler = LambdaComposition.CreateHandler(settings, environment, loggerFactory, metrics, timeProvider);
 }
 catch (Exception exception)
 {

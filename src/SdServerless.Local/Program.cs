@@ -30,7 +30,8 @@ try
 {
     return await LocalHost.RunAsync(options);
 }
-catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or ArgumentException)
+catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or ArgumentException
+    or InvalidOperationException or SdServerless.Core.DependencyUnavailableException)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return 2;

@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Running;
 using SdServerless.Benchmarks;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Emulator;
@@ -9,6 +10,15 @@ if (args.Length > 0 && args[0] == "emulator-server")
 {
     // The child process of the large-outputs scenario (the emulator's memory kept out of the measured process).
     return await SdWebUiEmulator.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == "bdn")
+{
+    // Any BenchmarkDotNet class of this assembly, with BenchmarkDotNet's own options:
+    // dotnet run -c Release --project tests/SdServerless.Benchmarks -- bdn --filter '*Webhook*' --inProcess
+    // (--inProcess: BenchmarkDotNet's generated out-of-process project failed to build on the development machine).
+    BenchmarkSwitcher.FromAssembly(typeof(BenchmarkSuite).Assembly).Run(args[1..]);
+    return 0;
 }
 
 var options = RunOptions.Parse(args, out var error);

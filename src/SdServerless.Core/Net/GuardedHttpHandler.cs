@@ -10,8 +10,12 @@ namespace SdServerless.Core.Net;
 /// </summary>
 public static class GuardedHttpHandler
 {
+    /// <summary>The address rule of CONTRACT §2: public addresses only, unless private networks are allowed.</summary>
+    public static Func<IPAddress, bool> AddressRule(bool allowPrivateNetwork) =>
+        allowPrivateNetwork ? static _ => true : UrlPolicy.IsPublic;
+
     /// <summary>A handler that dials only addresses <paramref name="isAllowed"/> accepts.</summary>
-    /// <param name="isAllowed">Typically UrlPolicy.IsPublic, or "everything" under AllowPrivateNetwork.</param>
+    /// <param name="isAllowed">Usually <see cref="AddressRule"/>.</param>
     /// <param name="maxRedirects">0 turns redirects off (webhook POSTs are not redirected).</param>
     public static SocketsHttpHandler Create(Func<IPAddress, bool> isAllowed, int maxRedirects = 0)
     {

@@ -1,20 +1,21 @@
 namespace SdServerless.Core.Runtimes;
 
 /// <summary>One runtime: a named pool of SD Web UI servers, the checkpoints it serves and its limits.</summary>
+/// <remarks>Settable, not init-only: the JSON source generator drops the defaults of init-only properties absent from the file (dotnet/runtime#84484).</remarks>
 public sealed class RuntimeConfig
 {
     public required string Name { get; init; }
 
     /// <summary>Only "sdwebui" exists today.</summary>
-    public string Type { get; init; } = "sdwebui";
+    public string Type { get; set; } = "sdwebui";
 
     /// <summary>Base URLs of the SD Web UI servers (e.g. http://10.0.0.5:7861); several form one pool.</summary>
-    public IReadOnlyList<string> Endpoints { get; init; } = [];
+    public IReadOnlyList<string> Endpoints { get; set; } = [];
 
     /// <summary>Checkpoint names (sd_model_checkpoint values) this runtime serves.</summary>
-    public IReadOnlyList<string> Models { get; init; } = [];
+    public IReadOnlyList<string> Models { get; set; } = [];
 
-    public string DefaultPrefix { get; init; } = "output";
+    public string DefaultPrefix { get; set; } = "output";
 
-    public GenerationBounds Bounds { get; init; } = new();
+    public GenerationBounds Bounds { get; set; } = new();
 }

@@ -1,7 +1,8 @@
 namespace SdServerless.Core.Runtimes;
 
 /// <summary>The shape of a --runtimes file or the SDSERVERLESS_RUNTIMES variable: {"runtimes":[...]}.</summary>
+/// <remarks>Settable, not init-only: the JSON source generator drops the defaults of init-only properties absent from the file (dotnet/runtime#84484).</remarks>
 public sealed class RuntimeSettings
 {
-    public IReadOnlyList<RuntimeConfig> Runtimes { get; init; } = [];
+    public IReadOnlyList<RuntimeConfig> Runtimes { get; set; } = [];
 }

@@ -53,7 +53,7 @@ public static class SdWebUiRequestBuilder
                     WriteOverrideSettings(writer, value as JsonObject, task.Model);
                     break;
                 case AlwaysOnScripts when value is JsonObject scripts:
-                    WriteScripts(writer, scripts);
+                    WriteScripts(writer, scripts, task.ApiVersion);
                     break;
                 default:
                     writer.WritePropertyName(name);
@@ -115,9 +115,9 @@ public static class SdWebUiRequestBuilder
     }
 
     /// <summary>The parser already removed the routing keys; filtering again keeps them off the GPU server whatever the source.</summary>
-    private static void WriteScripts(Utf8JsonWriter writer, JsonObject scripts)
+    private static void WriteScripts(Utf8JsonWriter writer, JsonObject scripts, string apiVersion)
     {
-        if (scripts.All(p => SdWebUiRoutingKeys.IsRoutingKey(p.Key)))
+        if (scripts.All(p => RoutingKeys.IsRoutingKey(p.Key, apiVersion)))
         {
             return;
         }
@@ -125,7 +125,7 @@ public static class SdWebUiRequestBuilder
         writer.WriteStartObject(AlwaysOnScripts);
         foreach (var (name, value) in scripts)
         {
-            if (!SdWebUiRoutingKeys.IsRoutingKey(name))
+            if (!RoutingKeys.IsRoutingKey(name, apiVersion))
             {
                 writer.WritePropertyName(name);
                 WriteValue(writer, value);

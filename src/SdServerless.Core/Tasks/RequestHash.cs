@@ -81,8 +81,7 @@ public static class RequestHash
             }
 
             var sorted = properties.AsSpan(0, n);
-            sorted.Sort(static (a, b) =>
-                JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b)));
+            Sort(sorted);
             writer.WriteStartObject();
             foreach (var property in sorted)
             {
@@ -106,6 +105,32 @@ public static class RequestHash
             ArrayPool<JsonProperty>.Shared.Return(properties, clearArray: true);
         }
     }
+
+    /// <summary>Insertion sort for the few keys of a typical object (no delegate calls); a general sort beyond that.</summary>
+    private static void Sort(Span<JsonProperty> properties)
+    {
+        if (properties.Length > 16)
+        {
+            properties.Sort(static (a, b) => Compare(a, b));
+            return;
+        }
+
+        for (var i = 1; i < properties.Length; i++)
+        {
+            var current = properties[i];
+            var j = i - 1;
+            while (j >= 0 && Compare(properties[j], current) > 0)
+            {
+                properties[j + 1] = properties[j];
+                j--;
+            }
+
+            properties[j + 1] = current;
+        }
+    }
+
+    private static int Compare(JsonProperty a, JsonProperty b) =>
+        JsonMarshal.GetRawUtf8PropertyName(a).SequenceCompareTo(JsonMarshal.GetRawUtf8PropertyName(b));
 
     /// <summary>Feeds the writer's output straight into the hash, so a body of megabytes is never copied whole.</summary>
     private sealed class HashingBufferWriter : IBufferWriter<byte>, IDisposable

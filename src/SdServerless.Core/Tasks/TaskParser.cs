@@ -14,6 +14,8 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
     /// <summary>Deep enough for any real request; deeper bodies are refused before they cost anything.</summary>
     public const int MaxDepth = 64;
 
+    private const string BrokenEscape = "the body is not valid JSON: a \\u escape encodes half of a UTF-16 surrogate pair";
+
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
         // The seed's documented examples carry // annotations and a trailing comma.
@@ -25,6 +27,7 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
         AllowDuplicateProperties = false,
     };
 
+    /// <param name="utf8Body">The request body; it is copied, so the caller may reuse its buffer.</param>
     /// <param name="apiVersion"><see cref="ApiVersion.V1Alpha1"/> or <see cref="ApiVersion.V1Alpha2"/>.</param>
     /// <exception cref="ArgumentException">An unknown <paramref name="apiVersion"/> (a routing bug, not a client error).</exception>
     public async Task<TaskParseResult> ParseAsync(ReadOnlyMemory<byte> utf8Body, string apiVersion, CancellationToken ct)
@@ -42,6 +45,18 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
         if (root.ValueKind != JsonValueKind.Object)
         {
             return TaskParseResult.Invalid([new("body", "the body must be a JSON object")]);
+        }
+
+        // Hashing decodes every string and property name, so a \u escape that is not valid UTF-16 (a lone surrogate),
+        // which the reader accepts but cannot turn into a string, is refused here before any field read throws on it.
+        string requestHash;
+        try
+        {
+            requestHash = RequestHash.Compute(root);
+        }
+        catch (InvalidOperationException)
+        {
+            return TaskParseResult.Malformed("the body is not valid JSON: a \\u escape is not valid UTF-16 (a lone surrogate)");
         }
 
         var draft = new TaskDraft(apiVersion);
@@ -64,7 +79,7 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
 
         return draft.Errors.Count > 0
             ? TaskParseResult.Invalid(draft.Errors)
-            : TaskParseResult.Valid(draft.ToTask(), RequestHash.Compute(root));
+            : TaskParseResult.Valid(draft.ToTask(), requestHash);
     }
 
     /// <returns>null and the root element, or why the body is not JSON.</returns>
@@ -78,10 +93,27 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             return "the body is not valid UTF-8";
         }
 
+        // Some Windows tools prefix a byte order mark; it carries no meaning in UTF-8.
+        if (utf8Body.StartsWith("\uFEFF"u8))
+        {
+            utf8Body = utf8Body[3..];
+        }
+
         try
         {
             root = JsonElement.Parse(utf8Body, JsonOptions);
-            return null;
+            return EscapeCheck.HasUnpairedSurrogate(utf8Body, root)
+                ? BrokenEscape
+                : null;
+        }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-key check reads names, and so meets a broken escape in a name first.
+            return BrokenEscape;
+        }
+        catch (JsonException e) when (NestsTooDeep(utf8Body))
+        {
+            return $"the body nests objects and arrays deeper than {MaxDepth} levels (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1})";
         }
         catch (JsonException e)
         {
@@ -89,6 +121,33 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
                 ? $"the body is not valid JSON (line {line + 1}, position {e.BytePositionInLine + 1}): {FirstSentence(e.Message)}"
                 : $"the body is not valid JSON: {e.Message}";
         }
+    }
+
+    /// <summary>Tells a depth failure from a syntax one (only on the error path), for a clearer message.</summary>
+    private static bool NestsTooDeep(ReadOnlySpan<byte> utf8Body)
+    {
+        var reader = new Utf8JsonReader(utf8Body, new JsonReaderOptions
+        {
+            CommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            MaxDepth = MaxDepth + 1,
+        });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth >= MaxDepth)
+                {
+                    return true;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A syntax error before the limit.
+        }
+
+        return false;
     }
 
     /// <summary>The reader's message without its own "LineNumber: 0 | BytePositionInLine: 5." tail (0-based).</summary>

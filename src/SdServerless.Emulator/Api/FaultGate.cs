@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
 namespace SdServerless.Emulator.Api;
@@ -6,9 +7,17 @@ namespace SdServerless.Emulator.Api;
 /// <summary>Applies the emulator's fault hook to a request before its handler runs.</summary>
 internal static partial class FaultGate
 {
+    public const long MaxBodyBytes = 256L * 1024 * 1024;
+
     public static RequestDelegate Wrap(SdWebUiEmulator emulator, Func<HttpContext, SdWebUiEmulator, Task> handler) =>
         async context =>
         {
+            // Inline base64 images can be large; when mounted in another host, its smaller default limit would apply.
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+
             var request = emulator.NextRequest(context.Request.Method, context.Request.Path.Value ?? "");
             var fault = emulator.FaultInjector?.Invoke(request);
             if (fault is not null)

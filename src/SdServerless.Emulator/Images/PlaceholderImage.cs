@@ -24,17 +24,29 @@ internal static class PlaceholderImage
             rampR[x] = (byte)(baseR + x * 255 / width);
         }
 
+        var cached = new byte[width * 3];
+        var cachedKey = -1;
         return (y, row) =>
         {
-            var g = (byte)(baseG + y * 255 / height);
+            // Green steps every 8 rows and blocks are multiples of 8 rows: a band of 8 rows repeats one row, which
+            // is computed once, and deflate's fastest level compresses the repeats at memory speed.
+            var g = (byte)(baseG + (y & ~7) * 255 / height);
             var blockRow = y / block;
-            for (var x = 0; x < width; x++)
+            var key = (g << 1) | (blockRow & 1);
+            if (key != cachedKey)
             {
-                var i = x * 3;
-                row[i] = rampR[x];
-                row[i + 1] = g;
-                row[i + 2] = (byte)(((x / block + blockRow) & 1) == 0 ? baseB : 255 - baseB);
+                for (var x = 0; x < width; x++)
+                {
+                    var i = x * 3;
+                    cached[i] = rampR[x];
+                    cached[i + 1] = g;
+                    cached[i + 2] = (byte)(((x / block + blockRow) & 1) == 0 ? baseB : 255 - baseB);
+                }
+
+                cachedKey = key;
             }
+
+            cached.CopyTo(row);
         };
     }
 }

@@ -16,8 +16,11 @@ public sealed class CallbackOptions
     /// <summary>A receiver's Retry-After is honoured up to this.</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>All attempts of one delivery end within this, even if the invocation has more time left.</summary>
-    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromMinutes(3);
+    /// <summary>
+    /// No retry starts after this, even if the invocation has time left: this, one <see cref="AttemptTimeout"/>
+    /// and the dead-letter write must fit in the function timeout (120 s in template.yaml).
+    /// </summary>
+    public TimeSpan MaxDeliveryTime { get; set; } = TimeSpan.FromSeconds(90);
 
     /// <summary>The dead-letter write runs after the deadline may have passed, so it gets its own short budget.</summary>
     public TimeSpan DeadLetterWriteTimeout { get; set; } = TimeSpan.FromSeconds(10);

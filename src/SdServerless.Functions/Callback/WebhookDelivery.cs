@@ -27,20 +27,20 @@ public sealed partial class WebhookDelivery(
 
     public async Task<WebhookDeliveryResult> DeliverAsync(string url, string webhookId, ReadOnlyMemory<byte> body, string? taskId, CancellationToken cancellationToken)
     {
-        if (CallbackUrlRules.Check(url, options.AllowHttp) is { } violation)
+        if (new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork).CheckSyntax(url) is { } violation)
         {
-            return new WebhookDeliveryResult(WebhookDeliveryOutcome.Refused, 0, null, violation);
+            return new WebhookDeliveryResult(WebhookDeliveryOutcome.Refused, 0, null, "the callback URL " + violation);
         }
 
         var uri = new Uri(url);
         var deadline = clock.GetUtcNow() + callbackOptions.MaxDeliveryTime;
         for (var attempt = 1; ; attempt++)
         {
-            var (status, retryAfter, failure) = await SendOnceAsync(uri, webhookId, body, cancellationToken);
+            var (status, retryAfter, failure, reason) = await SendOnceAsync(uri, webhookId, body, cancellationToken);
             if (failure is AttemptFailure.Blocked or AttemptFailure.Cancelled)
             {
                 var outcome = failure == AttemptFailure.Blocked ? WebhookDeliveryOutcome.Refused : WebhookDeliveryOutcome.GaveUp;
-                return new WebhookDeliveryResult(outcome, attempt, status, retryAfter.Reason);
+                return new WebhookDeliveryResult(outcome, attempt, status, reason);
             }
 
             if (status is >= 200 and < 300)
@@ -58,14 +58,13 @@ public sealed partial class WebhookDelivery(
                 return new WebhookDeliveryResult(WebhookDeliveryOutcome.Rejected, attempt, status, $"the receiver answered {permanent}");
             }
 
-            var reason = retryAfter.Reason;
             LogAttemptFailed(taskId, webhookId, attempt, reason);
             if (attempt >= callbackOptions.MaxAttempts)
             {
                 return new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, attempt, status, $"{reason} after {attempt} attempts");
             }
 
-            var delay = retryAfter.Delay ?? Backoff(attempt);
+            var delay = retryAfter ?? Backoff(attempt);
             if (clock.GetUtcNow() + delay > deadline)
             {
                 return new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, attempt, status, $"{reason}; no time left for attempt {attempt + 1}");
@@ -82,7 +81,7 @@ public sealed partial class WebhookDelivery(
         }
     }
 
-    private async Task<(int? Status, RetryHint Hint, AttemptFailure Failure)> SendOnceAsync(Uri uri, string webhookId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    private async Task<AttemptResult> SendOnceAsync(Uri uri, string webhookId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
@@ -97,26 +96,29 @@ public sealed partial class WebhookDelivery(
         {
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, attemptTimeout.Token);
             var status = (int)response.StatusCode;
-            var reason = $"the receiver answered {status}";
-            return (status, new RetryHint(RetryAfter(response.Headers.RetryAfter), reason), AttemptFailure.None);
+            return new AttemptResult(status, RetryAfter(response.Headers.RetryAfter), AttemptFailure.None, $"the receiver answered {status}");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return (null, new RetryHint(null, "the invocation ended during an attempt"), AttemptFailure.Cancelled);
+            return new AttemptResult(null, null, AttemptFailure.Cancelled, "the invocation ended during an attempt");
         }
         catch (OperationCanceledException)
         {
-            return (null, new RetryHint(null, $"no answer within {callbackOptions.AttemptTimeout.TotalSeconds:0.#} s"), AttemptFailure.Retryable);
+            return new AttemptResult(null, null, AttemptFailure.Retryable, $"no answer within {callbackOptions.AttemptTimeout.TotalSeconds:0.#} s");
         }
         catch (HttpRequestException exception) when (BlockedAddressException.FindIn(exception) is { } blocked)
         {
-            return (null, new RetryHint(null, blocked.Message), AttemptFailure.Blocked);
+            return new AttemptResult(null, null, AttemptFailure.Blocked, blocked.Message);
         }
         catch (HttpRequestException exception)
         {
-            return (null, new RetryHint(null, $"connection failed: {exception.Message}"), AttemptFailure.Retryable);
+            return new AttemptResult(null, null, AttemptFailure.Retryable, $"connection failed: {exception.Message}");
         }
     }
+
+    /// <summary>The client for deliveries: connects only to addresses the URL rules allow, never follows redirects.</summary>
+    public static HttpClient CreateHttpClient(SdServerlessOptions options) =>
+        GuardedHttpHandler.CreateClient(GuardedHttpHandler.AddressRule(options.AllowPrivateNetwork), maxRedirects: 0);
 
     private static bool IsRetryable(int status) =>
         status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500;
@@ -148,7 +150,9 @@ public sealed partial class WebhookDelivery(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Callback of task {TaskId} ({WebhookId}) attempt {Attempt} failed: {Reason}")]
     private partial void LogAttemptFailed(string? taskId, string webhookId, int attempt, string reason);
 
-    private readonly record struct RetryHint(TimeSpan? Delay, string Reason);
+    /// <param name="Status">The HTTP status, when an answer came.</param>
+    /// <param name="RetryAfter">The receiver's Retry-After, capped.</param>
+    private readonly record struct AttemptResult(int? Status, TimeSpan? RetryAfter, AttemptFailure Failure, string Reason);
 
     private enum AttemptFailure
     {

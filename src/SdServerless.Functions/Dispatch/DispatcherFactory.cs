@@ -2,12 +2,14 @@ using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Storage;
+using SdServerless.Core.Telemetry;
 
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>Wires the dispatcher's parts the same way for the Lambda host, the local host and the tests.</summary>
 public static class DispatcherFactory
 {
+    /// <param name="metrics">Null: per-task figures go to the log (<see cref="LoggingTaskMetrics"/>).</param>
     /// <param name="downloader">Null: URL inputs are fetched over HTTP under <paramref name="options"/>' URL rules.</param>
     /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout.</param>
     public static DispatcherHandler Create(
@@ -16,12 +18,14 @@ public static class DispatcherFactory
         SdServerlessOptions options,
         DispatcherSettings settings,
         ILoggerFactory loggerFactory,
+        ITaskMetrics? metrics = null,
         TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
         EndpointSelector? selector = null)
     {
         clock ??= TimeProvider.System;
+        metrics ??= new LoggingTaskMetrics(loggerFactory.CreateLogger<LoggingTaskMetrics>());
         sdWebUi ??= new SdWebUiClient(settings);
         selector ??= new EndpointSelector(settings);
         downloader ??= new HttpInputDownloader(options, settings);
@@ -34,6 +38,7 @@ public static class DispatcherFactory
             output,
             options,
             settings,
+            clock,
             loggerFactory.CreateLogger<TaskGenerator>());
         var records = new TaskRecordHandler(
             new TaskMessageReader(store, clock),
@@ -42,6 +47,7 @@ public static class DispatcherFactory
             queue,
             options,
             settings,
+            metrics,
             clock,
             loggerFactory.CreateLogger<TaskRecordHandler>());
         return new DispatcherHandler(records, loggerFactory.CreateLogger<DispatcherHandler>());

@@ -74,7 +74,8 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     private EndpointState? ChooseFree(IReadOnlyList<string> endpoints, string? model)
     {
         EndpointState? any = null;
-        var offset = _rotation++;
+        // Rotating the starting point spreads equally loaded servers' work; unsigned so that wrapping stays in range.
+        var offset = (int)(unchecked((uint)_rotation++) % (uint)endpoints.Count);
         for (var i = 0; i < endpoints.Count; i++)
         {
             var state = State(endpoints[(i + offset) % endpoints.Count]);

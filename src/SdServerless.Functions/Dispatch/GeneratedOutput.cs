@@ -4,4 +4,5 @@ using SdServerless.Core.Tasks;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>A generation's stored images, in SD Web UI's order, with its parameters and parsed info.</summary>
-public sealed record GeneratedOutput(IReadOnlyList<TaskResultImage> Images, JsonNode? Parameters, JsonNode? Info);
+/// <param name="Inference">Time from sending the request to SD Web UI to the last image stored.</param>
+public sealed record GeneratedOutput(IReadOnlyList<TaskResultImage> Images, JsonNode? Parameters, JsonNode? Info, TimeSpan Inference);

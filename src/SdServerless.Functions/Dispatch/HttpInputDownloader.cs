@@ -46,7 +46,8 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
                 throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{what} {problem}");
             }
 
-            using var response = await SendAsync(current, field, timeout.Token, cancellationToken);
+            var source = redirects == 0 ? $"{field} {url}" : $"{field} {url} (redirected to {current})";
+            using var response = await SendAsync(current, source, timeout.Token, cancellationToken);
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 if (redirects == _settings.MaxRedirects)
@@ -61,20 +62,20 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
             var code = (int)response.StatusCode;
             if (code is 408 or 429 or >= 500)
             {
-                throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {current} answered {code}");
+                throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{source} answered {code}");
             }
 
             if (!response.IsSuccessStatusCode)
             {
-                throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {current} answered {code}");
+                throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{source} answered {code}");
             }
 
-            var bytes = await ReadLimitedAsync(response, field, current, timeout.Token, cancellationToken);
+            var bytes = await ReadLimitedAsync(response, source, timeout.Token, cancellationToken);
             if (ImageFormatSniffer.Detect(bytes.Span) is not { IsInputImage: true })
             {
                 throw DispatchFailure.Permanent(
                     DispatchErrorTypes.InputNotImage,
-                    $"{field} {current} is not a PNG, JPEG, WebP or GIF image (Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"})");
+                    $"{source} is not a PNG, JPEG, WebP or GIF image (Content-Type {response.Content.Headers.ContentType?.MediaType ?? "none"})");
             }
 
             return bytes;
@@ -96,7 +97,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         status is HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
             or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect;
 
-    private async Task<HttpResponseMessage> SendAsync(string url, string field, CancellationToken timeout, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(string url, string source, CancellationToken timeout, CancellationToken cancellationToken)
     {
         try
         {
@@ -104,20 +105,20 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         }
         catch (Exception e) when (BlockedAddressException.FindIn(e) is { } blocked)
         {
-            throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{field}: {blocked.Message}", e);
+            throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{source}: {blocked.Message}", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {url} could not be fetched: {e.Message}", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{source} could not be fetched: {e.Message}", e);
         }
     }
 
     /// <summary>Reads the body into one buffer, refusing it as soon as it passes the limit (announced or streamed).</summary>
     private async Task<ReadOnlyMemory<byte>> ReadLimitedAsync(
-        HttpResponseMessage response, string field, string url, CancellationToken timeout, CancellationToken cancellationToken)
+        HttpResponseMessage response, string source, CancellationToken timeout, CancellationToken cancellationToken)
     {
         var limit = _options.MaxInputBytes;
-        var tooLarge = DispatchFailure.Permanent(DispatchErrorTypes.InputTooLarge, $"{field} {url} is larger than {limit} bytes");
+        var tooLarge = DispatchFailure.Permanent(DispatchErrorTypes.InputTooLarge, $"{source} is larger than {limit} bytes");
         var announced = response.Content.Headers.ContentLength;
         if (announced > limit)
         {
@@ -152,7 +153,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{field} {url} broke off while downloading: {e.Message}", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.InputUnavailable, $"{source} broke off while downloading: {e.Message}", e);
         }
     }
 }

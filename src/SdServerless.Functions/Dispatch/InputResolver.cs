@@ -64,24 +64,11 @@ public sealed class InputResolver(IInputDownloader downloader)
         return sources;
     }
 
-    private async Task<SdWebUiInput> ResolveAsync(string source, string field, CancellationToken cancellationToken)
-    {
-        if (source.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || source.StartsWith("http://", StringComparison.OrdinalIgnoreCase))
+    private async Task<SdWebUiInput> ResolveAsync(string source, string field, CancellationToken cancellationToken) =>
+        ImageInput.Classify(source) switch
         {
-            return SdWebUiInput.FromBytes(await downloader.DownloadAsync(source, field, cancellationToken));
-        }
-
-        if (source.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
-        {
-            var comma = source.IndexOf(',', StringComparison.Ordinal);
-            if (comma < 0 || !source.AsSpan(0, comma).EndsWith(";base64", StringComparison.OrdinalIgnoreCase))
-            {
-                throw DispatchFailure.Permanent(DispatchErrorTypes.InputInvalid, $"{field} is a data-URL without base64 content");
-            }
-
-            return SdWebUiInput.FromBase64(source[(comma + 1)..]);
-        }
-
-        return SdWebUiInput.FromBase64(source);
-    }
+            ImageInputKind.Url => SdWebUiInput.FromBytes(await downloader.DownloadAsync(source, field, cancellationToken)),
+            ImageInputKind.DataUrl or ImageInputKind.Base64 => SdWebUiInput.FromBase64(ImageInput.Base64Payload(source).ToString()),
+            _ => throw DispatchFailure.Permanent(DispatchErrorTypes.InputInvalid, $"{field} is neither a URL, a base64 image data-URL nor base64"),
+        };
 }

@@ -18,9 +18,14 @@ public sealed class TaskGenerator(
     TaskOutputWriter output,
     SdServerlessOptions options,
     DispatcherSettings settings,
+    TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, CancellationToken cancellationToken)
+    /// <param name="starting">
+    /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
+    /// (a prefetched task waiting for a free GPU is still queued).
+    /// </param>
+    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
         var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
             ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
@@ -41,8 +46,10 @@ public sealed class TaskGenerator(
                 $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
         }
 
+        await starting(cancellationToken);
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
         var images = new List<TaskResultImage>();
+        var sentAt = clock.GetTimestamp();
         var response = await client.GenerateAsync(
             lease.Endpoint,
             task.TaskType,
@@ -52,6 +59,6 @@ public sealed class TaskGenerator(
 
             // The server's GPU is free once it answers: the next task may go to it while these images are stored.
             answering: lease.Dispose);
-        return new GeneratedOutput(images, response.Parameters, response.Info);
+        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
     }
 }

@@ -3,6 +3,7 @@ using SdServerless.Core;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Events;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
@@ -10,8 +11,9 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// What happens to one task message: skip it when result.json exists (redelivery does no new generation); mark the
-/// task running; generate; write result.json last. Transient failures put the message back with a backoff until the
-/// attempt limit; permanent ones, and the last attempt, finish the task as failed, with result.json and so a callback.
+/// task running once a server is claimed for it; generate; write result.json last. Transient failures put the message
+/// back with a backoff until the attempt limit; permanent ones, and the last attempt, finish the task as failed, with
+/// result.json and so a callback.
 /// </summary>
 public sealed class TaskRecordHandler(
     TaskMessageReader reader,
@@ -20,6 +22,7 @@ public sealed class TaskRecordHandler(
     ITaskQueue queue,
     SdServerlessOptions options,
     DispatcherSettings settings,
+    ITaskMetrics metrics,
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)
 {
@@ -29,7 +32,7 @@ public sealed class TaskRecordHandler(
         if (TaskMessageReader.Parse(record.Body) is not { } message)
         {
             logger.LogError("Message {MessageId} is not a task message (receive {Attempt}); left for the dead-letter queue", record.MessageId, attempts);
-            return RecordOutcome.Poison;
+            return await PoisonAsync(record, cancellationToken);
         }
 
         LoadedTask? loaded;
@@ -47,7 +50,7 @@ public sealed class TaskRecordHandler(
         if (loaded is null)
         {
             logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
-            return RecordOutcome.Poison;
+            return await PoisonAsync(record, cancellationToken);
         }
 
         return await RunAsync(loaded, record, attempts, cancellationToken);
@@ -66,11 +69,15 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
-            startedAt = clock.GetUtcNow();
-            await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, cancellationToken);
-            logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
-
-            var generated = await generator.GenerateAsync(task, cancellationToken);
+            var generated = await generator.GenerateAsync(
+                task,
+                async ct =>
+                {
+                    startedAt = clock.GetUtcNow();
+                    await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
+                    logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
+                },
+                cancellationToken);
             await FinishAsync(loaded, TaskStatus.Succeeded, generated, null, startedAt, attempts, cancellationToken);
             logger.LogInformation("Task {TaskId} succeeded with {ImageCount} images", task.Id, generated.Images.Count);
             return RecordOutcome.Completed;
@@ -152,7 +159,11 @@ public sealed class TaskRecordHandler(
         if (!await output.WriteResultAsync(task, result, cancellationToken))
         {
             logger.LogInformation("Task {TaskId}: another delivery wrote result.json first", task.Id);
+            return;
         }
+
+        var queueWait = (startedAt ?? result.CompletedAt) - loaded.CreatedAt;
+        metrics.RecordTaskCompleted(task.Runtime, queueWait < TimeSpan.Zero ? TimeSpan.Zero : queueWait, generated?.Inference ?? TimeSpan.Zero, attempts, status == TaskStatus.Succeeded);
     }
 
     private async Task TryWriteQueuedStateAsync(SdTask task, int attempts, DateTimeOffset? startedAt, TaskError error, CancellationToken cancellationToken)
@@ -166,6 +177,24 @@ public sealed class TaskRecordHandler(
         {
             logger.LogWarning("Task {TaskId}: state.json not updated ({Error})", task.Id, e.Message);
         }
+    }
+
+    /// <summary>
+    /// Makes a poison message visible again at once: its receives then reach the queue's maxReceiveCount within
+    /// seconds and the redrive moves it to the dead-letter queue, instead of once per (long) visibility timeout.
+    /// </summary>
+    private async Task<RecordOutcome> PoisonAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.ChangeVisibilityAsync(record.ReceiptHandle, TimeSpan.Zero, cancellationToken);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            logger.LogWarning("Message {MessageId}: visibility not changed ({Error})", record.MessageId, e.Message);
+        }
+
+        return RecordOutcome.Poison;
     }
 
     /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>

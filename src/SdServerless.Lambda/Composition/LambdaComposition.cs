@@ -1,12 +1,76 @@
+using Amazon.S3;
 using Microsoft.Extensions.Logging;
+using SdServerless.Aws;
 using SdServerless.Core.Telemetry;
+using SdServerless.Functions.Api;
+using SdServerless.Functions.Callback;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
 using SdServerless.Lambda.Bootstrap;
+using SdServerless.Lambda.Handlers;
+using SdServerless.Lambda.Json;
 
 namespace SdServerless.Lambda.Composition;
 
-/// <summary>Builds the function's handler from its settings: AWS clients, adapters and the handler _HANDLER names.</summary>
+/// <summary>Builds the handler _HANDLER names from the function's settings: AWS clients, ports, the shared handlers.</summary>
 public static class LambdaComposition
 {
-    public static ILambdaHandler CreateHandler(LambdaSettings settings, ILoggerFactory loggerFactory, ITaskMetrics metrics) =>
-        throw new LambdaConfigurationException([$"the {settings.Handler} handler is not wired into this build yet"]);
+    /// <param name="metrics">Where the dispatcher reports each finished task (CloudWatch embedded metrics on Lambda).</param>
+    public static ILambdaHandler CreateHandler(
+        LambdaSettings settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
+    {
+        var options = settings.Options;
+        var s3 = AwsClientFactory.CreateS3(settings.S3ServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
+        var store = new S3ObjectStore(s3, options.Bucket);
+        return settings.Handler switch
+        {
+            HandlerNames.Api => CreateApi(settings, environment, store, loggerFactory, clock),
+            HandlerNames.Dispatcher => CreateDispatcher(settings, environment, store, loggerFactory, metrics, clock),
+            HandlerNames.Callback => CreateCallback(settings, environment, s3, store, loggerFactory, clock),
+            _ => throw new LambdaConfigurationException([$"no handler is named '{settings.Handler}'"]),
+        };
+    }
+
+    private static ApiGatewayLambdaHandler CreateApi(
+        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+    {
+        var options = settings.Options;
+        var api = ApiHandlerFactory.Create(store, TaskQueue(settings, environment, settings.TaskQueueUrl!), options, loggerFactory, clock);
+        return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
+    }
+
+    private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
+        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
+    {
+        var dispatcher = DispatcherFactory.Create(
+            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
+        return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
+            FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
+    }
+
+    private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(
+        LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+    {
+        var options = settings.Options;
+        // Lives as long as the process: its HttpClient is reused by every invocation.
+        var callback = CallbackServices.Create(
+            store,
+            new S3ObjectUrlSigner(s3, options.Bucket),
+            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
+            options,
+            loggerFactory,
+            clock: clock);
+        return new JsonLambdaHandler<S3Event, EmptyResponse>(
+            FunctionsJsonContext.Default.S3Event,
+            LambdaJsonContext.Default.EmptyResponse,
+            async (s3Event, cancellationToken) =>
+            {
+                await callback.Handler.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
+                return EmptyResponse.Instance;
+            });
+    }
+
+    private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>
+        new(AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), queueUrl);
 }

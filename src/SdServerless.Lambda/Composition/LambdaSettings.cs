@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Text.Json;
 using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Webhooks;
 using SdServerless.Lambda.Bootstrap;
 
 namespace SdServerless.Lambda.Composition;
@@ -22,11 +21,6 @@ public sealed class LambdaSettings
     public string? S3ServiceUrl { get; init; }
 
     public string? SqsServiceUrl { get; init; }
-
-    /// <summary>The default runtime when only SD Web UI endpoints are configured (CONTRACT §6's default).</summary>
-    public const string DefaultRuntimeName = "sdruntime";
-
-    public const string DefaultModel = "v1-5-pruned-emaonly.safetensors";
 
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
     public static LambdaSettings Load(IEnvironmentVariables environment)
@@ -55,6 +49,12 @@ public sealed class LambdaSettings
         var taskQueueUrl = needsQueueAndRuntimes ? Require(EnvironmentVariableNames.TaskQueueUrl) : environment.Get(EnvironmentVariableNames.TaskQueueUrl);
         var callbackDlq = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.CallbackDeadLetterQueueUrl) : null;
         var webhookSecret = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.WebhookSecret) : null;
+        if (webhookSecret is not null && !WebhookSecret.TryParse(webhookSecret, out _, out var secretError))
+        {
+            // The message says what is wrong with the secret, never the secret itself.
+            problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not a whsec_ secret: {secretError}");
+        }
+
         var runtimes = needsQueueAndRuntimes ? ReadRuntimes(environment, problems) : [];
 
         var options = new SdServerlessOptions
@@ -64,7 +64,7 @@ public sealed class LambdaSettings
             AllowHttp = ReadBool(environment, EnvironmentVariableNames.AllowHttp, problems),
             AllowPrivateNetwork = ReadBool(environment, EnvironmentVariableNames.AllowPrivateNetwork, problems),
             QueueDepthLimit = ReadNumber(environment, EnvironmentVariableNames.QueueDepthLimit, 0, problems),
-            MaxAttempts = (int)ReadNumber(environment, EnvironmentVariableNames.MaxAttempts, 5, problems),
+            MaxAttempts = (int)Math.Min(ReadNumber(environment, EnvironmentVariableNames.MaxAttempts, 5, problems), 100),
             DefaultWebhookUrl = environment.Get(EnvironmentVariableNames.DefaultWebhookUrl),
             WebhookSecret = webhookSecret,
         };
@@ -92,20 +92,13 @@ public sealed class LambdaSettings
         {
             try
             {
-                var settings = JsonSerializer.Deserialize(json, CoreJsonContext.Default.RuntimeSettings);
-                if (settings is { Runtimes.Count: > 0 })
-                {
-                    return settings.Runtimes;
-                }
-
-                problems.Add($"{EnvironmentVariableNames.Runtimes} names no runtime");
+                return RuntimeCatalog.Parse(json).Runtimes;
             }
-            catch (JsonException exception)
+            catch (FormatException exception)
             {
-                problems.Add($"{EnvironmentVariableNames.Runtimes} is not valid runtime JSON: {exception.Message}");
+                problems.Add($"{EnvironmentVariableNames.Runtimes}: {exception.Message}");
+                return [];
             }
-
-            return [];
         }
 
         var endpoints = environment.Get(EnvironmentVariableNames.SdWebUiEndpoints)?
@@ -116,7 +109,7 @@ public sealed class LambdaSettings
             return [];
         }
 
-        return [new RuntimeConfig { Name = DefaultRuntimeName, Endpoints = endpoints, Models = [DefaultModel] }];
+        return RuntimeCatalog.Default(endpoints).Runtimes;
     }
 
     private static bool ReadBool(IEnvironmentVariables environment, string name, List<string> problems)

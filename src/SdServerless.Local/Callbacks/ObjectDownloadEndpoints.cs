@@ -47,13 +47,15 @@ public static class ObjectDownloadEndpoints
             return null;
         }
 
-        var segments = path[(start + RoutePrefix.Length)..].Split('/').Select(Uri.UnescapeDataString).ToArray();
+        // Validated after unescaping, so that an escaped "/" cannot smuggle a ".." segment past the check.
+        var key = string.Join('/', path[(start + RoutePrefix.Length)..].Split('/').Select(Uri.UnescapeDataString));
+        var segments = key.Split('/');
         if (segments.Any(segment => segment is "" or "." or ".." || segment.Contains('\\') || segment.Contains('\0'))
             || segments[0] == TaskKeys.ReservedSegment)
         {
             return null;
         }
 
-        return string.Join('/', segments);
+        return key;
     }
 }

@@ -1,11 +1,10 @@
 using Microsoft.Extensions.Logging.Console;
-using SdServerless.Core.Net;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
+using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Callbacks;
+using SdServerless.Local.Workers;
 
 namespace SdServerless.Local.Hosting;
 
@@ -52,41 +51,33 @@ public sealed class LocalHost : IAsyncDisposable
         var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
-        var api = new ApiHandler(
-            new TaskParser(pipeline.Catalog, new UrlPolicy(settings.AllowHttp, settings.AllowPrivateNetwork)),
-            new TaskSubmission(pipeline.Store, pipeline.Tasks, settings, TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
-            new TaskStatusReader(pipeline.Store),
-            settings,
-            loggers.CreateLogger<ApiHandler>());
+        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
+        var callbacks = CallbackServices.Create(
+            pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,
+            new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
-        var callbacks = new CallbackOptions { MaxAttempts = options.WebhookAttempts };
-        var webhookHttp = GuardedHttpHandler.CreateClient(address => settings.AllowPrivateNetwork || UrlPolicy.IsPublic(address));
-        var delivery = new WebhookDelivery(webhookHttp, new WebhookSigner(pipeline.Secret), settings, callbacks, TimeProvider.System, loggers.CreateLogger<WebhookDelivery>());
-        var callbackHandler = new CallbackHandler(
-            pipeline.Store,
-            new LocalObjectUrlSigner(publicUrl),
-            delivery,
-            new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, callbacks, TimeProvider.System),
-            settings,
-            callbacks,
-            loggers.CreateLogger<CallbackHandler>());
-        var replayer = new CallbackReplayer(pipeline.CallbackDeadLetters, delivery, loggers.CreateLogger<CallbackReplayer>());
-
-        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, callbackHandler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
             // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
             var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true, RequestsAheadPerSlot = 1 };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
-            var dispatcher = DispatcherFactory.Create(pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers);
-            var requestSlots = pipeline.TotalCapacity * (1 + Math.Max(0, dispatcherSettings.RequestsAheadPerSlot));
-            builder.Services.AddHostedService(_ => new Workers.DispatcherWorker(pipeline.Tasks, dispatcher, requestSlots, TimeSpan.FromSeconds(options.TaskTimeoutSeconds), loggers.CreateLogger<Workers.DispatcherWorker>()));
+            var dispatcher = DispatcherFactory.Create(
+                pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
+            var workerOptions = new DispatcherWorkerOptions
+            {
+                // Requests in flight at once: every GPU slot plus those sent ahead to wait at the server.
+                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings) * (1 + Math.Max(0, dispatcherSettings.RequestsAheadPerSlot)),
+                TaskTimeout = TimeSpan.FromSeconds(options.TaskTimeoutSeconds),
+            };
+            builder.Services.AddHostedService(_ => new DispatcherWorker(pipeline.Tasks, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
         }
 
         var app = builder.Build();
+        app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
         app.MapObjectDownloads(pipeline.Store);
-        app.MapCallbackReplay(replayer).AddEndpointFilter(async (context, next) =>
+        app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
             ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
                 ? await next(context)
                 : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
@@ -97,10 +88,10 @@ public sealed class LocalHost : IAsyncDisposable
         var log = loggers.CreateLogger("SdServerless.Local");
         log.LogInformation("SdServerless local host listening on {Url}", string.Join(", ", app.Urls));
         log.LogInformation("Outputs land in {Directory} (s3://{Bucket}/...)", Path.Combine(pipeline.Store.Root, "s3", settings.Bucket), settings.Bucket);
-        if (options.WebhookSecret is null)
+        if (pipeline.SecretFile is { } secretFile)
         {
-            // Generated for this run: the receiver needs it to verify signatures.
-            log.LogInformation("Webhook signing secret (generated): {Secret}", pipeline.Secret.Reveal());
+            // The receiver needs the secret to verify signatures; the log names the file (mode 0600), never the secret.
+            log.LogInformation("Webhook signing secret (generated once, kept across restarts) is in {SecretFile}", secretFile);
         }
 
         return new LocalHost(app, pipeline, loggers);

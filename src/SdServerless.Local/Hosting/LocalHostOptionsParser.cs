@@ -17,7 +17,7 @@ public static class LocalHostOptionsParser
           --emulator-delay-ms MS      emulated GPU time per image (default 0)
           --emulator-model-switch-ms MS  emulated checkpoint load time (default 2000)
           --webhook-url URL           default callback URL
-          --webhook-secret whsec_...  webhook signing secret (default: generated and printed)
+          --webhook-secret whsec_...  webhook signing secret (default: generated once, kept in DATA/webhook-secret)
           --webhook-attempts N        delivery attempts before a webhook goes to the dead-letter queue (default 6)
           --allow-private-network     let URL inputs and callbacks reach loopback/private addresses
           --api-key KEY               require this x-api-key header

@@ -21,6 +21,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         FileTaskQueue tasks,
         FileTaskQueue callbackDeadLetters,
         WebhookSecret secret,
+        string? secretFile,
         EmulatorHost? emulator,
         IReadOnlyDictionary<string, int> endpointCapacities)
     {
@@ -30,6 +31,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         Tasks = tasks;
         CallbackDeadLetters = callbackDeadLetters;
         Secret = secret;
+        SecretFile = secretFile;
         Emulator = emulator;
         EndpointCapacities = endpointCapacities;
     }
@@ -46,20 +48,21 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public WebhookSecret Secret { get; }
 
+    /// <summary>Where the generated secret is kept (DATA/webhook-secret); null when --webhook-secret gave it.</summary>
+    public string? SecretFile { get; }
+
     /// <summary>Null when real SD Web UI servers form the pool.</summary>
     public EmulatorHost? Emulator { get; }
 
     /// <summary>Requests each endpoint serves at once: one per SD Web UI process, one per emulated GPU.</summary>
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; }
 
-    public int TotalCapacity => Catalog.Runtimes.SelectMany(r => r.Endpoints).Distinct(StringComparer.Ordinal)
-        .Sum(e => EndpointCapacities.GetValueOrDefault(e, 1));
-
     public static async Task<LocalPipeline> OpenAsync(LocalHostOptions host, Uri publicBaseUrl, ILoggerFactory loggers)
     {
-        var secret = host.WebhookSecret is null ? WebhookSecret.Generate() : WebhookSecret.Parse(host.WebhookSecret);
         var data = Path.GetFullPath(host.DataDirectory);
         Directory.CreateDirectory(data);
+        var secretFile = host.WebhookSecret is null ? Path.Combine(data, WebhookSecretFile.FileName) : null;
+        var secret = secretFile is null ? WebhookSecret.Parse(host.WebhookSecret) : WebhookSecretFile.LoadOrCreate(secretFile);
 
         var catalog = host.RuntimesFile is { } file ? RuntimeCatalog.Parse(await File.ReadAllTextAsync(file)) : RuntimeCatalog.Default(host.SdWebUiEndpoints);
         EmulatorHost? emulator = null;
@@ -101,8 +104,11 @@ public sealed class LocalPipeline : IAsyncDisposable
 
         var queues = Path.Combine(data, "queues");
         var tasks = FileTaskQueue.Open(Path.Combine(queues, "tasks"), new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts });
-        var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"));
-        return new LocalPipeline(options, catalog, new DirectoryObjectStore(data, host.Bucket), tasks, callbackDeadLetters, secret, emulator, capacities);
+
+        // Replays receive the same entries again and again until their receiver is back: they must never age out
+        // into a dead-letter queue of their own, which no replay reads.
+        var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
+        return new LocalPipeline(options, catalog, new DirectoryObjectStore(data, host.Bucket), tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
     }
 
     public async ValueTask DisposeAsync()

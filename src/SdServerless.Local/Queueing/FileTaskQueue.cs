@@ -13,15 +13,14 @@ namespace SdServerless.Local.Queueing;
 /// </summary>
 public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
 {
+    private static readonly TimeSpan MaxSpan = TimeSpan.FromDays(30);
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, QueueEntry> _entries = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<long, QueueEntry> _order = [];
+    private readonly QueueState _state = new();
     private readonly FileTaskQueueOptions _options;
     private readonly TimeProvider _clock;
     private readonly QueueDirectoryLock _directoryLock;
     private readonly QueueJournal _journal;
     private TaskCompletionSource _changed = NewSignal();
-    private long _nextSequence;
     private bool _disposed;
 
     private FileTaskQueue(string directory, FileTaskQueueOptions options, QueueDirectoryLock directoryLock, List<JournalRecord> history)
@@ -30,8 +29,8 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         _options = options;
         _clock = options.TimeProvider;
         _directoryLock = directoryLock;
-        Restore(history);
-        _journal = new QueueJournal(Path.Combine(directory, "journal.log"), _gate, Snapshot, options.FlushToDisk, options.CompactionThresholdBytes);
+        _state.Restore(history, _clock.GetUtcNow());
+        _journal = new QueueJournal(Path.Combine(directory, "journal.log"), _gate, () => _state.Snapshot(_clock.GetUtcNow()), options.FlushToDisk, options.CompactionThresholdBytes);
     }
 
     /// <summary>The queue's directory.</summary>
@@ -59,14 +58,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
             queue = new FileTaskQueue(directory, options, directoryLock, QueueJournal.ReadAll(Path.Combine(directory, "journal.log")));
             if (options.MaxReceiveCount > 0)
             {
-                queue.DeadLetter = Open(Path.Combine(directory, "dead-letter"), new FileTaskQueueOptions
-                {
-                    MaxReceiveCount = 0,
-                    MaxMessageBytes = options.MaxMessageBytes,
-                    CompactionThresholdBytes = options.CompactionThresholdBytes,
-                    FlushToDisk = options.FlushToDisk,
-                    TimeProvider = options.TimeProvider,
-                });
+                queue.DeadLetter = Open(Path.Combine(directory, "dead-letter"), options.ForDeadLetterQueue());
             }
 
             return queue;
@@ -108,49 +100,27 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(visibility, TimeSpan.Zero);
-        var deadline = _clock.GetUtcNow() + wait;
+        visibility = Bounded(visibility);
+        var deadline = _clock.GetUtcNow() + Bounded(wait);
         while (true)
         {
-            var received = new List<QueueMessage>();
+            var leased = new List<QueueEntry>();
             var expired = new List<QueueEntry>();
+            List<QueueMessage> received;
             Task written = Task.CompletedTask;
             Task changed;
-            DateTimeOffset? nextVisible = null;
+            DateTimeOffset? nextVisible;
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
-                var now = _clock.GetUtcNow();
-                foreach (var entry in _order.Values)
+                var maxReceiveCount = DeadLetter is null ? 0 : _options.MaxReceiveCount;
+                nextVisible = _state.Lease(_clock.GetUtcNow(), maxMessages, visibility, maxReceiveCount, leased, expired);
+                foreach (var entry in leased)
                 {
-                    if (!entry.Accepted || entry.Moving)
-                    {
-                        continue;
-                    }
-
-                    if (entry.VisibleAt > now)
-                    {
-                        nextVisible = nextVisible is { } next && next < entry.VisibleAt ? next : entry.VisibleAt;
-                        continue;
-                    }
-
-                    if (DeadLetter is not null && entry.ReceiveCount >= _options.MaxReceiveCount)
-                    {
-                        entry.Moving = true;
-                        expired.Add(entry);
-                        continue;
-                    }
-
-                    entry.ReceiveCount++;
-                    entry.VisibleAt = now + visibility;
-                    entry.ReceiptHandle = $"{entry.Id}#{entry.ReceiveCount}#{Guid.NewGuid():N}";
                     written = _journal.AppendAsync(new JournalRecord(JournalOperation.Receive, entry.Id, ReceiveCount: entry.ReceiveCount), durable: false);
-                    received.Add(new QueueMessage(entry.Id, entry.ReceiptHandle, entry.Body, entry.ReceiveCount, entry.SentAt));
-                    if (received.Count == maxMessages)
-                    {
-                        break;
-                    }
                 }
 
+                received = leased.ConvertAll(QueueState.ToMessage);
                 changed = _changed.Task;
             }
 
@@ -194,12 +164,12 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (FindHeld(receiptHandle) is not { } entry)
+            if (_state.FindHeld(receiptHandle) is not { } entry)
             {
                 return;
             }
 
-            Remove(entry);
+            _state.Remove(entry);
             written = _journal.AppendAsync(new JournalRecord(JournalOperation.Delete, entry.Id), durable: false);
         }
 
@@ -212,10 +182,10 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (FindHeld(receiptHandle) is { } entry)
+            if (_state.FindHeld(receiptHandle) is { } entry)
             {
                 // Not journaled: after a restart every held message is visible at once anyway.
-                entry.VisibleAt = _clock.GetUtcNow() + visibility;
+                entry.VisibleAt = _clock.GetUtcNow() + Bounded(visibility);
                 Signal();
             }
         }
@@ -228,7 +198,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return Task.FromResult((long)_entries.Count);
+            return Task.FromResult((long)_state.Count);
         }
     }
 
@@ -263,14 +233,13 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_entries.ContainsKey(id))
+            if (_state.Contains(id))
             {
                 return id;
             }
 
-            entry = new QueueEntry(_nextSequence++, id, body, sentAt) { VisibleAt = _clock.GetUtcNow() + delay };
-            _entries.Add(id, entry);
-            _order.Add(entry.Sequence, entry);
+            entry = _state.Add(id, body, sentAt);
+            entry.VisibleAt = _clock.GetUtcNow() + Bounded(delay);
             written = _journal.AppendAsync(entry.ToSendRecord(entry.VisibleAt), durable: true);
         }
 
@@ -282,7 +251,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         {
             lock (_gate)
             {
-                Remove(entry);
+                _state.Remove(entry);
             }
 
             throw;
@@ -318,61 +287,13 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
             Task written;
             lock (_gate)
             {
-                Remove(entry);
+                _state.Remove(entry);
                 written = _journal.AppendAsync(new JournalRecord(JournalOperation.Delete, entry.Id), durable: false);
             }
 
             await written;
         }
     }
-
-    private QueueEntry? FindHeld(string receiptHandle)
-    {
-        var separator = receiptHandle.IndexOf('#');
-        return separator > 0
-            && _entries.TryGetValue(receiptHandle[..separator], out var entry)
-            && string.Equals(entry.ReceiptHandle, receiptHandle, StringComparison.Ordinal)
-            ? entry
-            : null;
-    }
-
-    private void Remove(QueueEntry entry)
-    {
-        _entries.Remove(entry.Id);
-        _order.Remove(entry.Sequence);
-    }
-
-    /// <summary>Rebuilds the state from the journal; messages in flight under the previous process are visible now.</summary>
-    private void Restore(List<JournalRecord> history)
-    {
-        var now = _clock.GetUtcNow();
-        foreach (var record in history)
-        {
-            switch (record.Operation)
-            {
-                case JournalOperation.Send when !_entries.ContainsKey(record.Id):
-                    var entry = new QueueEntry(_nextSequence++, record.Id, record.Body!, DateTimeOffset.FromUnixTimeMilliseconds(record.SentAtMs))
-                    {
-                        ReceiveCount = record.ReceiveCount,
-                        VisibleAt = record.ReceiveCount > 0 ? now : DateTimeOffset.FromUnixTimeMilliseconds(record.VisibleAtMs),
-                        Accepted = true,
-                    };
-                    _entries.Add(entry.Id, entry);
-                    _order.Add(entry.Sequence, entry);
-                    break;
-                case JournalOperation.Receive when _entries.TryGetValue(record.Id, out var received):
-                    received.ReceiveCount = Math.Max(received.ReceiveCount, record.ReceiveCount);
-                    received.VisibleAt = now;
-                    break;
-                case JournalOperation.Delete when _entries.TryGetValue(record.Id, out var deleted):
-                    Remove(deleted);
-                    break;
-            }
-        }
-    }
-
-    private IReadOnlyList<JournalRecord> Snapshot() =>
-        _order.Values.Select(entry => entry.ToSendRecord(entry.ReceiveCount > 0 ? _clock.GetUtcNow() : entry.VisibleAt)).ToList();
 
     private void Signal()
     {
@@ -388,6 +309,9 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         await timeoutSource.CancelAsync();
         cancellationToken.ThrowIfCancellationRequested();
     }
+
+    /// <summary>Keeps "now + span" representable however long a caller asks for (TimeSpan.MaxValue, say).</summary>
+    private static TimeSpan Bounded(TimeSpan span) => span < MaxSpan ? span : MaxSpan;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -21,4 +21,14 @@ public sealed class FileTaskQueueOptions
     public bool FlushToDisk { get; set; } = true;
 
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>The same settings for the dead-letter queue, which has no dead-letter queue of its own.</summary>
+    internal FileTaskQueueOptions ForDeadLetterQueue() => new()
+    {
+        MaxReceiveCount = 0,
+        MaxMessageBytes = MaxMessageBytes,
+        CompactionThresholdBytes = CompactionThresholdBytes,
+        FlushToDisk = FlushToDisk,
+        TimeProvider = TimeProvider,
+    };
 }

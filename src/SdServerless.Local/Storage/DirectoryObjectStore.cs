@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using SdServerless.Core;
 using SdServerless.Core.Storage;
 using SdServerless.Local.IO;
@@ -18,8 +16,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
 {
     private const string DefaultContentType = "application/octet-stream";
     private readonly string _objectsRoot;
-    private readonly string _metaRoot;
-    private readonly string _tempRoot;
+    private readonly ObjectFiles _files;
     private readonly KeyLocks _locks = new();
 
     public DirectoryObjectStore(string root, string bucketName)
@@ -34,8 +31,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         BucketName = bucketName;
         Root = Path.GetFullPath(root);
         _objectsRoot = Path.Combine(Root, "s3", bucketName);
-        _metaRoot = Path.Combine(Root, "s3meta", bucketName);
-        _tempRoot = Path.Combine(Root, "s3tmp");
+        _files = new ObjectFiles(Path.Combine(Root, "s3meta", bucketName), Path.Combine(Root, "s3tmp"));
     }
 
     public event Func<ObjectCreated, CancellationToken, Task>? ObjectCreated;
@@ -55,28 +51,31 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        var written = await GuardAsync(() => WriteTempAsync(null, content, cancellationToken));
+        var written = await GuardAsync(() => _files.WriteTempAsync(null, content, cancellationToken));
         bool created;
-        using (await _locks.AcquireAsync(key, cancellationToken))
+        try
         {
-            created = Guard(() =>
+            using (await _locks.AcquireAsync(key, cancellationToken))
             {
-                if (File.Exists(path))
+                created = Guard(() =>
                 {
-                    return false;
-                }
+                    if (File.Exists(path))
+                    {
+                        return false;
+                    }
 
-                WriteMeta(key, contentType, written.ETag);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                return PosixFileSystem.TryLink(written.TempPath, path);
-            });
+                    _files.WriteMeta(key, contentType, written.ETag);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    return PosixFileSystem.TryLink(written.TempPath, path);
+                });
+            }
+        }
+        finally
+        {
+            // After a link the object keeps its own name for the bytes; the temporary name always goes.
+            File.Delete(written.TempPath);
         }
 
-        Guard(() =>
-        {
-            File.Delete(written.TempPath);
-            return true;
-        });
         if (created)
         {
             PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
@@ -89,16 +88,22 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        var written = await GuardAsync(() => WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken));
-        using (await _locks.AcquireAsync(key, cancellationToken))
+        var written = await GuardAsync(() => _files.WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken));
+        try
         {
-            Guard(() =>
+            using (await _locks.AcquireAsync(key, cancellationToken))
             {
-                WriteMeta(key, contentType, written.ETag);
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                File.Move(written.TempPath, path, overwrite: true);
-                return true;
-            });
+                Guard(() =>
+                {
+                    _files.WriteMeta(key, contentType, written.ETag);
+                    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                    File.Move(written.TempPath, path, overwrite: true);
+                });
+            }
+        }
+        finally
+        {
+            File.Delete(written.TempPath);
         }
 
         PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
@@ -127,8 +132,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
                     return null;
                 }
 
-                var meta = ReadMeta(key);
-                return new StoredObject(key, content, meta?.ContentType ?? DefaultContentType);
+                return new StoredObject(key, content, _files.ReadContentType(key) ?? DefaultContentType);
             });
         }
     }
@@ -169,80 +173,10 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
             Guard(() =>
             {
                 File.Delete(path);
-                File.Delete(GetMetaPath(key));
-                return true;
+                _files.DeleteMeta(key);
             });
         }
     }
-
-    /// <summary>Writes <paramref name="stream"/> to its end, or <paramref name="bytes"/> when there is no stream.</summary>
-    private async Task<WrittenFile> WriteTempAsync(Stream? stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
-    {
-        Directory.CreateDirectory(_tempRoot);
-        var tempPath = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N"));
-        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        long size = 0;
-        try
-        {
-            await using var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous);
-            if (stream is null)
-            {
-                md5.AppendData(bytes.Span);
-                await file.WriteAsync(bytes, cancellationToken);
-                size = bytes.Length;
-            }
-            else
-            {
-                var buffer = new byte[81920];
-                int read;
-                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    md5.AppendData(buffer, 0, read);
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    size += read;
-                }
-            }
-
-            file.Flush(flushToDisk: true);
-        }
-        catch
-        {
-            File.Delete(tempPath);
-            throw;
-        }
-
-        return new WrittenFile(tempPath, size, Convert.ToHexStringLower(md5.GetHashAndReset()));
-    }
-
-    private void WriteMeta(string key, string contentType, string eTag)
-    {
-        var metaPath = GetMetaPath(key);
-        Directory.CreateDirectory(_metaRoot);
-        var tempPath = Path.Combine(_tempRoot, Guid.NewGuid().ToString("N") + ".meta");
-        using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write))
-        {
-            file.Write(Encoding.UTF8.GetBytes($"{contentType}\n{eTag}\n{key}\n"));
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(tempPath, metaPath, overwrite: true);
-    }
-
-    private ObjectMeta? ReadMeta(string key)
-    {
-        try
-        {
-            var lines = File.ReadAllLines(GetMetaPath(key));
-            return lines.Length >= 2 ? new ObjectMeta(lines[0], lines[1]) : null;
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            return null;
-        }
-    }
-
-    private string GetMetaPath(string key) =>
-        Path.Combine(_metaRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));
 
     private async Task RaiseCreatedAsync(string key, WrittenFile written, CancellationToken cancellationToken)
     {
@@ -257,6 +191,12 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
             await handler(created, cancellationToken);
         }
     }
+
+    private void Guard(Action action) => Guard(() =>
+    {
+        action();
+        return true;
+    });
 
     private T Guard<T>(Func<T> action)
     {
@@ -281,8 +221,4 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
             throw new DependencyUnavailableException($"The object store at '{Root}' failed: {e.Message}", e);
         }
     }
-
-    private sealed record WrittenFile(string TempPath, long Size, string ETag);
-
-    private sealed record ObjectMeta(string ContentType, string ETag);
 }

@@ -1,4 +1,8 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SdServerless.Core.Queueing;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
@@ -6,79 +10,126 @@ using SdServerless.Functions.Events;
 namespace SdServerless.Local.Workers;
 
 /// <summary>
-/// The local stand-in for the SQS event source mapping: loops that receive from the embedded queue, hand each message
-/// to the same <see cref="DispatcherHandler"/> as an SQS event, and delete what the handler did not report as failed.
-/// Twice as many loops run as the pool has GPU slots, so that while every GPU works the next tasks are already received
-/// and their inputs fetched, waiting for a GPU to free (the dispatcher waits for a free endpoint in this host).
+/// The local host's stand-in for Lambda's SQS event source mapping: loops that long-poll the embedded queue, wrap
+/// each message into the SQS event record Lambda would deliver, run the same <see cref="DispatcherHandler"/>, and
+/// delete the messages it did not report as failures. There are more loops than GPUs (<see
+/// cref="DispatcherWorkerOptions.PrefetchPerGpu"/>): while every GPU works, the next tasks are already received,
+/// their inputs fetched, and waiting for the first GPU to free up.
 /// </summary>
-public sealed partial class DispatcherWorker(
+public sealed class DispatcherWorker(
     ITaskQueue queue,
     DispatcherHandler handler,
-    int gpuSlots,
-    TimeSpan taskTimeout,
+    DispatcherWorkerOptions options,
+    TimeProvider clock,
     ILogger<DispatcherWorker> logger) : BackgroundService
 {
-    private const string QueueArn = "arn:aws:sqs:local:000000000000:sdserverless-tasks";
-    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
-
-    // Longer than any invocation, so a message is never redelivered while a loop still works on it;
-    // a restart of the host makes in-flight messages visible at once anyway.
-    private TimeSpan Lease => taskTimeout + TimeSpan.FromMinutes(1);
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(1, gpuSlots) * 2).Select(_ => RunLoopAsync(stoppingToken)));
-
-    private async Task RunLoopAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        logger.LogInformation("Dispatcher: {Loops} workers for {GpuCapacity} GPUs", options.Loops, options.GpuCapacity);
+        return Task.WhenAll(Enumerable.Range(0, options.Loops).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    /// <summary>Wraps queue messages exactly as the SQS event source mapping does (attribute values are strings).</summary>
+    public static SqsEvent ToSqsEvent(IEnumerable<QueueMessage> messages) => new()
+    {
+        Records = messages.Select(m => new SqsEvent.SqsMessage
+        {
+            MessageId = m.MessageId,
+            ReceiptHandle = m.ReceiptHandle,
+            Body = m.Body,
+            Md5OfBody = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(m.Body))),
+            EventSource = "aws:sqs",
+            EventSourceArn = "arn:aws:sqs:local:000000000000:sdserverless-tasks",
+            AwsRegion = "local",
+            Attributes =
+            {
+                [TaskMessageReader.ReceiveCountAttribute] = m.ReceiveCount.ToString(CultureInfo.InvariantCulture),
+                [TaskMessageReader.SentTimestampAttribute] = m.SentAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+            },
+        }).ToList(),
+    };
+
+    /// <summary>Runs one batch through the handler and deletes what it finished; returns the handler's answer.</summary>
+    public async Task<SqsBatchResponse> DispatchAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        // Lambda's function timeout: a hung SD Web UI is abandoned and the task retried. The lease outlasts it, so a
+        // message is never handed out twice while it runs, and no renewal can race the handler's own retry backoff.
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.TaskTimeout);
+        var response = await handler.HandleAsync(ToSqsEvent(messages), deadline.Token);
+
+        var failed = response.BatchItemFailures.Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
+        foreach (var message in messages.Where(m => !failed.Contains(m.MessageId)))
         {
             try
             {
-                foreach (var message in await queue.ReceiveAsync(1, Lease, LongPoll, stoppingToken))
-                {
-                    await DispatchAsync(message, stoppingToken);
-                }
+                await queue.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                // The task is finished (result.json exists): a redelivery finds it done and does nothing.
+                logger.LogWarning("Message {MessageId} not deleted ({Error}); its redelivery will be a no-op", message.MessageId, e.Message);
+            }
+        }
+
+        return response;
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            IReadOnlyList<QueueMessage> messages;
+            var started = clock.GetTimestamp();
+            try
+            {
+                messages = await queue.ReceiveAsync(1, options.Visibility, options.ReceiveWait, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception exception)
+            catch (Exception e)
             {
-                LogLoopFailed(exception);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                logger.LogWarning("Dispatcher: the task queue did not answer ({Error})", e.Message);
+                await PauseAsync(options.ErrorPause, stoppingToken);
+                continue;
+            }
+
+            if (messages.Count == 0)
+            {
+                // A queue that answers "empty" at once instead of long-polling must not make this loop spin.
+                if (clock.GetElapsedTime(started) < options.ReceiveWait / 2)
+                {
+                    await PauseAsync(TimeSpan.FromMilliseconds(50), stoppingToken);
+                }
+
+                continue;
+            }
+
+            try
+            {
+                await DispatchAsync(messages, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Dispatcher: a batch failed; its messages come back after their lease");
+            }
+            catch (OperationCanceledException)
+            {
+                return;
             }
         }
     }
 
-    private async Task DispatchAsync(QueueMessage message, CancellationToken stoppingToken)
+    private async Task PauseAsync(TimeSpan pause, CancellationToken stoppingToken)
     {
-        // The invocation deadline of Lambda: a hung SD Web UI is abandoned and the task retried.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-        deadline.CancelAfter(taskTimeout);
-        var response = await handler.HandleAsync(new SqsEvent { Records = [ToRecord(message)] }, deadline.Token);
-        if (response.BatchItemFailures.All(f => f.ItemIdentifier != message.MessageId))
+        try
         {
-            await queue.DeleteAsync(message.ReceiptHandle, stoppingToken);
+            await Task.Delay(pause, clock, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
-
-    public static SqsEvent.SqsMessage ToRecord(QueueMessage message) => new()
-    {
-        MessageId = message.MessageId,
-        ReceiptHandle = message.ReceiptHandle,
-        Body = message.Body,
-        Attributes = new Dictionary<string, string>
-        {
-            ["ApproximateReceiveCount"] = message.ReceiveCount.ToString(CultureInfo.InvariantCulture),
-            ["SentTimestamp"] = message.SentAt.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            ["ApproximateFirstReceiveTimestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-        },
-        EventSource = "aws:sqs",
-        EventSourceArn = QueueArn,
-        AwsRegion = "local",
-    };
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Dispatcher loop failed; retrying in 1 s")]
-    private partial void LogLoopFailed(Exception exception);
 }

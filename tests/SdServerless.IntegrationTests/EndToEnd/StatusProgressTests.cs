@@ -7,8 +7,8 @@ public sealed class StatusProgressTests
     [Fact]
     public async Task TheStatusGoesFromQueuedThroughRunningToSucceeded()
     {
-        // One emulated GPU at 1.5 s per image: the second task waits queued while the first runs.
-        await using var host = await LocalHostProcess.StartAsync(null, "--emulator-delay-ms", "1500");
+        // One emulated GPU at 3 s per image: the second task waits queued while the first runs.
+        await using var host = await LocalHostProcess.StartAsync(null, "--emulator-delay-ms", "3000");
         using var client = new PipelineClient(host);
         const string Body = """{"task":{"metadata":{"id":"ID","runtime":"sdruntime","tasktype":"text-to-image"},"content":{"prompt":"p","steps":2,"width":64,"height":64}}}""";
 

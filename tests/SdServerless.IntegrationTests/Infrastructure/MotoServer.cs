@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -25,7 +23,7 @@ public sealed class MotoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,
@@ -67,14 +65,7 @@ public sealed class MotoServer : IAsyncLifetime
     public AmazonSQSClient CreateSqsClient() => AwsClientFactory.CreateSqs(ServiceUrl, Region, Credentials);
 
     /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
-    public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort()}";
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort.Next()}";
 
     private async Task WaitUntilAnsweringAsync()
     {

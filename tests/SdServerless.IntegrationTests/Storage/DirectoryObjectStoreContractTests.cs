@@ -24,6 +24,22 @@ public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
         Assert.Equal(["t1-1.png"], Directory.EnumerateFileSystemEntries(Path.Combine(_root, "s3", "testbucket", "output", "t1")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task StoresThatShareNoLockStillHaveExactlyOneWinnerPerKey()
+    {
+        // Separate instances do not share the in-process key locks: only link()'s atomicity decides here.
+        var stores = Enumerable.Range(0, 8).Select(_ => new DirectoryObjectStore(_root, "testbucket")).ToList();
+        for (var round = 0; round < 20; round++)
+        {
+            var key = $"race/{round}/request.json";
+            var outcomes = await Task.WhenAll(stores.Select((store, i) =>
+                Task.Run(() => store.TryCreateAsync(key, new[] { (byte)i }, "application/json", default))));
+
+            var winner = Assert.Single(Enumerable.Range(0, stores.Count), i => outcomes[i]);
+            Assert.Equal([(byte)winner], (await stores[0].GetAsync(key, default))!.Content.ToArray());
+        }
+    }
+
     protected override Task<IObjectStore> CreateStoreAsync()
     {
         var store = new DirectoryObjectStore(_root, "testbucket");

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
 using SdServerless.UnitTests.Fakes;
@@ -115,6 +114,19 @@ public class CallbackDeliveryTests : IDisposable
     }
 
     [Fact]
+    public async Task AReceiverThatDoesNotAnswerInTimeIsRetried()
+    {
+        _harness.CallbackOptions.AttemptTimeout = TimeSpan.FromMilliseconds(300);
+        _receiver.Reply(new WebhookReply(200, Delay: TimeSpan.FromSeconds(5)), new WebhookReply(200));
+        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-slow", TaskStatus.Succeeded, _receiver.Url));
+
+        await _harness.CreateHandler().HandleAsync(s3Event, CancellationToken.None);
+
+        Assert.Equal(2, _receiver.Received.Count);
+        Assert.Empty(_harness.DeadLetters.Bodies);
+    }
+
+    [Fact]
     public async Task AClientErrorIsNotRetriedAndGoesToTheDeadLetterQueue()
     {
         _receiver.Reply(new WebhookReply(400));
@@ -172,26 +184,30 @@ public class CallbackDeliveryTests : IDisposable
         Assert.Equal(letter.Payload.GetRawText(), System.Text.Encoding.UTF8.GetString(received.Body));
     }
 
-    [Fact]
-    public async Task ACallbackToAPrivateAddressIsRefusedAtConnectTimeAndDeadLettered()
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("localhost")]
+    public async Task ACallbackToAPrivateAddressIsRefusedAtConnectTimeAndDeadLettered(string host)
     {
-        _harness.IsAllowedAddress = address => !IPAddress.IsLoopback(address);
-        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-private", TaskStatus.Succeeded, _receiver.Url));
+        _harness.Options.AllowPrivateNetwork = false;
+        var url = $"http://{host}:{_receiver.Port}/hook";
+        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-private", TaskStatus.Succeeded, url));
 
         await _harness.CreateHandler().HandleAsync(s3Event, CancellationToken.None);
 
         Assert.Empty(_receiver.Received);
         var letter = Assert.Single(_harness.DeadLetterEntries());
         Assert.Equal(WebhookDeliveryOutcome.Refused, letter.Outcome);
-        Assert.Contains("127.0.0.1", letter.Reason, StringComparison.Ordinal);
+        Assert.Equal(url, letter.Url);
+        Assert.Contains($"Refused to connect to {host}", letter.Reason, StringComparison.Ordinal);
         Assert.Empty(_harness.Clock.Delays);
     }
 
     [Theory]
     [InlineData("http://user:pw@127.0.0.1:1/hook", true, "credentials")]
-    [InlineData("http://127.0.0.1:1/hook", false, "https")]
-    [InlineData("ftp://127.0.0.1/hook", true, "https or http")]
-    [InlineData("not a url", true, "absolute")]
+    [InlineData("http://127.0.0.1:1/hook", false, "must be an https URL")]
+    [InlineData("ftp://127.0.0.1/hook", true, "must be an http or https URL")]
+    [InlineData("notaurl", true, "must be an absolute URL")]
     public async Task ACallbackUrlBreakingTheSyntaxRulesIsRefusedWithoutSending(string url, bool allowHttp, string reason)
     {
         _harness.Options.AllowHttp = allowHttp;

@@ -1,10 +1,8 @@
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
-using SdServerless.Core.Net;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
@@ -16,7 +14,10 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;
 
-/// <summary>The callback handler wired to in-memory ports, a loopback receiver and a clock whose waits take no time.</summary>
+/// <summary>
+/// The callback handler wired to in-memory ports, a loopback receiver and a clock whose waits take no time.
+/// AllowPrivateNetwork is on (the receiver is on 127.0.0.1) unless a test turns it off.
+/// </summary>
 public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposable
 {
     public InMemoryObjectStore Store { get; } = new(bucket);
@@ -31,21 +32,12 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
 
     public CallbackOptions CallbackOptions { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 4 };
 
-    /// <summary>The connect-time address rule; loopback must be allowed for the receiver unless a test says otherwise.</summary>
-    public Func<IPAddress, bool> IsAllowedAddress { get; set; } = _ => true;
+    private readonly List<CallbackServices> _services = [];
 
-    private readonly List<HttpClient> _clients = [];
+    /// <summary>Built through <see cref="CallbackServices"/>, as the hosts build it.</summary>
+    public CallbackHandler CreateHandler() => CreateServices().Handler;
 
-    public CallbackHandler CreateHandler() => new(
-        Store,
-        new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")),
-        CreateDelivery(),
-        new CallbackDeadLetterWriter(DeadLetters, CallbackOptions, Clock),
-        Options,
-        CallbackOptions,
-        NullLogger<CallbackHandler>.Instance);
-
-    public CallbackReplayer CreateReplayer() => new(DeadLetters, CreateDelivery(), NullLogger<CallbackReplayer>.Instance);
+    public CallbackReplayer CreateReplayer() => CreateServices().Replayer;
 
     public WebhookVerifier CreateVerifier() => new(Secret, clock: Clock);
 
@@ -88,16 +80,18 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
 
     public void Dispose()
     {
-        foreach (var client in _clients)
+        foreach (var services in _services)
         {
-            client.Dispose();
+            services.Dispose();
         }
     }
 
-    private WebhookDelivery CreateDelivery()
+    private CallbackServices CreateServices()
     {
-        var client = GuardedHttpHandler.CreateClient(IsAllowedAddress);
-        _clients.Add(client);
-        return new WebhookDelivery(client, new WebhookSigner(Secret), Options, CallbackOptions, Clock, NullLogger<WebhookDelivery>.Instance);
+        Options.WebhookSecret = Secret.Reveal();
+        var services = CallbackServices.Create(
+            Store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock);
+        _services.Add(services);
+        return services;
     }
 }

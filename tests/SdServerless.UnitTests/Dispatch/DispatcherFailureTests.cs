@@ -58,6 +58,7 @@ public sealed class DispatcherFailureTests
         Assert.Contains("gave up after 3 attempts", (string?)result["error"]!["message"], StringComparison.Ordinal);
         Assert.Equal(3, (int)result["attempts"]!);
         Assert.Empty(result["images"]!.AsArray());
+        Assert.Equal((3, false), Assert.Single(harness.Metrics.Completed) is var m ? (m.Attempts, m.Succeeded) : default);
     }
 
     [Fact]

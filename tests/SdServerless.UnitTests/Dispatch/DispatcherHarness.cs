@@ -26,12 +26,14 @@ public sealed class DispatcherHarness
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
         };
         Queue = new InMemoryTaskQueue(Clock);
-        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Clock, Inputs, new SdWebUiClient(SdWebUi));
+        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi));
     }
 
     public InMemoryObjectStore Store { get; } = new();
 
     public ManualClock Clock { get; } = new();
+
+    public RecordingMetrics Metrics { get; } = new();
 
     public InMemoryTaskQueue Queue { get; }
 

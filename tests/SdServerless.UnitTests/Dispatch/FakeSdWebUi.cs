@@ -18,6 +18,9 @@ public sealed class FakeSdWebUi : HttpMessageHandler
     /// <summary>Answers for the next generation calls, in order; when empty, generations succeed.</summary>
     public ConcurrentQueue<Func<HttpResponseMessage>> ScriptedAnswers { get; } = new();
 
+    /// <summary>Awaited before each generation answer: lets a test hold the GPU busy.</summary>
+    public Func<Task>? BeforeGeneration { get; set; }
+
     public IEnumerable<JsonObject> Generations => Requests.Where(r => r.Path.Contains("2img") || r.Path.Contains("extra")).Select(r => r.Body!);
 
     /// <summary>A fake PNG: the signature, then the image number so that tests can tell the images apart.</summary>
@@ -37,6 +40,11 @@ public sealed class FakeSdWebUi : HttpMessageHandler
                 return Json(HttpStatusCode.OK, $$"""[{"title":"{{Model}}","model_name":"v1-5-pruned-emaonly","hash":"6ce0161689","sha256":"6ce01616","filename":"/models/Stable-diffusion/v1-5-pruned-emaonly.safetensors","config":null}]""");
             case "/sdapi/v1/options":
                 return Json(HttpStatusCode.OK, $$"""{"sd_model_checkpoint":"{{Model}}"}""");
+        }
+
+        if (BeforeGeneration is { } wait)
+        {
+            await wait();
         }
 
         if (ScriptedAnswers.TryDequeue(out var scripted))

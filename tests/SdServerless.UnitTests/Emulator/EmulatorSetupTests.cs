@@ -21,6 +21,15 @@ public class EmulatorSetupTests
     }
 
     [Fact]
+    public void TheLocalHostsSpellingsAreAccepted()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(["--emulator-model-switch-ms", "7", "--emulator-models", "x.ckpt"], out var options, out _, out _));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(7), options.ModelSwitchDelay);
+        Assert.Equal(["x.ckpt"], options.Models);
+    }
+
+    [Fact]
     public void WithoutOptionsTheDefaultsApply()
     {
         Assert.True(EmulatorCommandLine.TryParse([], out var options, out var url, out _));

@@ -59,6 +59,27 @@ public class PydanticBinderTests
             issues.Select(issue => $"{issue.Location[0]}:{issue.Type}"));
     }
 
+    [Theory]
+    [InlineData("steps", "1e400", "type_error.integer")]
+    [InlineData("steps", "123456789012345678901234567890", "type_error.integer")]
+    [InlineData("cfg_scale", "1e400", "type_error.float")]
+    [InlineData("cfg_scale", "\"nan\"", "type_error.float")]
+    [InlineData("save_images", "1e400", "type_error.bool")]
+    public void HugeAndNonFiniteNumbersAreRejectedCleanly(string field, string json, string type)
+    {
+        Bind($$"""{"{{field}}": {{json}}}""", SdApiFields.Txt2Img, out var issues);
+
+        Assert.Equal(type, Assert.Single(issues).Type);
+    }
+
+    [Fact]
+    public void HugeNumbersForExtrasResizeModeAreNotPermitted()
+    {
+        Bind("""{"resize_mode": 1e400}""", SdApiFields.ExtrasSingleImage, out var issues);
+
+        Assert.Equal("value_error.const", Assert.Single(issues).Type);
+    }
+
     [Fact]
     public void UnknownFieldsAreIgnored()
     {

@@ -62,28 +62,43 @@ public sealed class WebhookReceiver : IDisposable
                 return;
             }
 
-            using var body = new MemoryStream();
-            await context.Request.InputStream.CopyToAsync(body);
-            _received.Enqueue(new ReceivedWebhook(
-                context.Request.HttpMethod,
-                context.Request.Headers["webhook-id"],
-                context.Request.Headers["webhook-timestamp"],
-                context.Request.Headers["webhook-signature"],
-                context.Request.ContentType,
-                body.ToArray()));
+            // Concurrently, so that a reply held back (a receiver that hangs) does not hold up the next attempt.
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
 
-            var reply = _replies.TryDequeue(out var next) ? next : new WebhookReply(200);
-            context.Response.StatusCode = reply.Status;
-            if (reply.RetryAfter is not null)
-            {
-                context.Response.Headers["Retry-After"] = reply.RetryAfter;
-            }
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        using var body = new MemoryStream();
+        await context.Request.InputStream.CopyToAsync(body);
+        _received.Enqueue(new ReceivedWebhook(
+            context.Request.HttpMethod,
+            context.Request.Headers["webhook-id"],
+            context.Request.Headers["webhook-timestamp"],
+            context.Request.Headers["webhook-signature"],
+            context.Request.ContentType,
+            body.ToArray()));
 
+        var reply = _replies.TryDequeue(out var next) ? next : new WebhookReply(200);
+        await Task.Delay(reply.Delay);
+        context.Response.StatusCode = reply.Status;
+        if (reply.RetryAfter is not null)
+        {
+            context.Response.Headers["Retry-After"] = reply.RetryAfter;
+        }
+
+        try
+        {
             context.Response.Close();
+        }
+        catch (HttpListenerException)
+        {
+            // The sender gave up waiting and closed the connection.
         }
     }
 }
 
-public sealed record WebhookReply(int Status, string? RetryAfter = null);
+/// <param name="Delay">How long the receiver holds the answer back.</param>
+public sealed record WebhookReply(int Status, string? RetryAfter = null, TimeSpan Delay = default);
 
 public sealed record ReceivedWebhook(string Method, string? Id, string? Timestamp, string? Signature, string? ContentType, byte[] Body);

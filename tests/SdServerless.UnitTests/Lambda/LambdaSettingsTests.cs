@@ -90,6 +90,23 @@ public class LambdaSettingsTests
         Assert.Contains("SDSERVERLESS_WEBHOOK_SECRET", error.Message);
     }
 
+    [Fact]
+    public void MalformedWebhookSecretIsReportedWithoutRevealingIt()
+    {
+        var environment = new FakeEnvironmentVariables(new()
+        {
+            ["_HANDLER"] = "callback",
+            ["SDSERVERLESS_BUCKET"] = "outb",
+            ["SDSERVERLESS_CALLBACK_DLQ_URL"] = "http://127.0.0.1:5000/123456789012/dlq",
+            ["SDSERVERLESS_WEBHOOK_SECRET"] = "hunter2-not-a-whsec",
+        });
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.StartsWith("SDSERVERLESS_WEBHOOK_SECRET", Assert.Single(error.Problems), StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message);
+    }
+
     private static FakeEnvironmentVariables Api() => new(new()
     {
         ["_HANDLER"] = "api",

@@ -58,4 +58,26 @@ public class WebhookSignerTests
         Assert.Equal(WebhookVerification.Valid, new WebhookVerifier(secret).Verify("msg_tâche", now.ToString(), signature, body));
         Assert.Equal(WebhookVerification.NoMatchingSignature, new WebhookVerifier(secret).Verify("msg_tache", now.ToString(), signature, body));
     }
+
+    [Fact]
+    public void SigningAllocatesNothingButTheSignatureString()
+    {
+        var signer = new WebhookSigner(WebhookSecret.Generate());
+        var body = Encoding.UTF8.GetBytes("{\"context\":\"" + new string('x', 4000) + "\"}");
+        for (var i = 0; i < 10; i++)
+        {
+            signer.Sign("msg_warm", 1, body);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            signer.Sign("msg_5f0c9a1e2b3d4c5e6f708192a3b4c5d6", 1_800_000_000, body);
+        }
+
+        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
+
+        // "v1," + 44 base64 characters as a string: 22 bytes of header plus 2 per character, rounded up.
+        Assert.InRange(perCall, 1, 128);
+    }
 }

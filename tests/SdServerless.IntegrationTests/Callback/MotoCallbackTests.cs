@@ -1,0 +1,200 @@
+using System.Text;
+using System.Text.Json;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Amazon.SQS;
+using Amazon.SQS.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdServerless.Aws;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Json;
+using SdServerless.Core.Tasks;
+using SdServerless.Core.Webhooks;
+using SdServerless.Functions.Callback;
+using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
+using SdServerless.IntegrationTests.Infrastructure;
+using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+
+namespace SdServerless.IntegrationTests.Callback;
+
+/// <summary>
+/// The callback function as on AWS, against moto_server: S3 adapter, presigned image links, moto's own bucket
+/// notification (routed to an SQS queue) fed to the handler unchanged, and an SQS callback dead-letter queue.
+/// </summary>
+[Collection(MotoCollection.Name)]
+public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
+{
+    private const string Prefix = "out put";
+    private const string TaskId = "tâche 1";
+
+    private readonly AmazonS3Client _s3 = moto.CreateS3Client();
+    private readonly AmazonSQSClient _sqs = moto.CreateSqsClient();
+    private readonly WebhookSecret _secret = WebhookSecret.Generate();
+    private readonly string _bucket = $"outb-{Guid.NewGuid():N}"[..30];
+    private LoopbackHttpServer _receiver = null!;
+    private string _notifications = "";
+    private string _deadLetters = "";
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await LoopbackHttpServer.StartAsync();
+        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = _bucket });
+        _notifications = (await _sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = _bucket + "-events" })).QueueUrl;
+        _deadLetters = (await _sqs.CreateQueueAsync(new CreateQueueRequest { QueueName = _bucket + "-callback-dlq" })).QueueUrl;
+        var queueArn = (await _sqs.GetQueueAttributesAsync(_notifications, ["QueueArn"])).Attributes["QueueArn"];
+        await _s3.PutBucketNotificationAsync(new PutBucketNotificationRequest
+        {
+            BucketName = _bucket,
+            QueueConfigurations =
+            [
+                new QueueConfiguration
+                {
+                    Id = "result-json",
+                    Queue = queueArn,
+                    Events = [EventType.ObjectCreatedAll],
+                    Filter = new Filter { S3KeyFilter = new S3KeyFilter { FilterRules = [new FilterRule("suffix", "result.json")] } },
+                },
+            ],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _receiver.DisposeAsync();
+        _s3.Dispose();
+        _sqs.Dispose();
+    }
+
+    [Fact]
+    public async Task MotosNotificationForAResultWithSpacesAndNonAsciiCharactersDeliversASignedCallback()
+    {
+        using var services = CreateServices();
+        var key = await WriteTaskOutputsAsync();
+
+        var events = await ReceiveNotificationsAsync(expectedRecords: 1);
+        foreach (var s3Event in events)
+        {
+            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+        }
+
+        var received = Assert.Single(_receiver.Requests);
+        Assert.Equal(
+            WebhookVerification.Valid,
+            new WebhookVerifier(_secret).Verify(received.Headers["webhook-id"], received.Headers["webhook-timestamp"], received.Headers["webhook-signature"], received.Body));
+        using var body = JsonDocument.Parse(received.Body);
+        var root = body.RootElement;
+        Assert.Equal(TaskId, root.GetProperty("id_task").GetString());
+        Assert.Equal($"s3://{_bucket}/{key}", root.GetProperty("output_url").GetString());
+        Assert.Equal($"s3://{_bucket}/{Prefix}/{TaskId}", root.GetProperty("output_location").GetString());
+        Assert.Equal("{\"order\":42,\"note\":\"thé\"}", root.GetProperty("context").GetRawText());
+
+        // The presigned link is a real GET on the object store.
+        using var http = new HttpClient();
+        var link = root.GetProperty("images")[0].GetProperty("url").GetString()!;
+        Assert.Equal("fake-png-bytes", await http.GetStringAsync(link));
+    }
+
+    [Fact]
+    public async Task ACallbackThatFailsLandsOnTheSqsDeadLetterQueueAndTheReplayDeliversIt()
+    {
+        using var services = CreateServices();
+        _receiver.Handler = (_, context) =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        };
+        await WriteTaskOutputsAsync();
+        foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
+        {
+            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+        }
+
+        var failedAttempts = _receiver.Requests.ToList();
+        Assert.Equal(2, failedAttempts.Count);
+        _receiver.Handler = (_, context) =>
+        {
+            context.Response.StatusCode = 204;
+            return Task.CompletedTask;
+        };
+
+        var report = await services.Replayer.ReplayAsync(CancellationToken.None);
+
+        Assert.Equal(new CallbackReplayReport(1, 0, 0), report);
+        var all = _receiver.Requests.ToList();
+        Assert.Equal(3, all.Count);
+        Assert.Single(all.Select(r => r.Headers["webhook-id"]).Distinct());
+        Assert.Equal(failedAttempts[0].BodyText, all[2].BodyText);
+        var left = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _deadLetters, WaitTimeSeconds = 1 });
+        Assert.Empty(left.Messages ?? []);
+    }
+
+    private CallbackServices CreateServices()
+    {
+        var options = new SdServerlessOptions
+        {
+            Bucket = _bucket,
+            AllowHttp = true,
+            AllowPrivateNetwork = true,
+            WebhookSecret = _secret.Reveal(),
+        };
+        var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
+        return CallbackServices.Create(
+            new S3ObjectStore(_s3, _bucket),
+            new S3ObjectUrlSigner(_s3, _bucket),
+            new SqsTaskQueue(_sqs, _deadLetters),
+            options,
+            NullLoggerFactory.Instance,
+            callbackOptions);
+    }
+
+    /// <summary>What the dispatcher leaves behind: an image, then result.json last.</summary>
+    private async Task<string> WriteTaskOutputsAsync()
+    {
+        var store = new S3ObjectStore(_s3, _bucket);
+        var imageKey = TaskKeys.Output(Prefix, TaskId, 1, "png");
+        using (var image = new MemoryStream(Encoding.UTF8.GetBytes("fake-png-bytes")))
+        {
+            await store.PutAsync(imageKey, image, "image/png", CancellationToken.None);
+        }
+
+        var result = new TaskResult
+        {
+            IdTask = TaskId,
+            Runtime = "sdruntime",
+            Tasktype = TaskType.TextToImage,
+            Status = TaskStatus.Succeeded,
+            Images = [new TaskResultImage(imageKey, TaskKeys.S3Uri(_bucket, imageKey), "image/png", 14)],
+            Context = System.Text.Json.Nodes.JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}"),
+            CallbackUrl = _receiver.Url("/hook").AbsoluteUri,
+            CreatedAt = DateTimeOffset.UtcNow,
+            CompletedAt = DateTimeOffset.UtcNow,
+            Attempts = 1,
+        };
+        var key = TaskKeys.Result(Prefix, TaskId);
+        using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult));
+        await store.PutAsync(key, json, "application/json", CancellationToken.None);
+        return key;
+    }
+
+    /// <summary>Every message moto put on the notification queue, parsed as the callback function receives it.</summary>
+    private async Task<List<S3Event>> ReceiveNotificationsAsync(int expectedRecords)
+    {
+        var events = new List<S3Event>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (events.Sum(e => e.Records?.Count ?? 0) < expectedRecords && DateTime.UtcNow < deadline)
+        {
+            var response = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _notifications, MaxNumberOfMessages = 10, WaitTimeSeconds = 1 });
+            foreach (var message in response.Messages ?? [])
+            {
+                events.Add(JsonSerializer.Deserialize(message.Body, FunctionsJsonContext.Default.S3Event)!);
+                await _sqs.DeleteMessageAsync(_notifications, message.ReceiptHandle);
+            }
+        }
+
+        Assert.Contains(events, e => e.Event == "s3:TestEvent");
+        var record = Assert.Single(events.SelectMany(e => e.Records ?? []));
+        Assert.Contains('%', record.S3!.Object!.Key!);
+        return events;
+    }
+}

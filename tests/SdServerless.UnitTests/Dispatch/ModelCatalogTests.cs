@@ -1,0 +1,49 @@
+using SdServerless.Core.Tasks;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+public sealed class ModelCatalogTests
+{
+    private static int ModelListReads(DispatcherHarness harness) => harness.SdWebUi.Requests.Count(r => r.Path == "/sdapi/v1/sd-models");
+
+    private static async Task RunAsync(DispatcherHarness harness, string id, string model) =>
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"x"}""", model: model)));
+
+    [Fact]
+    public async Task AKnownModelIsCheckedFromTheCache()
+    {
+        var harness = new DispatcherHarness();
+
+        await RunAsync(harness, "a", FakeSdWebUi.Model);
+        await RunAsync(harness, "b", "v1-5-pruned-emaonly");
+
+        Assert.Equal(1, ModelListReads(harness));
+        Assert.Equal(2, harness.SdWebUi.Generations.Count());
+    }
+
+    [Fact]
+    public async Task AnUnknownModelRereadsTheListAtMostOncePerRefreshInterval()
+    {
+        var harness = new DispatcherHarness();
+        await RunAsync(harness, "a", FakeSdWebUi.Model);
+
+        await RunAsync(harness, "b", "new-model.safetensors");
+        await RunAsync(harness, "c", "new-model.safetensors");
+        Assert.Equal(1, ModelListReads(harness));
+
+        harness.Clock.Advance(harness.Settings.ModelCatalogRefresh);
+        await RunAsync(harness, "d", "new-model.safetensors");
+        Assert.Equal(2, ModelListReads(harness));
+        Assert.Equal("unknown_model", (string?)(await harness.ResultAsync("d"))!["error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task AMessagePointingAtNoRequestIsPoison()
+    {
+        var harness = new DispatcherHarness();
+        var record = await harness.SendAndReceiveAsync($$"""{"id_task":"lost","task_key":"{{TaskKeys.Request("lost")}}"}""");
+
+        Assert.Single((await harness.DispatchAsync(record)).BatchItemFailures);
+        Assert.Empty(harness.SdWebUi.Requests);
+    }
+}

@@ -1,0 +1,12 @@
+using System.Collections.Concurrent;
+using SdServerless.Core.Telemetry;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+public sealed class RecordingMetrics : ITaskMetrics
+{
+    public ConcurrentQueue<(string Runtime, TimeSpan QueueWait, TimeSpan Inference, int Attempts, bool Succeeded)> Completed { get; } = new();
+
+    public void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded) =>
+        Completed.Enqueue((runtime, queueWait, inference, attempts, succeeded));
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using SdServerless.Core.Telemetry;
+using SdServerless.Core.Webhooks;
+using SdServerless.Functions.Events;
+using SdServerless.Lambda.Composition;
+using SdServerless.Lambda.Handlers;
+
+namespace SdServerless.UnitTests.Lambda;
+
+public class LambdaCompositionTests
+{
+    [Theory]
+    [InlineData("api", typeof(ApiGatewayLambdaHandler))]
+    [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>))]
+    [InlineData("callback", typeof(JsonLambdaHandler<S3Event, EmptyResponse>))]
+    public void EachHandlerNameBuildsTheHandlerForItsEvent(string handler, Type expected)
+    {
+        // Building the clients opens no connection, so unreachable service URLs are fine here.
+        var environment = new FakeEnvironmentVariables(new()
+        {
+            ["_HANDLER"] = handler,
+            ["AWS_REGION"] = "us-east-1",
+            ["SDSERVERLESS_BUCKET"] = "outb",
+            ["SDSERVERLESS_TASK_QUEUE_URL"] = "http://127.0.0.1:9/123456789012/tasks",
+            ["SDSERVERLESS_CALLBACK_DLQ_URL"] = "http://127.0.0.1:9/123456789012/callback-dlq",
+            ["SDSERVERLESS_WEBHOOK_SECRET"] = WebhookSecret.Generate().Reveal(),
+            ["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://127.0.0.1:9",
+            ["SDSERVERLESS_S3_SERVICE_URL"] = "http://127.0.0.1:9",
+            ["SDSERVERLESS_SQS_SERVICE_URL"] = "http://127.0.0.1:9",
+        });
+        var settings = LambdaSettings.Load(environment);
+
+        var built = LambdaComposition.CreateHandler(
+            settings, environment, NullLoggerFactory.Instance, new LoggingTaskMetrics(NullLogger<LoggingTaskMetrics>.Instance), TimeProvider.System);
+
+        Assert.IsType(expected, built);
+    }
+}
