@@ -24,6 +24,12 @@ public sealed class EmulatorOptions
     public bool PreferLoadedModel { get; set; } = true;
 
     /// <summary>
+    /// Keep a <see cref="EmulatorJobRecord"/> of every GPU job in <see cref="SdWebUiEmulator.JobLog"/> (benchmarks
+    /// measure queue wait and GPU time per task with it). Off by default: the log grows with every request.
+    /// </summary>
+    public bool RecordJobs { get; set; }
+
+    /// <summary>
     /// Called for every /sdapi request before it is handled; a fault it returns replaces or delays the normal answer.
     /// <see cref="ScriptedFaults"/> builds common scripts ("503 twice, then normal").
     /// </summary>

@@ -17,6 +17,8 @@ public sealed partial class SdWebUiEmulator
         var switching = work.Model is not null && gpu.LoadedModel != work.Model;
         var expected = perIteration * work.Iterations + (switching ? Options.ModelSwitchDelay : TimeSpan.Zero);
         using var job = new GpuJob(work.Name, gpu, expected, work.Steps, ShutdownToken);
+        var startedAt = DateTimeOffset.UtcNow;
+        var completed = 0;
         gpu.Start();
         lock (jobsGate)
         {
@@ -32,7 +34,6 @@ public sealed partial class SdWebUiEmulator
                 gpu.Load(work.Model);
             }
 
-            var completed = 0;
             while (completed < work.Iterations && !job.Interrupted)
             {
                 try
@@ -57,6 +58,12 @@ public sealed partial class SdWebUiEmulator
             }
 
             gpu.Finish();
+            if (Options.RecordJobs)
+            {
+                Record(new EmulatorJobRecord(work.Name, gpu.Index, work.Seed, work.Model?.Name, switching,
+                    completed * work.ImagesPerIteration, startedAt, DateTimeOffset.UtcNow));
+            }
+
             pool.Release(gpu);
         }
     }

@@ -17,6 +17,7 @@ public sealed partial class SdWebUiEmulator : IDisposable
     private readonly GpuPool pool;
     private readonly Lock jobsGate = new();
     private readonly List<GpuJob> jobs = [];
+    private readonly List<EmulatorJobRecord> jobLog = [];
     private readonly CancellationTokenSource shutdown = new();
     private long requestSequence;
 
@@ -53,6 +54,18 @@ public sealed partial class SdWebUiEmulator : IDisposable
 
     /// <summary>Most GPUs ever busy at the same time.</summary>
     public int PeakBusyGpus => pool.PeakBusy;
+
+    /// <summary>Every finished GPU job, in finishing order; empty unless <see cref="EmulatorOptions.RecordJobs"/>.</summary>
+    public IReadOnlyList<EmulatorJobRecord> JobLog
+    {
+        get
+        {
+            lock (jobsGate)
+            {
+                return [.. jobLog];
+            }
+        }
+    }
 
     /// <summary>Requests waiting for a GPU now.</summary>
     public int QueueLength => pool.QueueLength;
@@ -112,6 +125,14 @@ public sealed partial class SdWebUiEmulator : IDisposable
 
     internal EmulatorRequest NextRequest(string method, string path) =>
         new(method, path, Interlocked.Increment(ref requestSequence));
+
+    internal void Record(EmulatorJobRecord record)
+    {
+        lock (jobsGate)
+        {
+            jobLog.Add(record);
+        }
+    }
 
     internal EmulatorModel? FindModel(string? alias) =>
         alias is null ? null : Models.FirstOrDefault(model => model.Matches(alias));

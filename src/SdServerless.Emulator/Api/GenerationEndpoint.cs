@@ -42,7 +42,7 @@ internal static class GenerationEndpoint
             return;
         }
 
-        var outcome = await emulator.RunAsync(new GpuWork(job, plan.Model, plan.Iterations, plan.BatchSize, plan.Steps));
+        var outcome = await emulator.RunAsync(new GpuWork(job, plan.Model, plan.Iterations, plan.BatchSize, plan.Steps, plan.Seed));
         var produced = outcome.CompletedIterations * plan.BatchSize;
         var infotexts = Enumerable.Range(0, produced).Select(i => InfoText.For(plan, i)).ToList();
         var withGrid = request.Bool("save_images", false) && produced > 1;

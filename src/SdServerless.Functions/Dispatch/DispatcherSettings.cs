@@ -28,6 +28,19 @@ public sealed class DispatcherSettings
     /// </summary>
     public bool WaitForFreeEndpoint { get; set; }
 
+    /// <summary>
+    /// Requests sent ahead per GPU slot, to wait in SD Web UI's own queue, so
+    /// that a GPU starts its next request the moment it finishes one instead of after our round trip (the answer's
+    /// transfer, the lease, the next request's send). 0: a request is sent only to an idle slot.
+    /// </summary>
+    public int RequestsAheadPerSlot { get; set; }
+
+    /// <summary>
+    /// Route a task to a server that has its checkpoint loaded when one is free, and give a freed server to a waiting
+    /// task that wants its checkpoint. Off: the first free server and the oldest waiter (benchmarks compare both).
+    /// </summary>
+    public bool ModelAffinity { get; set; } = true;
+
     /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

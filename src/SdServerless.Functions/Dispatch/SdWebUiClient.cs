@@ -53,14 +53,25 @@ public sealed class SdWebUiClient : IDisposable
     }
 
     /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>
+    /// <param name="answering">
+    /// Called once the server has started a successful answer: its GPU is done with this request (SD Web UI samples
+    /// under its queue lock and encodes the images after it), so the caller can hand the server the next request while
+    /// this answer is still read and stored.
+    /// </param>
     public async Task<SdWebUiResponse> GenerateAsync(
-        string endpoint, TaskType taskType, ReadOnlyMemory<byte> body, SdWebUiResponseReader.ImageSink sink, CancellationToken cancellationToken)
+        string endpoint,
+        TaskType taskType,
+        ReadOnlyMemory<byte> body,
+        SdWebUiResponseReader.ImageSink sink,
+        CancellationToken cancellationToken,
+        Action? answering = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.For(taskType)))
         {
             Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = JsonMediaType } },
         };
         using var response = await SendAsync(endpoint, request, cancellationToken);
+        answering?.Invoke();
         try
         {
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);

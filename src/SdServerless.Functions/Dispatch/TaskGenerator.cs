@@ -7,7 +7,8 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), build the request,
-/// choose an endpoint, check the model against it, call SD Web UI and stream its images into storage.
+/// choose an endpoint, check the model against it, call SD Web UI and stream its images into storage. The endpoint is
+/// released as soon as SD Web UI starts answering, not after the images are stored, so its GPU does not wait for us.
 /// </summary>
 public sealed class TaskGenerator(
     InputResolver inputs,
@@ -54,7 +55,10 @@ public sealed class TaskGenerator(
             task.TaskType,
             body,
             async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
-            cancellationToken);
+            cancellationToken,
+
+            // The server's GPU is free once it answers: the next task may go to it while these images are stored.
+            answering: lease.Dispose);
         return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
     }
 }

@@ -60,12 +60,15 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
-            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true };
+            // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
+            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true, RequestsAheadPerSlot = 1 };
+            options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(
                 pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
             var workerOptions = new DispatcherWorkerOptions
             {
-                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings),
+                // Requests in flight at once: every GPU slot plus those sent ahead to wait at the server.
+                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings) * (1 + Math.Max(0, dispatcherSettings.RequestsAheadPerSlot)),
                 TaskTimeout = TimeSpan.FromSeconds(options.TaskTimeoutSeconds),
             };
             builder.Services.AddHostedService(_ => new DispatcherWorker(pipeline.Tasks, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));

@@ -1,3 +1,6 @@
+using SdServerless.Emulator;
+using SdServerless.Functions.Dispatch;
+
 namespace SdServerless.Local.Hosting;
 
 /// <summary>The local host's command-line options (CONTRACT §6).</summary>
@@ -43,4 +46,10 @@ public sealed class LocalHostOptions
     public bool NoDispatch { get; set; }
 
     public bool ShowHelp { get; set; }
+
+    /// <summary>In-process hosts only (benchmarks, tests): adjusts the built-in emulator's options before it starts.</summary>
+    public Action<EmulatorOptions>? ConfigureEmulator { get; set; }
+
+    /// <summary>In-process hosts only (benchmarks, tests): adjusts the dispatcher's settings (e.g. model affinity off).</summary>
+    public Action<DispatcherSettings>? ConfigureDispatcher { get; set; }
 }

@@ -69,13 +69,15 @@ public sealed class LocalPipeline : IAsyncDisposable
         var capacities = new Dictionary<string, int>(StringComparer.Ordinal);
         if (catalog.Runtimes.Any(r => r.Endpoints.Count == 0))
         {
-            emulator = await EmulatorHost.StartAsync(new EmulatorOptions
+            var emulatorOptions = new EmulatorOptions
             {
                 Workers = host.EmulatorWorkers,
                 DelayPerImage = TimeSpan.FromMilliseconds(host.EmulatorDelayMs),
                 ModelSwitchDelay = TimeSpan.FromMilliseconds(host.EmulatorModelSwitchMs),
                 Models = [.. catalog.Models()],
-            });
+            };
+            host.ConfigureEmulator?.Invoke(emulatorOptions);
+            emulator = await EmulatorHost.StartAsync(emulatorOptions);
             var endpoint = emulator.BaseUrl.ToString().TrimEnd('/');
             capacities[endpoint] = host.EmulatorWorkers;
             catalog = catalog.WithDefaultEndpoints([endpoint]);

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using SdServerless.Emulator;
+using SdServerless.Local.Hosting;
+
+namespace SdServerless.Benchmarks.Harness;
+
+/// <summary>
+/// The local host started in this process on a free loopback port and a fresh data directory, logging only
+/// warnings (per-task log lines would cost the 2-core machine more than the control plane does).
+/// </summary>
+public sealed class BenchmarkHost : IAsyncDisposable
+{
+    private BenchmarkHost(LocalHost host, string dataDirectory)
+    {
+        Host = host;
+        DataDirectory = dataDirectory;
+    }
+
+    public LocalHost Host { get; }
+
+    public string DataDirectory { get; }
+
+    /// <summary>The built-in emulator (null when the host was given external SD Web UI endpoints).</summary>
+    public SdWebUiEmulator? Emulator => Host.Pipeline.Emulator?.Emulator;
+
+    public static async Task<BenchmarkHost> StartAsync(Action<LocalHostOptions> configure)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "sdserverless-bench-" + Guid.NewGuid().ToString("N")[..12]);
+        var options = new LocalHostOptions
+        {
+            Urls = $"http://127.0.0.1:{FreePort()}",
+            DataDirectory = data,
+            AllowPrivateNetwork = true,
+            TaskTimeoutSeconds = 300,
+            ConfigureEmulator = emulator => emulator.RecordJobs = true,
+        };
+        configure(options);
+        var host = await LocalHost.StartAsync(options, Quiet);
+        return new BenchmarkHost(host, data);
+    }
+
+    /// <summary>Where the local store keeps an object of the bucket.</summary>
+    public string ObjectPath(string key) => Host.Pipeline.Store.GetObjectPath(key);
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp directory is harmless; the figures are already taken.
+        }
+    }
+
+    private static void Quiet(ILoggingBuilder logging)
+    {
+        logging.ClearProviders();
+        logging.AddSimpleConsole(console => console.SingleLine = true);
+        logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The emulator's "placeholder images" warning is expected here.
+        logging.AddFilter("SdServerless.Local", LogLevel.Error);
+    }
+}

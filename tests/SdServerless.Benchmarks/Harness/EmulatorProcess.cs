@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Net.Http;
+using System.Reflection;
+
+namespace SdServerless.Benchmarks.Harness;
+
+/// <summary>
+/// The SD Web UI emulator in a child process (this program's <c>emulator-server</c> mode), so that the memory the
+/// benchmark process allocates is the control plane's alone, not the emulator's PNG encoding.
+/// </summary>
+public sealed class EmulatorProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private EmulatorProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public static async Task<EmulatorProcess> StartAsync(int workers, int delayMs, CancellationToken cancellationToken)
+    {
+        var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
+        var start = SelfStartInfo();
+        foreach (var arg in new[] { "emulator-server", "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("the emulator process did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var emulator = new EmulatorProcess(process, url);
+        try
+        {
+            await emulator.WaitUntilAnsweringAsync(cancellationToken);
+            return emulator;
+        }
+        catch
+        {
+            emulator.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>This program again: the apphost, or <c>dotnet</c> with this assembly when run as <c>dotnet x.dll</c>.</summary>
+    public static ProcessStartInfo SelfStartInfo()
+    {
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(processPath) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(processPath) == "dotnet")
+        {
+            start.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        }
+
+        return start;
+    }
+
+    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"the emulator process exited with {_process.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(Url + "/sdapi/v1/sd-models", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+}

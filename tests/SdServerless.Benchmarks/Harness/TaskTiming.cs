@@ -1,0 +1,51 @@
+using SdServerless.Emulator;
+
+namespace SdServerless.Benchmarks.Harness;
+
+/// <summary>
+/// Where one task's end-to-end time went. The task's GPU job is found in the emulator's job log by its seed.
+/// <list type="bullet">
+/// <item>end-to-end: result.json completed_at − created_at (the API accepted the task);</item>
+/// <item>GPU time: the job's time on its emulated GPU (model load included);</item>
+/// <item>queue wait: from created_at until the GPU that ran the task was free for it, i.e. the end of that GPU's previous
+/// job (zero when the GPU was idle at submission): time lost to the GPUs being busy, not to the control plane;</item>
+/// <item>overhead = end-to-end − queue wait − GPU time = dispatch gap (the GPU free, the task not yet on it) + output
+/// time (GPU released until result.json written: the response transfer, image writes, result.json).</item>
+/// </list>
+/// </summary>
+public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, DateTimeOffset GpuFreeAt)
+{
+    public TimeSpan EndToEnd => Outcome.CompletedAt - Outcome.CreatedAt;
+
+    public TimeSpan GpuTime => Job.FinishedAt - Job.StartedAt;
+
+    public TimeSpan QueueWait => Max(Outcome.CreatedAt, GpuFreeAt) - Outcome.CreatedAt;
+
+    public TimeSpan DispatchGap => Job.StartedAt - Max(Outcome.CreatedAt, GpuFreeAt);
+
+    public TimeSpan OutputTime => Outcome.CompletedAt - Job.FinishedAt;
+
+    public TimeSpan Overhead => EndToEnd - QueueWait - GpuTime;
+
+    /// <summary>Pairs each outcome with its GPU job and the end of the job before it on the same GPU.</summary>
+    public static IReadOnlyList<TaskTiming> Join(IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<EmulatorJobRecord> jobLog)
+    {
+        var previousEnd = new Dictionary<EmulatorJobRecord, DateTimeOffset>();
+        foreach (var gpu in jobLog.GroupBy(j => j.Gpu))
+        {
+            var free = DateTimeOffset.MinValue;
+            foreach (var job in gpu.OrderBy(j => j.StartedAt))
+            {
+                previousEnd[job] = free;
+                free = job.FinishedAt;
+            }
+        }
+
+        var bySeed = jobLog.Where(j => j.Seed is not null).GroupBy(j => j.Seed!.Value).ToDictionary(g => g.Key, g => g.Last());
+        return [.. outcomes.Select(outcome => bySeed.TryGetValue(outcome.Spec.Seed, out var job)
+            ? new TaskTiming(outcome, job, previousEnd[job])
+            : throw new InvalidOperationException($"task {outcome.Spec.Id} (seed {outcome.Spec.Seed}) has no GPU job in the emulator's log"))];
+    }
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+}

@@ -1,0 +1,82 @@
+using System.Globalization;
+using SdServerless.Benchmarks.Harness;
+
+namespace SdServerless.Benchmarks.Scenarios;
+
+/// <summary>
+/// A burst of tasks through the HTTP API onto N emulated GPUs (the local host's built-in emulator, one endpoint of
+/// capacity N): throughput, GPU utilisation, and the control plane's own time per task (<see cref="TaskTiming"/>).
+/// </summary>
+public static class SaturationScenario
+{
+    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherSettings.RequestsAheadPerSlot).</param>
+    public sealed record Settings(int Gpus, int Tasks, int DelayMs, int WarmupTasks, int Width = 512, int Height = 512, int? RequestsAheadPerSlot = null);
+
+    public static async Task<ScenarioResult> RunAsync(string scenario, Settings settings, CancellationToken cancellationToken)
+    {
+        await using var host = await BenchmarkHost.StartAsync(options =>
+        {
+            options.EmulatorWorkers = settings.Gpus;
+            options.EmulatorDelayMs = settings.DelayMs;
+            if (settings.RequestsAheadPerSlot is { } ahead)
+            {
+                options.ConfigureDispatcher = dispatcher => dispatcher.RequestsAheadPerSlot = ahead;
+            }
+        });
+        using var client = new TaskClient(host);
+        var emulator = host.Emulator ?? throw new InvalidOperationException("the saturation scenario needs the built-in emulator");
+        var timeout = TimeSpan.FromMilliseconds(settings.DelayMs * (double)settings.Tasks / settings.Gpus * 3) + TimeSpan.FromSeconds(60);
+
+        // JIT, connection pools and the queue's files warm up on tasks that are not measured.
+        var warmup = Enumerable.Range(0, settings.WarmupTasks).Select(i => Spec($"warmup-{i}", 1_000_000 + i)).ToList();
+        await client.SubmitAllAsync(warmup, cancellationToken);
+        await client.WaitForAllAsync(warmup, timeout, cancellationToken);
+
+        var busyBefore = emulator.BusyTime;
+        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var tasks = Enumerable.Range(0, settings.Tasks).Select(i => Spec($"task-{i:D5}", 1 + i)).ToList();
+        var firstSubmit = DateTimeOffset.UtcNow;
+        await client.SubmitAllAsync(tasks, cancellationToken);
+        var submitted = DateTimeOffset.UtcNow;
+        var outcomes = await client.WaitForAllAsync(tasks, timeout, cancellationToken);
+        var busy = emulator.BusyTime - busyBefore;
+        var cpu = Environment.CpuUsage.TotalTime - cpuBefore;
+        var timings = TaskTiming.Join(outcomes, emulator.JobLog);
+
+        var wall = outcomes.Max(o => o.CompletedAt) - firstSubmit;
+        var result = new ScenarioResult(scenario, $"{settings.Gpus} GPU(s)");
+        result.Parameters["gpus"] = settings.Gpus.ToString(CultureInfo.InvariantCulture);
+        result.Parameters["tasks"] = settings.Tasks.ToString(CultureInfo.InvariantCulture);
+        result.Parameters["ms_per_image"] = settings.DelayMs.ToString(CultureInfo.InvariantCulture);
+        result.Parameters["image_size"] = $"{settings.Width}x{settings.Height}";
+        result.Parameters["requests_ahead_per_slot"] = settings.RequestsAheadPerSlot?.ToString(CultureInfo.InvariantCulture) ?? "host default";
+        result.Parameters["warmup_tasks"] = settings.WarmupTasks.ToString(CultureInfo.InvariantCulture);
+
+        var utilisation = busy / (settings.Gpus * wall) * 100;
+        var overheads = timings.Select(t => t.Overhead.TotalMilliseconds).ToList();
+        result.Add("succeeded", outcomes.Count(o => o.Status == "succeeded"), "tasks");
+        result.Add("retried", outcomes.Count(o => o.Attempts > 1), "tasks");
+        result.Add("submit_burst", (submitted - firstSubmit).TotalMilliseconds, "ms");
+        result.Add("wall", wall.TotalSeconds, "s");
+        result.Add("ideal_wall", settings.Tasks * settings.DelayMs / 1000.0 / settings.Gpus, "s");
+        result.Add("throughput", settings.Tasks / wall.TotalSeconds, "tasks/s");
+        result.Add("gpu_utilisation", utilisation, "%", "≥ 97", utilisation >= 97);
+        var p50 = Percentiles.Of(overheads, 50);
+        result.Add("overhead_p50", p50, "ms", "≤ 10", p50 <= 10);
+        result.Add("overhead_p95", Percentiles.Of(overheads, 95), "ms");
+        result.Add("dispatch_gap_p50", Percentiles.Of([.. timings.Select(t => t.DispatchGap.TotalMilliseconds)], 50), "ms");
+        result.Add("dispatch_gap_p95", Percentiles.Of([.. timings.Select(t => t.DispatchGap.TotalMilliseconds)], 95), "ms");
+        result.Add("output_time_p50", Percentiles.Of([.. timings.Select(t => t.OutputTime.TotalMilliseconds)], 50), "ms");
+        result.Add("output_time_p95", Percentiles.Of([.. timings.Select(t => t.OutputTime.TotalMilliseconds)], 95), "ms");
+        result.Add("queue_wait_p50", Percentiles.Of([.. timings.Select(t => t.QueueWait.TotalMilliseconds)], 50), "ms");
+        result.Add("gpu_time_p50", Percentiles.Of([.. timings.Select(t => t.GpuTime.TotalMilliseconds)], 50), "ms");
+        result.Add("end_to_end_p50", Percentiles.Of([.. timings.Select(t => t.EndToEnd.TotalMilliseconds)], 50), "ms");
+        // CPU of this whole process (API, queue, dispatcher, storage, callback trigger and the emulator's PNG encoding)
+        // per task: unlike the times above, it hardly depends on how loaded the shared machine is.
+        result.Add("cpu_per_task", cpu.TotalMilliseconds / settings.Tasks, "ms");
+        result.Add("end_to_end_p95", Percentiles.Of([.. timings.Select(t => t.EndToEnd.TotalMilliseconds)], 95), "ms");
+        return result;
+
+        TaskSpec Spec(string id, long seed) => new(id, seed, settings.Width, settings.Height);
+    }
+}

@@ -1,0 +1,66 @@
+using SdServerless.Functions.Dispatch;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+public sealed class EndpointSelectorSettingsTests
+{
+    private const string Server = "http://10.0.0.5:7861";
+
+    [Theory]
+    [InlineData(true, "model-a")]
+    [InlineData(false, "model-b")]
+    public async Task AFreedServerGoesToTheWaiterWantingItsModelOnlyWithAffinity(bool affinity, string expectedModel)
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = affinity });
+        var busy = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        var olderWantsB = selector.AcquireAsync([Server], "model-b", waitForFree: true, CancellationToken.None);
+        var youngerWantsA = selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+
+        busy.Dispose();
+
+        var granted = await Task.WhenAny(olderWantsB, youngerWantsA);
+        Assert.Equal(expectedModel, granted == youngerWantsA ? "model-a" : "model-b");
+        Assert.False((granted == youngerWantsA ? olderWantsB : youngerWantsA).IsCompleted);
+        Assert.Equal(expectedModel, selector.LoadedModel(Server));
+    }
+
+    [Fact]
+    public async Task WithoutAffinityAFreeServerIsChosenRegardlessOfItsModel()
+    {
+        const string Other = "http://10.0.0.6:7861";
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = false });
+        selector.ObserveLoadedModel(Server, "model-a");
+        selector.ObserveLoadedModel(Other, "model-b");
+
+        var chosen = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var lease = await selector.AcquireAsync([Server, Other], "model-a", waitForFree: false, CancellationToken.None);
+            chosen.Add(lease.Endpoint);
+        }
+
+        // Affinity would send every one to Server (model-a loaded); without it the free servers take turns.
+        Assert.Contains(Other, chosen);
+    }
+
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(1, 2)]
+    [InlineData(2, 3)]
+    public async Task RequestsAheadLetThatManyMoreWaitAtTheServer(int ahead, int expectedImmediate)
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { RequestsAheadPerSlot = ahead });
+        var leases = new List<Task<EndpointLease>>();
+        for (var i = 0; i < 4; i++)
+        {
+            leases.Add(selector.AcquireAsync([Server], null, waitForFree: true, CancellationToken.None));
+        }
+
+        Assert.Equal(expectedImmediate, leases.Count(l => l.IsCompletedSuccessfully));
+        Assert.Equal(expectedImmediate, selector.InFlight(Server));
+
+        (await leases[0]).Dispose();
+
+        Assert.Equal(expectedImmediate + 1, leases.Count(l => l.IsCompletedSuccessfully));
+    }
+}
