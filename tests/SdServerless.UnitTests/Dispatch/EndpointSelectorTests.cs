@@ -117,7 +117,7 @@ public sealed class EndpointSelectorTests
         var selector = new EndpointSelector(new DispatcherSettings());
         var lease = await selector.AcquireAsync(Pool[..1], ModelA, true, CancellationToken.None);
         var wantsB = selector.AcquireAsync(Pool[..1], ModelB, true, CancellationToken.None);
-        for (var i = 0; i < 10 && !wantsB.IsCompleted; i++)
+        for (var i = 0; i <= EndpointSelector.MaxSkips + 1 && !wantsB.IsCompleted; i++)
         {
             var wantsA = selector.AcquireAsync(Pool[..1], ModelA, true, CancellationToken.None);
             lease.Dispose();
