@@ -15,7 +15,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     /// a shuffled mix forced a checkpoint switch whenever a few servers of the other model freed first (affinity
     /// benchmark: 20 % of tasks switched); 16 still bounds the wait to a few generations per server.
     /// </summary>
-    public const int MaxSkips = 16;
+    internal const int MaxSkips = 16;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, EndpointState> _states = new(StringComparer.Ordinal);

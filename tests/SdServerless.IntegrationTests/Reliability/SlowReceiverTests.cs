@@ -25,8 +25,8 @@ public sealed class SlowReceiverTests : IAsyncLifetime
     private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-slow-").FullName;
     private readonly CallbackOptions _callbackOptions = new()
     {
-        AttemptTimeout = TimeSpan.FromMilliseconds(300),
-        MaxAttempts = 3,
+        AttemptTimeout = TimeSpan.FromSeconds(1),
+        MaxAttempts = 4,
         InitialBackoff = TimeSpan.FromMilliseconds(50),
         MaxBackoff = TimeSpan.FromMilliseconds(200),
     };
@@ -42,7 +42,7 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         {
             if (Interlocked.Decrement(ref _slowAnswers) >= 0)
             {
-                await Task.Delay(TimeSpan.FromSeconds(3), context.RequestAborted);
+                await Task.Delay(TimeSpan.FromSeconds(5), context.RequestAborted);
             }
 
             context.Response.StatusCode = 200;
@@ -63,10 +63,12 @@ public sealed class SlowReceiverTests : IAsyncLifetime
 
         await HandleResultAsync("slow");
 
-        var requests = _receiver.Requests.ToList();
-        Assert.Equal(3, requests.Count);
-        Assert.Single(requests.Select(r => r.Headers["webhook-id"]).Distinct());
+        // Delivered (nothing dead-lettered) after the two slow answers; on a loaded machine an attempt may time out
+        // before the receiver has even recorded it, hence a range.
         Assert.Equal(0, await _deadLetters.GetApproximateDepthAsync(CancellationToken.None));
+        var requests = _receiver.Requests.ToList();
+        Assert.InRange(requests.Count, 3, 4);
+        Assert.Single(requests.Select(r => r.Headers["webhook-id"]).Distinct());
     }
 
     [Fact]
@@ -79,8 +81,8 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         var entry = Assert.Single(await _deadLetters.ReceiveAsync(10, TimeSpan.Zero, TimeSpan.Zero, CancellationToken.None));
         var deadLetter = JsonSerializer.Deserialize(entry.Body, FunctionsJsonContext.Default.CallbackDeadLetter)!;
         Assert.Equal("too-slow", deadLetter.IdTask);
-        Assert.Equal(3, deadLetter.Attempts);
-        Assert.Contains("no answer within 0.3 s", deadLetter.Reason, StringComparison.Ordinal);
+        Assert.Equal(4, deadLetter.Attempts);
+        Assert.Contains("no answer within 1 s", deadLetter.Reason, StringComparison.Ordinal);
         Assert.Equal("too-slow", deadLetter.Payload.GetProperty("id_task").GetString());
 
         _slowAnswers = 0;
@@ -89,7 +91,7 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         Assert.Equal(1, report.Delivered);
         Assert.Equal(0, await _deadLetters.GetApproximateDepthAsync(CancellationToken.None));
         var requests = _receiver.Requests.ToList();
-        Assert.Equal(4, requests.Count);
+        Assert.InRange(requests.Count, 2, 5);
         Assert.Single(requests.Select(r => r.Headers["webhook-id"]).Distinct());
         Assert.Equal("too-slow", JsonNode.Parse(requests[^1].Body)!["id_task"]!.GetValue<string>());
     }

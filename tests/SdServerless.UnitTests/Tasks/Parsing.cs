@@ -23,7 +23,7 @@ internal static class Parsing
         (parser ?? Parser()).ParseAsync(Encoding.UTF8.GetBytes(json), ApiVersion.V1Alpha1, CancellationToken.None);
 
     public static string Seed(string version) =>
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", $"seed-{version}-image-to-image.json"));
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", $"request-{version}.jsonc"));
 
     /// <summary>A v1alpha2 body: metadata fields as given (null leaves one out) and a content object literal.</summary>
     public static string V2Body(

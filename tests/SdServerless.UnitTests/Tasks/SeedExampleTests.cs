@@ -56,7 +56,7 @@ public class SeedExampleTests
         var seed = Parsing.Seed(ApiVersion.V1Alpha1);
 
         Assert.Contains("// Required", seed, StringComparison.Ordinal);
-        Assert.Contains("switching\n        },", seed, StringComparison.Ordinal);
+        Assert.Matches(@"switching\n\s*\},", seed);
         Assert.True((await Parsing.V1(seed)).IsValid);
     }
 
