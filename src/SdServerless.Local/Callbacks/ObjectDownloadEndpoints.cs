@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
+using SdServerless.Local.Storage;
 
 namespace SdServerless.Local.Callbacks;
 
@@ -49,9 +50,8 @@ public static class ObjectDownloadEndpoints
 
         // Validated after unescaping, so that an escaped "/" cannot smuggle a ".." segment past the check.
         var key = string.Join('/', path[(start + RoutePrefix.Length)..].Split('/').Select(Uri.UnescapeDataString));
-        var segments = key.Split('/');
-        if (segments.Any(segment => segment is "" or "." or ".." || segment.Contains('\\') || segment.Contains('\0'))
-            || segments[0] == TaskKeys.ReservedSegment)
+        // The store's own key rules (no empty, "." or ".." segment, no NUL), plus what a URL must not reach.
+        if (ObjectKeyValidator.Check(key) is not null || key.Contains('\\') || key.Split('/')[0] == TaskKeys.ReservedSegment)
         {
             return null;
         }
