@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator.Gpus;
 
@@ -18,6 +19,9 @@ public sealed partial class SdWebUiEmulator
         var expected = perIteration * work.Iterations + (switching ? Options.ModelSwitchDelay : TimeSpan.Zero);
         using var job = new GpuJob(work.Name, gpu, expected, work.Steps, ShutdownToken);
         var startedAt = DateTimeOffset.UtcNow;
+
+        // The job's length comes from the monotonic clock that also times its delays: the wall clock may be slewed.
+        var started = Stopwatch.GetTimestamp();
         var completed = 0;
         gpu.Start();
         lock (jobsGate)
@@ -61,7 +65,7 @@ public sealed partial class SdWebUiEmulator
             if (Options.RecordJobs)
             {
                 Record(new EmulatorJobRecord(work.Name, gpu.Index, work.Seed, work.Model?.Name, switching,
-                    completed * work.ImagesPerIteration, startedAt, DateTimeOffset.UtcNow));
+                    completed * work.ImagesPerIteration, startedAt, startedAt + Stopwatch.GetElapsedTime(started)));
             }
 
             pool.Release(gpu);
