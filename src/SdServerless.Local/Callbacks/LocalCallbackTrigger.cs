@@ -67,7 +67,7 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
                 }
 
                 await _handler.HandleAsync(LocalS3Events.FromObjectCreated(pending.Created), stoppingToken);
-                await _store.TryCreateAsync(MarkerKey(pending.Created.Key), ReadOnlyMemory<byte>.Empty, "text/plain", stoppingToken);
+                await _store.TryCreateAsync(MarkerKey(pending.Created.Key), ReadOnlyMemory<byte>.Empty, "application/octet-stream", stoppingToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {

@@ -6,15 +6,15 @@ namespace SdServerless.Local.Storage;
 
 /// <summary>
 /// The local host's object store: one directory per bucket, an object's bytes at <c>ROOT/s3/BUCKET/KEY</c>.
-/// Its content type and ETag live in a sidecar under <c>ROOT/s3meta/BUCKET/</c> (named by a hash of the key, so the
-/// s3 tree holds only objects and a key may be both an object and a "folder" of others in the sidecar tree).
+/// A content type other than the one the key's extension implies lives in a sidecar under <c>ROOT/s3meta/BUCKET/</c>
+/// (named by a hash of the key, so the s3 tree holds only objects and a key may be both an object and a "folder" of
+/// others); see <see cref="ObjectFiles"/>.
 /// Every write lands in <c>ROOT/s3tmp/</c> first, is flushed to disk, then renamed (put) or linked (create) into
 /// place, so readers never see a partial object. File-system failures become
 /// <see cref="DependencyUnavailableException"/>.
 /// </summary>
 public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
 {
-    private const string DefaultContentType = "application/octet-stream";
     private readonly string _objectsRoot;
     private readonly ObjectFiles _files;
     private readonly KeyLocks _locks = new();
@@ -132,7 +132,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
                     return null;
                 }
 
-                return new StoredObject(key, content, _files.ReadContentType(key) ?? DefaultContentType);
+                return new StoredObject(key, content, _files.ReadContentType(key));
             });
         }
     }

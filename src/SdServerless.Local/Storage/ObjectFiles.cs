@@ -1,16 +1,36 @@
 using System.Security.Cryptography;
 using System.Text;
+using SdServerless.Core.Images;
 
 namespace SdServerless.Local.Storage;
 
 /// <summary>
 /// The files behind a <see cref="DirectoryObjectStore"/> other than the objects themselves: temporary files
-/// (written and flushed before they are moved into place) and the sidecars holding each object's content type and
+/// (written and flushed before they are moved into place) and the sidecars holding an object's content type and
 /// ETag, named by a hash of the key so that the sidecar tree has no folder structure to collide with.
+/// An object whose content type is the one its extension implies (<see cref="ImpliedContentType"/>: every JSON
+/// document and image the pipeline writes) has no sidecar: each sidecar is one more file created, flushed and
+/// replaced per write, and file creation is what the store's writes spend most of their time on.
 /// </summary>
 internal sealed class ObjectFiles(string metaRoot, string tempRoot)
 {
+    private const string DefaultContentType = "application/octet-stream";
     private const int CopyBufferBytes = 81920;
+
+    private static readonly Dictionary<string, string> ContentTypesByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".json"] = "application/json",
+        [".png"] = ImageFormat.Png.ContentType,
+        [".jpg"] = ImageFormat.Jpeg.ContentType,
+        [".jpeg"] = ImageFormat.Jpeg.ContentType,
+        [".gif"] = ImageFormat.Gif.ContentType,
+        [".webp"] = ImageFormat.WebP.ContentType,
+        [".mp4"] = ImageFormat.Mp4.ContentType,
+    };
+
+    /// <summary>The content type an object has when it has no sidecar: from the key's extension, else the default.</summary>
+    public static string ImpliedContentType(string key) =>
+        ContentTypesByExtension.TryGetValue(Path.GetExtension(key), out var type) ? type : DefaultContentType;
 
     /// <summary>
     /// Writes <paramref name="stream"/> to its end, or <paramref name="bytes"/> when there is no stream, to a new
@@ -54,8 +74,18 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
         return new WrittenFile(tempPath, size, Convert.ToHexStringLower(md5.GetHashAndReset()));
     }
 
+    /// <summary>
+    /// Records the content type of the object about to be written: a sidecar when it is not the implied one,
+    /// otherwise no sidecar (an older one, from a write with another type, is removed).
+    /// </summary>
     public void WriteMeta(string key, string contentType, string eTag)
     {
+        if (string.Equals(contentType, ImpliedContentType(key), StringComparison.OrdinalIgnoreCase))
+        {
+            DeleteMeta(key);
+            return;
+        }
+
         Directory.CreateDirectory(metaRoot);
         Directory.CreateDirectory(tempRoot);
         var tempPath = Path.Combine(tempRoot, Guid.NewGuid().ToString("N") + ".meta");
@@ -68,21 +98,35 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
         File.Move(tempPath, MetaPath(key), overwrite: true);
     }
 
-    /// <summary>The content type stored with the object, or null when there is no sidecar.</summary>
-    public string? ReadContentType(string key)
+    /// <summary>The content type stored with the object: its sidecar's, else the one its key implies.</summary>
+    public string ReadContentType(string key)
     {
         try
         {
             var lines = File.ReadAllLines(MetaPath(key));
-            return lines.Length >= 2 ? lines[0] : null;
+            if (lines.Length >= 2)
+            {
+                return lines[0];
+            }
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
-            return null;
         }
+
+        return ImpliedContentType(key);
     }
 
-    public void DeleteMeta(string key) => File.Delete(MetaPath(key));
+    public void DeleteMeta(string key)
+    {
+        try
+        {
+            File.Delete(MetaPath(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No sidecar was ever written in this store.
+        }
+    }
 
     private string MetaPath(string key) =>
         Path.Combine(metaRoot, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key))));

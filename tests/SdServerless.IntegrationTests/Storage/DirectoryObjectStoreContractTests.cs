@@ -25,6 +25,23 @@ public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task OnlyAContentTypeTheExtensionDoesNotImplyGetsASidecar()
+    {
+        // Every write of a sidecar is one more file created and flushed; the pipeline's JSON and images need none.
+        await Store.PutAsync("output/t1/t1-1.png", new MemoryStream([1]), "image/png", default);
+        await Store.TryCreateAsync("output/t1/result.json", new byte[] { 2 }, "application/json", default);
+        Assert.False(Directory.Exists(Path.Combine(_root, "s3meta")));
+
+        await Store.PutAsync("output/t1/state.json", new MemoryStream([3]), "text/plain", default);
+        Assert.Single(Directory.EnumerateFiles(Path.Combine(_root, "s3meta"), "*", SearchOption.AllDirectories));
+
+        // Back to the implied type: the stale sidecar goes, so the object reads as application/json again.
+        await Store.PutAsync("output/t1/state.json", new MemoryStream([4]), "application/json", default);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "s3meta"), "*", SearchOption.AllDirectories));
+        Assert.Equal("application/json", (await Store.GetAsync("output/t1/state.json", default))!.ContentType);
+    }
+
+    [Fact]
     public async Task StoresThatShareNoLockStillHaveExactlyOneWinnerPerKey()
     {
         // Separate instances do not share the in-process key locks: only link()'s atomicity decides here.

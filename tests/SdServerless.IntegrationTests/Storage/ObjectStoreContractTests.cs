@@ -76,6 +76,23 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
         Assert.Equal("application/json", stored.ContentType);
     }
 
+    [Theory]
+    [InlineData("notes.json", "text/plain; charset=utf-8")]
+    [InlineData("no-extension", "image/png")]
+    [InlineData("marker.done", "application/octet-stream")]
+    [InlineData("picture.PNG", "image/png")]
+    public async Task TheContentTypeGivenIsKeptWhateverTheExtension(string name, string contentType)
+    {
+        var key = Key(name);
+        await Store.PutAsync(key, new MemoryStream(Bytes("x").ToArray()), "image/webp", default);
+
+        await Store.PutAsync(key, new MemoryStream(Bytes("y").ToArray()), contentType, default);
+        Assert.True(await Store.TryCreateAsync(Key("created-" + name), Bytes("z"), contentType, default));
+
+        Assert.Equal(contentType, (await Store.GetAsync(key, default))!.ContentType);
+        Assert.Equal(contentType, (await Store.GetAsync(Key("created-" + name), default))!.ContentType);
+    }
+
     [Fact]
     public async Task GettingAMissingKeyReturnsNull()
     {
