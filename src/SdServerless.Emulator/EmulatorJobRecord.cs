@@ -14,4 +14,11 @@ public sealed record EmulatorJobRecord(
     bool SwitchedModel,
     int Images,
     DateTimeOffset StartedAt,
-    DateTimeOffset FinishedAt);
+    DateTimeOffset FinishedAt)
+{
+    /// <summary>
+    /// When the response's last byte went to the HTTP server, after the GPU was released and the images encoded (as
+    /// SD Web UI encodes them after leaving its queue lock); null until then, and when the response was not sent.
+    /// </summary>
+    public DateTimeOffset? RespondedAt { get; init; }
+}

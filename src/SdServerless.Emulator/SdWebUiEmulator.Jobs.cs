@@ -23,6 +23,8 @@ public sealed partial class SdWebUiEmulator
         // The job's length comes from the monotonic clock that also times its delays: the wall clock may be slewed.
         var started = Stopwatch.GetTimestamp();
         var completed = 0;
+        int? logIndex = null;
+        EmulatorModel loaded;
         gpu.Start();
         lock (jobsGate)
         {
@@ -52,7 +54,8 @@ public sealed partial class SdWebUiEmulator
                 completed++;
             }
 
-            return new GpuOutcome(gpu, gpu.LoadedModel, completed, job.Interrupted);
+            // Read before the GPU is released: the next job may load another checkpoint.
+            loaded = gpu.LoadedModel;
         }
         finally
         {
@@ -64,11 +67,28 @@ public sealed partial class SdWebUiEmulator
             gpu.Finish();
             if (Options.RecordJobs)
             {
-                Record(new EmulatorJobRecord(work.Name, gpu.Index, work.Seed, work.Model?.Name, switching,
+                logIndex = Record(new EmulatorJobRecord(work.Name, gpu.Index, work.Seed, work.Model?.Name, switching,
                     completed * work.ImagesPerIteration, startedAt, startedAt + Stopwatch.GetElapsedTime(started)));
             }
 
             pool.Release(gpu);
+        }
+
+        return new GpuOutcome(gpu, loaded, completed, job.Interrupted, logIndex);
+    }
+
+    /// <summary>Notes in the job log that the job's response has been sent (see <see cref="EmulatorJobRecord.RespondedAt"/>).</summary>
+    internal void MarkResponded(GpuOutcome outcome)
+    {
+        if (outcome.JobLogIndex is not { } index)
+        {
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        lock (jobsGate)
+        {
+            jobLog[index] = jobLog[index] with { RespondedAt = now };
         }
     }
 

@@ -126,11 +126,13 @@ public sealed partial class SdWebUiEmulator : IDisposable
     internal EmulatorRequest NextRequest(string method, string path) =>
         new(method, path, Interlocked.Increment(ref requestSequence));
 
-    internal void Record(EmulatorJobRecord record)
+    /// <returns>The record's index in the job log.</returns>
+    internal int Record(EmulatorJobRecord record)
     {
         lock (jobsGate)
         {
             jobLog.Add(record);
+            return jobLog.Count - 1;
         }
     }
 

@@ -42,7 +42,7 @@ internal static class ExtrasEndpoint
             return;
         }
 
-        await emulator.RunAsync(new GpuWork("extras", null, 1, 1, 0));
+        var outcome = await emulator.RunAsync(new GpuWork("extras", null, 1, 1, 0));
 
         var upscaler = request.Str("upscaler_1") ?? "None";
         var infotext = string.Create(CultureInfo.InvariantCulture,
@@ -60,6 +60,7 @@ internal static class ExtrasEndpoint
             writer.WriteBase64String("image", png);
             writer.WriteEndObject();
         });
+        emulator.MarkResponded(outcome);
     }
 
     private static (int ScaledWidth, int ScaledHeight, int Width, int Height, double Scale) Target(BoundRequest request, InputImage input)

@@ -48,6 +48,8 @@ internal static class GenerationEndpoint
         var withGrid = request.Bool("save_images", false) && produced > 1;
         var info = InfoText.Json(plan, infotexts, produced, withGrid ? 1 : 0);
         await WriteResponseAsync(context, plan, infotexts, withGrid, info);
+        await context.Response.CompleteAsync();
+        emulator.MarkResponded(outcome);
     }
 
     /// <summary>img2img needs its init images (404 without them) and decodable images (500 otherwise), checked before queueing.</summary>

@@ -64,21 +64,35 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
         return await node.Value.Completion.Task;
     }
 
+    /// <summary>
+    /// Gives the GPU to the oldest waiter, or marks it free. The waiter's job starts on this thread, before the caller
+    /// goes on (to encode its images): a real GPU takes its next queued job as soon as it is free, and does not wait
+    /// until a thread of the emulator's shared thread pool gets round to it. Waiters therefore complete
+    /// synchronously, outside the lock.
+    /// </summary>
     public void Release(EmulatedGpu gpu)
     {
-        lock (gate)
+        while (true)
         {
-            while (waiters.First is { } oldest)
+            Waiter? next;
+            lock (gate)
             {
-                waiters.RemoveFirst();
-                if (oldest.Value.Completion.TrySetResult(gpu))
+                if (waiters.First is not { } oldest)
                 {
+                    taken[gpu.Index] = false;
+                    busyCount--;
                     return;
                 }
+
+                // Off the list under the lock, so Abandon can no longer cancel it: only this call completes it.
+                waiters.RemoveFirst();
+                next = oldest.Value;
             }
 
-            taken[gpu.Index] = false;
-            busyCount--;
+            if (next.Completion.TrySetResult(gpu))
+            {
+                return;
+            }
         }
     }
 
@@ -114,16 +128,20 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
     {
         lock (gate)
         {
-            if (node.List is not null)
+            if (node.List is null)
             {
-                waiters.Remove(node);
-                node.Value.Completion.TrySetCanceled();
+                return;
             }
+
+            waiters.Remove(node);
         }
+
+        node.Value.Completion.TrySetCanceled();
     }
 
     private sealed class Waiter
     {
-        public TaskCompletionSource<EmulatedGpu> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run synchronously on the releasing thread (see Release); never complete one under the lock.
+        public TaskCompletionSource<EmulatedGpu> Completion { get; } = new();
     }
 }

@@ -31,6 +31,35 @@ public class GpuPoolTests
     }
 
     [Fact]
+    public async Task AReleasedGpuIsHandedToTheOldestWaiterBeforeReleaseReturns()
+    {
+        // As on a real GPU, the next job starts at once, not when a pool thread is next free.
+        var pool = new GpuPool([Gpu(0, ModelA)], preferLoadedModel: true);
+        var holder = await pool.AcquireAsync(null, CancellationToken.None);
+        var startedOn = -1;
+        var waiter = Task.Run(async () =>
+        {
+            await pool.AcquireAsync(null, CancellationToken.None);
+            startedOn = Environment.CurrentManagedThreadId;
+        });
+        while (pool.QueueLength == 0)
+        {
+            await Task.Delay(1);
+        }
+
+        var releasedOn = await Task.Run(() =>
+        {
+            pool.Release(holder);
+            return (Thread: Environment.CurrentManagedThreadId, WaiterStarted: Volatile.Read(ref startedOn) != -1);
+        });
+
+        Assert.True(releasedOn.WaiterStarted, "the waiter had not started when Release returned");
+        Assert.Equal(releasedOn.Thread, startedOn);
+        await waiter;
+        Assert.Equal(1, pool.BusyCount);
+    }
+
+    [Fact]
     public async Task AFreeGpuWithTheWantedModelLoadedIsPreferred()
     {
         var pool = new GpuPool([Gpu(0, ModelA), Gpu(1, ModelB)], preferLoadedModel: true);
