@@ -44,9 +44,9 @@ public static class BenchmarkSuite
         switch (scenario)
         {
             case "saturation":
-                return [await SaturationScenario.RunAsync("saturation", new(SaturationGpus, quick ? 200 : 400, MsPerImage, WarmupTasks: 8, options.ImageSide, options.ImageSide, options.RequestsAhead), cancellationToken)];
+                return [await SaturationScenario.RunAsync("saturation", new(SaturationGpus, quick ? 200 : 400, MsPerImage, WarmupTasks: 8, options.ImageSide, options.ImageSide, options.RequestsAhead, Path.Combine(artifacts, "saturation-timings.csv")), cancellationToken)];
             case "scaling":
-                return await ScalingAsync(quick ? 20 : 50, options, cancellationToken);
+                return await ScalingAsync(quick ? 20 : 50, options, artifacts, cancellationToken);
             case "affinity":
                 return await AffinityAsync(new AffinityScenario.Settings(4, quick ? 80 : 200, MsPerImage, quick ? 300 : 500), cancellationToken);
             case "large-outputs":
@@ -60,12 +60,12 @@ public static class BenchmarkSuite
         }
     }
 
-    private static async Task<IReadOnlyList<ScenarioResult>> ScalingAsync(int tasksPerGpu, RunOptions options, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<ScenarioResult>> ScalingAsync(int tasksPerGpu, RunOptions options, string artifacts, CancellationToken cancellationToken)
     {
         var results = new List<ScenarioResult>();
         foreach (var gpus in new[] { 1, 2, 4, 8 })
         {
-            var result = await SaturationScenario.RunAsync("scaling", new(gpus, tasksPerGpu * gpus, MsPerImage, WarmupTasks: 2 * gpus, options.ImageSide, options.ImageSide, options.RequestsAhead), cancellationToken);
+            var result = await SaturationScenario.RunAsync("scaling", new(gpus, tasksPerGpu * gpus, MsPerImage, WarmupTasks: 2 * gpus, options.ImageSide, options.ImageSide, options.RequestsAhead, Path.Combine(artifacts, $"scaling-{gpus}gpu-timings.csv")), cancellationToken);
             var single = results.Count > 0 ? results[0].Value("throughput") : result.Value("throughput");
 
             // Throughput relative to perfect proportionality from the 1-GPU run.

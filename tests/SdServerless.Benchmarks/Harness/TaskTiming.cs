@@ -1,3 +1,4 @@
+using System.Globalization;
 using SdServerless.Emulator;
 
 namespace SdServerless.Benchmarks.Harness;
@@ -11,6 +12,9 @@ namespace SdServerless.Benchmarks.Harness;
 /// job (zero when the GPU was idle at submission): time lost to the GPUs being busy, not to the control plane;</item>
 /// <item>overhead = end-to-end − queue wait − GPU time = dispatch gap (the GPU free, the task not yet on it) + output
 /// time (GPU released until result.json written: the response transfer, image writes, result.json).</item>
+/// <item>output time = server response time (GPU released until the emulator has sent its whole response: encoding
+/// the PNGs, as SD Web UI does after leaving its queue lock) + storing time (response sent until completed_at: the
+/// dispatcher reading it, decoding and writing the images, finishing the task).</item>
 /// </list>
 /// </summary>
 public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, DateTimeOffset GpuFreeAt)
@@ -24,6 +28,10 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
     public TimeSpan DispatchGap => Job.StartedAt - Max(Outcome.CreatedAt, GpuFreeAt);
 
     public TimeSpan OutputTime => Outcome.CompletedAt - Job.FinishedAt;
+
+    public TimeSpan ServerResponseTime => (Job.RespondedAt ?? Job.FinishedAt) - Job.FinishedAt;
+
+    public TimeSpan StoringTime => Outcome.CompletedAt - (Job.RespondedAt ?? Job.FinishedAt);
 
     public TimeSpan Overhead => EndToEnd - QueueWait - GpuTime;
 
@@ -45,6 +53,35 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
         return [.. outcomes.Select(outcome => bySeed.TryGetValue(outcome.Spec.Seed, out var job)
             ? new TaskTiming(outcome, job, previousEnd[job])
             : throw new InvalidOperationException($"task {outcome.Spec.Id} (seed {outcome.Spec.Seed}) has no GPU job in the emulator's log"))];
+    }
+
+    /// <summary>One line per task, times in milliseconds from the first task's created_at: for looking at one run closely.</summary>
+    public static string Csv(IReadOnlyList<TaskTiming> timings)
+    {
+        var origin = timings.Min(t => t.Outcome.CreatedAt);
+        var csv = new System.Text.StringBuilder("task,gpu,created,gpu_free,gpu_start,gpu_end,responded,completed,queue_wait,dispatch_gap,gpu_time,server_response,storing,overhead\n");
+        foreach (var t in timings.OrderBy(t => t.Outcome.CreatedAt))
+        {
+            csv.AppendLine(string.Join(',',
+                t.Outcome.Spec.Id,
+                t.Job.Gpu.ToString(CultureInfo.InvariantCulture),
+                Ms(t.Outcome.CreatedAt - origin),
+                Ms(Max(t.GpuFreeAt, origin) - origin),
+                Ms(t.Job.StartedAt - origin),
+                Ms(t.Job.FinishedAt - origin),
+                t.Job.RespondedAt is { } responded ? Ms(responded - origin) : "",
+                Ms(t.Outcome.CompletedAt - origin),
+                Ms(t.QueueWait),
+                Ms(t.DispatchGap),
+                Ms(t.GpuTime),
+                Ms(t.ServerResponseTime),
+                Ms(t.StoringTime),
+                Ms(t.Overhead)));
+        }
+
+        return csv.ToString();
+
+        static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
     }
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;

@@ -12,7 +12,8 @@ public sealed class BenchmarkHarnessTests
     [Fact]
     public async Task SaturationRunComputesConsistentFigures()
     {
-        var settings = new SaturationScenario.Settings(Gpus: 2, Tasks: 12, DelayMs: 20, WarmupTasks: 2, Width: 64, Height: 64);
+        var csv = Path.Combine(Path.GetTempPath(), $"sdserverless-timings-{Guid.NewGuid():N}.csv");
+        var settings = new SaturationScenario.Settings(Gpus: 2, Tasks: 12, DelayMs: 20, WarmupTasks: 2, Width: 64, Height: 64, TimingsCsv: csv, MinWarmupTasks: 0);
 
         var result = await SaturationScenario.RunAsync("saturation", settings, CancellationToken.None);
 
@@ -29,6 +30,22 @@ public sealed class BenchmarkHarnessTests
         Assert.True(result.Value("end_to_end_p95") >= result.Value("end_to_end_p50"));
         Assert.True(result.Value("cpu_per_task") > 0);
         Assert.Equal(result.Value("throughput"), 12 / result.Value("wall"), 6);
+        Assert.True(result.Value("jit_time") >= 0);
+
+        // Warm-up ran until three rounds in a row compiled (almost) nothing.
+        Assert.True(int.Parse(result.Parameters["warmup_tasks"], System.Globalization.CultureInfo.InvariantCulture) >= 6);
+
+        // One line per task; the emulator noted when each response was sent, so output time splits in two.
+        var lines = await File.ReadAllLinesAsync(csv);
+        File.Delete(csv);
+        Assert.Equal(13, lines.Length);
+        var header = lines[0].Split(',');
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second);
+            Assert.NotEqual("", cells["responded"]);
+            Assert.True(double.Parse(cells["gpu_end"], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(cells["completed"], System.Globalization.CultureInfo.InvariantCulture));
+        }
     }
 
     [Fact]
