@@ -7,6 +7,10 @@ namespace SdServerless.Functions.Dispatch;
 /// the task's model loaded; else any free one; else, unless the caller waits, the least loaded. Waiting callers are
 /// served as servers free up, a server going preferably to the oldest waiter that wants its loaded model.
 /// The loaded model is what we last sent the server, or what its options reported.
+/// With model affinity, a caller that waits never queues a task for another model behind a server's running work
+/// (<see cref="DispatcherSettings.RequestsAheadPerSlot"/>): that slot is kept for a task of the loaded model, and a
+/// task of another model takes a server only where a GPU would otherwise idle, or once passed over
+/// <see cref="MaxSkips"/> times.
 /// </summary>
 public sealed class EndpointSelector(DispatcherSettings settings)
 {
@@ -32,7 +36,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         Waiter waiter;
         lock (_gate)
         {
-            var free = ChooseFree(endpoints, model);
+            var free = ChooseFree(endpoints, model, waitForFree);
             if (free is not null || !waitForFree)
             {
                 return Lease(free ?? LeastLoaded(endpoints, model), model);
@@ -71,8 +75,9 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
     }
 
-    private EndpointState? ChooseFree(IReadOnlyList<string> endpoints, string? model)
+    private EndpointState? ChooseFree(IReadOnlyList<string> endpoints, string? model, bool waitForFree)
     {
+        var affinity = settings.ModelAffinity && model is not null;
         EndpointState? any = null;
         // Rotating the starting point spreads equally loaded servers' work; unsigned so that wrapping stays in range.
         var offset = (int)(unchecked((uint)_rotation++) % (uint)endpoints.Count);
@@ -84,9 +89,15 @@ public sealed class EndpointSelector(DispatcherSettings settings)
                 continue;
             }
 
-            if (settings.ModelAffinity && model is not null && SdWebUiModelNames.SameModel(state.LoadedModel, model))
+            if (affinity && SdWebUiModelNames.SameModel(state.LoadedModel, model))
             {
                 return state;
+            }
+
+            // A caller that can wait leaves another model's requests-ahead slot free (see the class summary).
+            if (affinity && waitForFree && !state.HasIdleGpu)
+            {
+                continue;
             }
 
             if (any is null || state.Load < any.Load)
@@ -132,7 +143,11 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
     }
 
-    /// <summary>The oldest waiter that wants this server's model; else the oldest that can use it.</summary>
+    /// <summary>
+    /// The oldest waiter that wants this server's model, unless the oldest waiter has been passed over too often; else
+    /// the oldest that can use it, if the server has an idle GPU or that waiter has been passed over too often; else
+    /// none (the slot waits for a task of the loaded model).
+    /// </summary>
     private Waiter? NextWaiter(EndpointState state)
     {
         var eligible = _waiters.Where(w => w.Endpoints.Contains(state.Endpoint)).ToList();
@@ -148,13 +163,18 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
 
         var matching = eligible.FirstOrDefault(w => w.Model is null || SdWebUiModelNames.SameModel(state.LoadedModel, w.Model));
-        if (matching is null || matching == oldest || oldest.Skips >= MaxSkips)
+        if (matching == oldest || oldest.Skips >= MaxSkips)
         {
             return oldest;
         }
 
-        oldest.Skips++;
-        return matching;
+        if (matching is not null)
+        {
+            oldest.Skips++;
+            return matching;
+        }
+
+        return state.HasIdleGpu ? oldest : null;
     }
 
     private void Abandon(Waiter waiter, CancellationToken cancellationToken)
@@ -172,20 +192,26 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     {
         if (!_states.TryGetValue(endpoint, out var state))
         {
-            state = new EndpointState(endpoint, settings.CapacityOf(endpoint) * (1 + Math.Max(0, settings.RequestsAheadPerSlot)));
+            var gpus = settings.CapacityOf(endpoint);
+            state = new EndpointState(endpoint, gpus, gpus * (1 + Math.Max(0, settings.RequestsAheadPerSlot)));
             _states[endpoint] = state;
         }
 
         return state;
     }
 
-    private sealed class EndpointState(string endpoint, int capacity)
+    /// <param name="gpus">Generations the server runs at once (<see cref="DispatcherSettings.CapacityOf"/>).</param>
+    /// <param name="capacity">Requests it may hold: its GPUs' and those queued ahead of them.</param>
+    private sealed class EndpointState(string endpoint, int gpus, int capacity)
     {
         public string Endpoint { get; } = endpoint;
 
         public int Capacity { get; } = capacity;
 
         public int InFlight { get; set; }
+
+        /// <summary>A request sent now would start at once: fewer requests in flight than GPUs.</summary>
+        public bool HasIdleGpu => InFlight < gpus;
 
         public string? LoadedModel { get; set; }
 

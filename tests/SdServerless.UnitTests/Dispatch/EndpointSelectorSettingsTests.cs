@@ -63,4 +63,46 @@ public sealed class EndpointSelectorSettingsTests
 
         Assert.Equal(expectedImmediate + 1, leases.Count(l => l.IsCompletedSuccessfully));
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task WithAffinityATaskOfAnotherModelDoesNotQueueBehindABusyServer(bool affinity)
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = affinity, RequestsAheadPerSlot = 1 });
+        var running = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+
+        var wantsB = selector.AcquireAsync([Server], "model-b", waitForFree: true, CancellationToken.None);
+
+        // Queued behind model-a, model-b would cost a checkpoint switch that a later model-a task would not.
+        Assert.Equal(!affinity, wantsB.IsCompletedSuccessfully);
+        if (!affinity)
+        {
+            return;
+        }
+
+        var wantsA = selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        Assert.True(wantsA.IsCompletedSuccessfully, "the slot ahead was kept for the loaded model");
+
+        // The server's GPU frees up and nothing else of model-a waits: now model-b's turn, not before.
+        running.Dispose();
+        Assert.False(wantsB.IsCompleted);
+        (await wantsA).Dispose();
+        using var lease = await wantsB;
+        Assert.Equal("model-b", selector.LoadedModel(Server));
+    }
+
+    [Fact]
+    public async Task WithAffinityAnIdleServerTakesATaskOfAnotherModel()
+    {
+        const string Other = "http://10.0.0.6:7861";
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = true, RequestsAheadPerSlot = 1 });
+        using var onServer = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        (await selector.AcquireAsync([Other], "model-a", waitForFree: true, CancellationToken.None)).Dispose();
+
+        // Other has model-a loaded but nothing to do: a model-b task goes there at once rather than leave it idle.
+        using var lease = await selector.AcquireAsync([Server, Other], "model-b", waitForFree: true, CancellationToken.None);
+
+        Assert.Equal(Other, lease.Endpoint);
+    }
 }
