@@ -6,7 +6,7 @@ using System.Text;
 namespace SdServerless.Emulator.Images;
 
 /// <summary>
-/// A minimal PNG writer: 8-bit RGB or RGBA, filter 0 rows, one IDAT chunk, optional tEXt chunks.
+/// A minimal PNG writer: 8-bit RGB or RGBA, rows filtered Up or Sub, one IDAT chunk, optional tEXt chunks.
 /// Rows come from a callback so that large placeholders never exist as one pixel buffer.
 /// </summary>
 public static class PngEncoder
@@ -63,22 +63,47 @@ public static class PngEncoder
         WriteChunk(output, "IEND"u8, []);
     }
 
+    /// <summary>
+    /// Filters each row before deflate: a row equal to the one above as "Up" (all zeros), any other as "Sub" (each byte
+    /// minus the one a pixel to its left). Placeholders repeat rows and change slowly along them, so both leave deflate
+    /// long runs it compresses at memory speed: a 512×512 placeholder encodes in a fraction of the time unfiltered rows
+    /// took, which matters because the emulator shares its machine with the control plane it stands in for.
+    /// </summary>
     private static ReadOnlySpan<byte> Compress(int width, int height, int channels, PngRowFiller fillRow)
     {
         var stride = checked(width * channels);
-        var row = ArrayPool<byte>.Shared.Rent(stride + 1);
+        var rows = ArrayPool<byte>.Shared.Rent(3 * stride + 1);
         try
         {
             // Placeholders compress well; start near the raw size divided by a typical ratio to avoid regrowth.
             var compressed = new MemoryStream(Math.Max(1024, stride * height / 8));
             using (var zlib = new ZLibStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
             {
-                var line = row.AsSpan(0, stride + 1);
-                line[0] = 0;
+                var previous = rows.AsSpan(0, stride);
+                var current = rows.AsSpan(stride, stride);
+                var line = rows.AsSpan(2 * stride, stride + 1);
                 for (var y = 0; y < height; y++)
                 {
-                    fillRow(y, line[1..]);
+                    fillRow(y, current);
+                    if (y > 0 && current.SequenceEqual(previous))
+                    {
+                        line[0] = 2;
+                        line[1..].Clear();
+                    }
+                    else
+                    {
+                        line[0] = 1;
+                        current[..channels].CopyTo(line[1..]);
+                        for (var i = channels; i < stride; i++)
+                        {
+                            line[1 + i] = unchecked((byte)(current[i] - current[i - channels]));
+                        }
+                    }
+
                     zlib.Write(line);
+                    var swap = previous;
+                    previous = current;
+                    current = swap;
                 }
             }
 
@@ -86,7 +111,7 @@ public static class PngEncoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(row);
+            ArrayPool<byte>.Shared.Return(rows);
         }
     }
 

@@ -28,6 +28,25 @@ public class PngEncoderTests
         Assert.Equal(pixels, decoded.Data);
     }
 
+    [Theory]
+    [InlineData(512, 512, 7L)]
+    [InlineData(64, 200, 123456789L)]
+    public void PlaceholdersDecodeToExactlyTheRowsTheirFillerMakes(int width, int height, long seed)
+    {
+        // Placeholders repeat rows (filtered Up) and vary along them (filtered Sub): both filters must round-trip.
+        var rows = PlaceholderImage.Rows(width, height, seed);
+        var expected = new byte[width * height * 3];
+        for (var y = 0; y < height; y++)
+        {
+            rows(y, expected.AsSpan(y * width * 3, width * 3));
+        }
+
+        var png = PlaceholderImage.Encode(width, height, PlaceholderImage.Rows(width, height, seed), "p");
+
+        var decoded = ImageResult.FromMemory(png, ColorComponents.RedGreenBlue);
+        Assert.Equal(expected, decoded.Data);
+    }
+
     [Fact]
     public void EveryChunkCarriesAValidCrc()
     {
