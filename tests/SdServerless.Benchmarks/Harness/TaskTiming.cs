@@ -15,9 +15,12 @@ namespace SdServerless.Benchmarks.Harness;
 /// <item>output time = server response time (GPU released until the emulator has sent its whole response: encoding
 /// the PNGs, as SD Web UI does after leaving its queue lock) + storing time (response sent until completed_at: the
 /// dispatcher reading it, decoding and writing the images, finishing the task).</item>
+/// <item>result write: completed_at (stamped into result.json) until result.json exists, flushed, for readers of the
+/// status and the callback; overhead to visible = overhead + result write.</item>
 /// </list>
 /// </summary>
-public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, DateTimeOffset GpuFreeAt)
+/// <param name="ResultVisibleAt">When the store reported result.json created (null when not observed).</param>
+public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, DateTimeOffset GpuFreeAt, DateTimeOffset? ResultVisibleAt = null)
 {
     public TimeSpan EndToEnd => Outcome.CompletedAt - Outcome.CreatedAt;
 
@@ -35,8 +38,14 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
 
     public TimeSpan Overhead => EndToEnd - QueueWait - GpuTime;
 
+    public TimeSpan ResultWrite => (ResultVisibleAt ?? Outcome.CompletedAt) - Outcome.CompletedAt;
+
+    public TimeSpan OverheadToVisible => Overhead + ResultWrite;
+
     /// <summary>Pairs each outcome with its GPU job and the end of the job before it on the same GPU.</summary>
-    public static IReadOnlyList<TaskTiming> Join(IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<EmulatorJobRecord> jobLog)
+    /// <param name="visibleAt">When each task's result.json was created, by task id (may be empty).</param>
+    public static IReadOnlyList<TaskTiming> Join(
+        IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<EmulatorJobRecord> jobLog, IReadOnlyDictionary<string, DateTimeOffset>? visibleAt = null)
     {
         var previousEnd = new Dictionary<EmulatorJobRecord, DateTimeOffset>();
         foreach (var gpu in jobLog.GroupBy(j => j.Gpu))
@@ -51,7 +60,7 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
 
         var bySeed = jobLog.Where(j => j.Seed is not null).GroupBy(j => j.Seed!.Value).ToDictionary(g => g.Key, g => g.Last());
         return [.. outcomes.Select(outcome => bySeed.TryGetValue(outcome.Spec.Seed, out var job)
-            ? new TaskTiming(outcome, job, previousEnd[job])
+            ? new TaskTiming(outcome, job, previousEnd[job], visibleAt?.GetValueOrDefault(outcome.Spec.Id))
             : throw new InvalidOperationException($"task {outcome.Spec.Id} (seed {outcome.Spec.Seed}) has no GPU job in the emulator's log"))];
     }
 
@@ -59,7 +68,7 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
     public static string Csv(IReadOnlyList<TaskTiming> timings)
     {
         var origin = timings.Min(t => t.Outcome.CreatedAt);
-        var csv = new System.Text.StringBuilder("task,gpu,created,gpu_free,gpu_start,gpu_end,responded,completed,queue_wait,dispatch_gap,gpu_time,server_response,storing,overhead\n");
+        var csv = new System.Text.StringBuilder("task,gpu,created,gpu_free,gpu_start,gpu_end,responded,completed,queue_wait,dispatch_gap,gpu_time,server_response,storing,overhead,result_write\n");
         foreach (var t in timings.OrderBy(t => t.Outcome.CreatedAt))
         {
             csv.AppendLine(string.Join(',',
@@ -76,7 +85,8 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
                 Ms(t.GpuTime),
                 Ms(t.ServerResponseTime),
                 Ms(t.StoringTime),
-                Ms(t.Overhead)));
+                Ms(t.Overhead),
+                Ms(t.ResultWrite)));
         }
 
         return csv.ToString();
