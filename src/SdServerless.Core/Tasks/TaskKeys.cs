@@ -26,4 +26,7 @@ public static class TaskKeys
     public static string S3Uri(string bucket, string key) => $"s3://{bucket}/{key}";
 
     public static bool IsResult(string key) => key.EndsWith("/" + ResultFileName, StringComparison.Ordinal);
+
+    public static bool IsState(string key) =>
+        key.StartsWith(ReservedSegment + "/tasks/", StringComparison.Ordinal) && key.EndsWith("/state.json", StringComparison.Ordinal);
 }

@@ -28,7 +28,7 @@ public sealed class TaskStatusReader(IObjectStore store)
                 result.Status == TaskStatus.Failed ? result.Error : null, result.Attempts, result.CompletedAt);
         }
 
-        var state = await store.GetJsonAsync(TaskKeys.State(id), CoreJsonContext.Default.TaskState, cancellationToken);
+        var state = await ReadStateAsync(id, cancellationToken);
         if (state is not null)
         {
             return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt);
@@ -36,5 +36,21 @@ public sealed class TaskStatusReader(IObjectStore store)
 
         // A record whose enqueue never succeeded was not accepted.
         return record.Enqueued ? new TaskStatusView(record, TaskStatus.Queued, [], null, 0, record.CreatedAt) : null;
+    }
+
+    /// <summary>
+    /// state.json is a progress hint that a store may keep without flushing it to disk (the local host does): one cut
+    /// short by a power failure reads as no state at all, and the task as queued until its next attempt rewrites it.
+    /// </summary>
+    private async Task<TaskState?> ReadStateAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.GetJsonAsync(TaskKeys.State(id), CoreJsonContext.Default.TaskState, cancellationToken);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -1,7 +1,9 @@
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Emulator;
+using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 
@@ -108,8 +110,17 @@ public sealed class LocalPipeline : IAsyncDisposable
         // Replays receive the same entries again and again until their receiver is back: they must never age out
         // into a dead-letter queue of their own, which no replay reads.
         var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
-        return new LocalPipeline(options, catalog, new DirectoryObjectStore(data, host.Bucket), tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
+        var store = new DirectoryObjectStore(data, host.Bucket, IsExpendable);
+        return new LocalPipeline(options, catalog, store, tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
     }
+
+    /// <summary>
+    /// Objects the local store need not flush to disk (see <see cref="DirectoryObjectStore"/>): a state.json lost to a
+    /// power failure is rewritten by the task's next attempt (its message is still queued until result.json exists),
+    /// and a lost callback marker means the callback is delivered again, with the same webhook-id.
+    /// </summary>
+    public static bool IsExpendable(string key) =>
+        TaskKeys.IsState(key) || key.StartsWith(LocalCallbackTrigger.MarkerPrefix, StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

@@ -12,14 +12,20 @@ namespace SdServerless.Local.Storage;
 /// Every write lands in <c>ROOT/s3tmp/</c> first, is flushed to disk, then renamed (put) or linked (create) into
 /// place, so readers never see a partial object. File-system failures become
 /// <see cref="DependencyUnavailableException"/>.
+/// Writes are flushed to disk (the file, then its directory entry) before they return, so they survive a power
+/// failure, except objects the owner declares expendable: ones that are rewritten or recomputed when lost (the
+/// dispatcher's state.json, the callback trigger's markers). Those are as atomic and survive a crash of the process
+/// all the same; they skip the two fsyncs, which under load queue at the disk behind the writes that need them.
 /// </summary>
 public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
 {
     private readonly string _objectsRoot;
     private readonly ObjectFiles _files;
     private readonly KeyLocks _locks = new();
+    private readonly Func<string, bool> _isExpendable;
 
-    public DirectoryObjectStore(string root, string bucketName)
+    /// <param name="isExpendable">Keys whose objects need not survive a power failure (default: none).</param>
+    public DirectoryObjectStore(string root, string bucketName, Func<string, bool>? isExpendable = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         var reason = bucketName.Contains('/') ? "it contains '/'" : ObjectKeyValidator.Check(bucketName);
@@ -29,6 +35,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         }
 
         BucketName = bucketName;
+        _isExpendable = isExpendable ?? (_ => false);
         Root = Path.GetFullPath(root);
         _objectsRoot = Path.Combine(Root, "s3", bucketName);
         _files = new ObjectFiles(Path.Combine(Root, "s3meta", bucketName), Path.Combine(Root, "s3tmp"));
@@ -51,7 +58,8 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        var written = await GuardAsync(() => _files.WriteTempAsync(null, content, cancellationToken));
+        var flush = !_isExpendable(key);
+        var written = await GuardAsync(() => _files.WriteTempAsync(null, content, flush, cancellationToken));
         bool created;
         try
         {
@@ -64,7 +72,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
                         return false;
                     }
 
-                    _files.WriteMeta(key, contentType, written.ETag);
+                    _files.WriteMeta(key, contentType, written.ETag, flush);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     return PosixFileSystem.TryLink(written.TempPath, path);
                 });
@@ -78,7 +86,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
 
         if (created)
         {
-            PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
+            FlushDirectory(path, flush);
             await RaiseCreatedAsync(key, written, cancellationToken);
         }
 
@@ -88,14 +96,15 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        var written = await GuardAsync(() => _files.WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, cancellationToken));
+        var flush = !_isExpendable(key);
+        var written = await GuardAsync(() => _files.WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, flush, cancellationToken));
         try
         {
             using (await _locks.AcquireAsync(key, cancellationToken))
             {
                 Guard(() =>
                 {
-                    _files.WriteMeta(key, contentType, written.ETag);
+                    _files.WriteMeta(key, contentType, written.ETag, flush);
                     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
                     File.Move(written.TempPath, path, overwrite: true);
                 });
@@ -106,7 +115,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
             File.Delete(written.TempPath);
         }
 
-        PosixFileSystem.FlushDirectory(Path.GetDirectoryName(path)!);
+        FlushDirectory(path, flush);
         await RaiseCreatedAsync(key, written, cancellationToken);
     }
 
@@ -175,6 +184,14 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
                 File.Delete(path);
                 _files.DeleteMeta(key);
             });
+        }
+    }
+
+    private static void FlushDirectory(string objectPath, bool flush)
+    {
+        if (flush)
+        {
+            PosixFileSystem.FlushDirectory(Path.GetDirectoryName(objectPath)!);
         }
     }
 

@@ -34,9 +34,9 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
 
     /// <summary>
     /// Writes <paramref name="stream"/> to its end, or <paramref name="bytes"/> when there is no stream, to a new
-    /// temporary file flushed to disk; computes the size and S3-style ETag (MD5) on the way.
+    /// temporary file, flushed to disk when <paramref name="flush"/>; computes the size and S3-style ETag (MD5) on the way.
     /// </summary>
-    public async Task<WrittenFile> WriteTempAsync(Stream? stream, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    public async Task<WrittenFile> WriteTempAsync(Stream? stream, ReadOnlyMemory<byte> bytes, bool flush, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(tempRoot);
         var tempPath = Path.Combine(tempRoot, Guid.NewGuid().ToString("N"));
@@ -63,7 +63,7 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
                 }
             }
 
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: flush);
         }
         catch
         {
@@ -78,7 +78,7 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
     /// Records the content type of the object about to be written: a sidecar when it is not the implied one,
     /// otherwise no sidecar (an older one, from a write with another type, is removed).
     /// </summary>
-    public void WriteMeta(string key, string contentType, string eTag)
+    public void WriteMeta(string key, string contentType, string eTag, bool flush)
     {
         if (string.Equals(contentType, ImpliedContentType(key), StringComparison.OrdinalIgnoreCase))
         {
@@ -92,7 +92,7 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
         using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write))
         {
             file.Write(Encoding.UTF8.GetBytes($"{contentType}\n{eTag}\n{key}\n"));
-            file.Flush(flushToDisk: true);
+            file.Flush(flushToDisk: flush);
         }
 
         File.Move(tempPath, MetaPath(key), overwrite: true);

@@ -42,6 +42,30 @@ public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
     }
 
     [Fact]
+    public async Task ExpendableObjectsAreStoredLikeAnyOther()
+    {
+        // Whether a write called fsync is not observable from here without a power cut; what is: the same atomic
+        // writes, reads, events and create-once rule, for the keys the owner declared expendable.
+        var created = new List<string>();
+        var store = new DirectoryObjectStore(_root, "testbucket", key => key.EndsWith("/state.json", StringComparison.Ordinal));
+        store.ObjectCreated += (c, _) =>
+        {
+            created.Add(c.Key);
+            return Task.CompletedTask;
+        };
+
+        await store.PutAsync("t/state.json", new MemoryStream([1]), "application/json", default);
+        await store.PutAsync("t/state.json", new MemoryStream([2]), "application/json", default);
+        Assert.False(await store.TryCreateAsync("t/state.json", new byte[] { 3 }, "application/json", default));
+        Assert.True(await store.TryCreateAsync("u/state.json", new byte[] { 4 }, "application/json", default));
+
+        Assert.Equal([2], (await store.GetAsync("t/state.json", default))!.Content.ToArray());
+        Assert.Equal([4], (await store.GetAsync("u/state.json", default))!.Content.ToArray());
+        Assert.Equal(["t/state.json", "t/state.json", "u/state.json"], created);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_root, "s3tmp")));
+    }
+
+    [Fact]
     public async Task StoresThatShareNoLockStillHaveExactlyOneWinnerPerKey()
     {
         // Separate instances do not share the in-process key locks: only link()'s atomicity decides here.

@@ -59,6 +59,22 @@ public class StatusTests
         Assert.Equal(2, body["attempts"]!.GetValue<int>());
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{\"id_task\":\"test-i2i\",\"stat")]
+    public async Task AStateCutShortByAPowerFailureReadsAsQueued(string content)
+    {
+        // The local store does not flush state.json to disk: after a power failure it may be empty or cut short.
+        var host = new ApiTestHost();
+        await host.PostAsync("/v1alpha2", Seed("request-v1alpha2.jsonc"));
+        await host.Store.PutAsync(TaskKeys.State("test-i2i"), new MemoryStream(System.Text.Encoding.UTF8.GetBytes(content)), "application/json", CancellationToken.None);
+
+        var answer = await host.GetStatusAsync("test-i2i");
+
+        Assert.Equal(200, answer.StatusCode);
+        Assert.Equal("queued", Body(answer)["status"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task AFailedResultShowsItsErrorAndImages()
     {
