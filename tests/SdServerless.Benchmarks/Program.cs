@@ -36,7 +36,16 @@ Console.CancelKeyPress += (_, e) =>
     cancel.Cancel();
 };
 
-var report = await BenchmarkSuite.RunAsync(options, cancel.Token);
+BenchmarkReport report;
+try
+{
+    report = await BenchmarkSuite.RunAsync(options, cancel.Token);
+}
+finally
+{
+    BenchmarkHost.DeleteDataDirectories();
+}
+
 Console.WriteLine();
 Console.WriteLine(ReportWriter.Table(report.Results));
 foreach (var result in report.Results.Where(r => r.Notes.Count > 0))
