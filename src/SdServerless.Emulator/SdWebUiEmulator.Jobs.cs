@@ -33,18 +33,20 @@ public sealed partial class SdWebUiEmulator
 
         try
         {
+            var sampling = TimeSpan.Zero;
             if (switching)
             {
                 LogSwitch(Logger, gpu.Index, gpu.LoadedModel.Name, work.Model!.Name);
-                await Task.Delay(Options.ModelSwitchDelay, ShutdownToken);
+                await DelayUntilAsync(started, Options.ModelSwitchDelay, ShutdownToken);
                 gpu.Load(work.Model);
+                sampling = Options.ModelSwitchDelay;
             }
 
             while (completed < work.Iterations && !job.Interrupted)
             {
                 try
                 {
-                    await Task.Delay(perIteration, job.Token);
+                    await DelayUntilAsync(started, sampling + perIteration * (completed + 1), job.Token);
                 }
                 catch (OperationCanceledException) when (job.Interrupted && !ShutdownToken.IsCancellationRequested)
                 {
@@ -75,6 +77,19 @@ public sealed partial class SdWebUiEmulator
         }
 
         return new GpuOutcome(gpu, loaded, completed, job.Interrupted, logIndex);
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="due"/> has passed since <paramref name="started"/> on the monotonic clock. Timers
+    /// count whole milliseconds of a coarser clock and may fire up to a millisecond early by the monotonic one, so a
+    /// job measured with it would come out shorter than configured; what is left is waited for again.
+    /// </summary>
+    private static async Task DelayUntilAsync(long started, TimeSpan due, CancellationToken cancellationToken)
+    {
+        for (var left = due - Stopwatch.GetElapsedTime(started); left > TimeSpan.Zero; left = due - Stopwatch.GetElapsedTime(started))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(left.TotalMilliseconds)), cancellationToken);
+        }
     }
 
     /// <summary>Notes in the job log that the job's response has been sent (see <see cref="EmulatorJobRecord.RespondedAt"/>).</summary>

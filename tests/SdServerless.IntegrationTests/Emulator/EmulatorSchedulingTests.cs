@@ -25,6 +25,32 @@ public class EmulatorSchedulingTests
     }
 
     [Fact]
+    public async Task EveryJobLastsItsConfiguredTimeAndItsResponseIsNoted()
+    {
+        // Timers fire by a millisecond clock: without a check on the monotonic one, a 7 ms job could measure 6.x ms.
+        await using var client = await EmulatorClient.StartAsync(new EmulatorOptions
+        {
+            Workers = 2,
+            DelayPerImage = TimeSpan.FromMilliseconds(7),
+            ModelSwitchDelay = TimeSpan.Zero,
+            RecordJobs = true,
+        });
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40)
+            .Select(i => client.PostJsonAsync("sdapi/v1/txt2img", $$"""{"width": 64, "height": 64, "seed": {{i}}, "n_iter": {{1 + (i % 3)}}}""")));
+
+        Assert.All(responses, response => Assert.Equal(200, response.Status));
+        var jobs = client.Emulator.JobLog;
+        Assert.Equal(40, jobs.Count);
+        Assert.All(jobs, job =>
+        {
+            Assert.True(job.FinishedAt - job.StartedAt >= TimeSpan.FromMilliseconds(7) * job.Images, $"{job.Images} image(s) in {(job.FinishedAt - job.StartedAt).TotalMilliseconds} ms");
+            Assert.NotNull(job.RespondedAt);
+            Assert.True(job.RespondedAt >= job.FinishedAt);
+        });
+    }
+
+    [Fact]
     public async Task QueuedRequestsAreServedInArrivalOrder()
     {
         // Each job would take a minute: the test queues them all, then interrupts them one after another.
