@@ -61,6 +61,8 @@ public sealed class EndpointSelectorSettingsTests
 
         (await leases[0]).Dispose();
 
+        // The freed slot goes to the next waiter; its AcquireAsync completes on a pool thread, so wait for it.
+        await leases[expectedImmediate].WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(expectedImmediate + 1, leases.Count(l => l.IsCompletedSuccessfully));
     }
 
