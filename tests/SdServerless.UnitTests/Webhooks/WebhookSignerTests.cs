@@ -69,13 +69,19 @@ public class WebhookSignerTests
             signer.Sign("msg_warm", 1, body);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        // The least of three rounds: a one-off allocation on this thread during one round (the runtime recompiling
+        // a hot method at a higher tier, say) is not a per-call cost. A per-call allocation shows in every round.
+        var perCall = long.MaxValue;
+        for (var round = 0; round < 3; round++)
         {
-            signer.Sign("msg_5f0c9a1e2b3d4c5e6f708192a3b4c5d6", 1_800_000_000, body);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 1000; i++)
+            {
+                signer.Sign("msg_5f0c9a1e2b3d4c5e6f708192a3b4c5d6", 1_800_000_000, body);
+            }
 
-        var perCall = (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
+            perCall = Math.Min(perCall, (GC.GetAllocatedBytesForCurrentThread() - before) / 1000);
+        }
 
         // "v1," + 44 base64 characters as a string: 22 bytes of header plus 2 per character, rounded up.
         Assert.InRange(perCall, 1, 128);
