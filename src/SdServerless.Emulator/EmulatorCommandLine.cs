@@ -15,6 +15,8 @@ internal static class EmulatorCommandLine
           --models A,B              checkpoint names served (default v1-5-pruned-emaonly.safetensors);
                                     also --emulator-models
           --model-switch-ms MS      time to load another checkpoint (default 2000); also --emulator-model-switch-ms
+          --emulator-noise-bits N   random low bits per colour byte (0-8, default 0): 1 makes PNGs as large as
+                                    SD Web UI's (about 1.6 MB at 1024x1024)
         """;
 
     public static bool TryParse(IReadOnlyList<string> args, out EmulatorOptions options, out string url, out string error)
@@ -62,11 +64,14 @@ internal static class EmulatorCommandLine
                 case "--model-switch-ms" or "--emulator-model-switch-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var switchMs) && switchMs >= 0:
                     options.ModelSwitchDelay = TimeSpan.FromMilliseconds(switchMs);
                     break;
+                case "--emulator-noise-bits" when int.TryParse(value, CultureInfo.InvariantCulture, out var noise) && noise is >= 0 and <= 8:
+                    options.ImageNoiseBits = noise;
+                    break;
                 case "--models" or "--emulator-models" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } models:
                     options.Models = models;
                     break;
                 case "--urls" or "--emulator-workers" or "--emulator-delay-ms" or "--model-switch-ms" or "--emulator-model-switch-ms"
-                    or "--models" or "--emulator-models":
+                    or "--models" or "--emulator-models" or "--emulator-noise-bits":
                     error = $"Option {name} has an invalid value '{value}'.";
                     return false;
                 default:

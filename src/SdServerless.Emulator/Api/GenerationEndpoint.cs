@@ -47,7 +47,7 @@ internal static class GenerationEndpoint
         var infotexts = Enumerable.Range(0, produced).Select(i => InfoText.For(plan, i)).ToList();
         var withGrid = request.Bool("save_images", false) && produced > 1;
         var info = InfoText.Json(plan, infotexts, produced, withGrid ? 1 : 0);
-        await WriteResponseAsync(context, plan, infotexts, withGrid, info);
+        await WriteResponseAsync(context, plan, infotexts, withGrid, info, emulator.Options.ImageNoiseBits);
         await context.Response.CompleteAsync();
         emulator.MarkResponded(outcome);
     }
@@ -85,7 +85,7 @@ internal static class GenerationEndpoint
         return true;
     }
 
-    private static async Task WriteResponseAsync(HttpContext context, GenerationPlan plan, List<string> infotexts, bool withGrid, string info)
+    private static async Task WriteResponseAsync(HttpContext context, GenerationPlan plan, List<string> infotexts, bool withGrid, string info, int noiseBits)
     {
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
@@ -95,7 +95,7 @@ internal static class GenerationEndpoint
         writer.WriteStartArray("images");
         if (plan.Request.Bool("send_images", true))
         {
-            var tiles = infotexts.Select((_, i) => PlaceholderImage.Rows(plan.Width, plan.Height, plan.Seeds[i])).ToList();
+            var tiles = infotexts.Select((_, i) => PlaceholderImage.Rows(plan.Width, plan.Height, plan.Seeds[i], noiseBits)).ToList();
             if (withGrid)
             {
                 var grid = GridImage.Compose(plan.Width, plan.Height, tiles);

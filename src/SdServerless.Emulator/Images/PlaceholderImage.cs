@@ -11,7 +11,37 @@ internal static class PlaceholderImage
     public static byte[] Encode(int width, int height, PngRowFiller rows, string parameters) =>
         PngEncoder.Encode(width, height, 3, rows, [new("parameters", parameters), new("Software", Software)]);
 
-    public static PngRowFiller Rows(int width, int height, long seed)
+    /// <param name="noiseBits">Random low bits per colour byte (see <see cref="EmulatorOptions.ImageNoiseBits"/>).</param>
+    public static PngRowFiller Rows(int width, int height, long seed, int noiseBits = 0)
+    {
+        var smooth = SmoothRows(width, height, seed);
+        if (noiseBits <= 0)
+        {
+            return smooth;
+        }
+
+        var mask = (byte)((1 << Math.Min(8, noiseBits)) - 1);
+        return (y, row) =>
+        {
+            smooth(y, row);
+
+            // xorshift64, seeded by the image's seed and the row: the same request gives the same pixels.
+            var state = unchecked(((ulong)seed * 0x9E3779B97F4A7C15UL) ^ ((ulong)(y + 1) * 0xD1B54A32D192ED03UL)) | 1;
+            for (var x = 0; x < row.Length; x += 8)
+            {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                var random = state;
+                for (var i = x; i < Math.Min(x + 8, row.Length); i++, random >>= 8)
+                {
+                    row[i] = (byte)((row[i] & ~mask) | ((byte)random & mask));
+                }
+            }
+        };
+    }
+
+    private static PngRowFiller SmoothRows(int width, int height, long seed)
     {
         var mix = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL);
         var baseR = (int)(mix & 0xFF);

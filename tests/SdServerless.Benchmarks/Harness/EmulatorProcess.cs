@@ -20,11 +20,12 @@ public sealed class EmulatorProcess : IDisposable
 
     public string Url { get; }
 
-    public static async Task<EmulatorProcess> StartAsync(int workers, int delayMs, CancellationToken cancellationToken)
+    /// <param name="noiseBits">See EmulatorOptions.ImageNoiseBits.</param>
+    public static async Task<EmulatorProcess> StartAsync(int workers, int delayMs, int noiseBits, CancellationToken cancellationToken)
     {
         var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
         var start = SelfStartInfo();
-        foreach (var arg in new[] { "emulator-server", "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "emulator-server", "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-noise-bits", noiseBits.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }

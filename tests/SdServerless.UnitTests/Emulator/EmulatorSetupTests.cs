@@ -9,7 +9,7 @@ public class EmulatorSetupTests
     {
         var ok = EmulatorCommandLine.TryParse(
             ["--emulator-only", "--urls", "http://127.0.0.1:9999", "--emulator-workers", "4", "--emulator-delay-ms=250",
-             "--models", "a.safetensors, b.ckpt", "--model-switch-ms", "50"],
+             "--models", "a.safetensors, b.ckpt", "--model-switch-ms", "50", "--emulator-noise-bits", "4"],
             out var options, out var url, out var error);
 
         Assert.True(ok, error);
@@ -18,6 +18,7 @@ public class EmulatorSetupTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.DelayPerImage);
         Assert.Equal(["a.safetensors", "b.ckpt"], options.Models);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.ModelSwitchDelay);
+        Assert.Equal(4, options.ImageNoiseBits);
     }
 
     [Fact]
@@ -43,6 +44,7 @@ public class EmulatorSetupTests
     [Theory]
     [InlineData("--emulator-workers", "0", "invalid value")]
     [InlineData("--emulator-delay-ms", "soon", "invalid value")]
+    [InlineData("--emulator-noise-bits", "9", "invalid value")]
     [InlineData("--bogus", "1", "Unknown option --bogus")]
     public void BadOptionsAreNamed(string name, string value, string message)
     {

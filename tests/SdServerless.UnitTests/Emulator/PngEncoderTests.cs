@@ -48,6 +48,23 @@ public class PngEncoderTests
     }
 
     [Fact]
+    public void NoisyPlaceholdersRoundTripAndWeighAsMuchAsSdWebUisPngs()
+    {
+        var rows = PlaceholderImage.Rows(1024, 1024, 5, noiseBits: 1);
+        var expected = new byte[1024 * 1024 * 3];
+        for (var y = 0; y < 1024; y++)
+        {
+            rows(y, expected.AsSpan(y * 1024 * 3, 1024 * 3));
+        }
+
+        var png = PlaceholderImage.Encode(1024, 1024, PlaceholderImage.Rows(1024, 1024, 5, noiseBits: 1), "p");
+
+        Assert.Equal(expected, ImageResult.FromMemory(png, ColorComponents.RedGreenBlue).Data);
+        Assert.InRange(png.Length, 1_000_000, 2_500_000);
+        Assert.True(PlaceholderImage.Encode(1024, 1024, PlaceholderImage.Rows(1024, 1024, 5), "p").Length < 200_000);
+    }
+
+    [Fact]
     public void EveryChunkCarriesAValidCrc()
     {
         var png = PlaceholderImage.Encode(128, 96, PlaceholderImage.Rows(128, 96, 42), "a prompt\nSteps: 20");
