@@ -36,10 +36,23 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         Waiter waiter;
         lock (_gate)
         {
-            var free = ChooseFree(endpoints, model, waitForFree);
-            if (free is not null || !waitForFree)
+            while (true)
             {
-                return Lease(free ?? LeastLoaded(endpoints, model), model);
+                var free = ChooseFree(endpoints, model, waitForFree);
+                if (free is not null && waitForFree && OwedWaiter(free) is { } owed)
+                {
+                    // This server has passed that waiter over too often: it takes the slot, and we choose again.
+                    _waiters.Remove(owed);
+                    owed.Completion.TrySetResult(Lease(free, owed.Model));
+                    continue;
+                }
+
+                if (free is not null || !waitForFree)
+                {
+                    return Lease(free ?? LeastLoaded(endpoints, model), model);
+                }
+
+                break;
             }
 
             waiter = new Waiter(endpoints, model);
@@ -175,6 +188,29 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
 
         return state.HasIdleGpu ? oldest : null;
+    }
+
+    /// <summary>
+    /// A free slot while a task waits for the same server exists only with affinity: the waiter wants another model
+    /// and the server's GPU is busy (see <see cref="NextWaiter"/>). A new task taking that slot passes the waiter over
+    /// like a freed server choosing a younger waiter does, and is counted the same way, so that a stream of new tasks
+    /// of the loaded model cannot hold it back for ever: once passed over <see cref="MaxSkips"/> times it is owed the
+    /// next slot of that server.
+    /// </summary>
+    private Waiter? OwedWaiter(EndpointState state)
+    {
+        if (!settings.ModelAffinity || _waiters.FirstOrDefault(w => w.Endpoints.Contains(state.Endpoint)) is not { } oldest)
+        {
+            return null;
+        }
+
+        if (oldest.Skips >= MaxSkips)
+        {
+            return oldest;
+        }
+
+        oldest.Skips++;
+        return null;
     }
 
     private void Abandon(Waiter waiter, CancellationToken cancellationToken)

@@ -107,4 +107,62 @@ public sealed class EndpointSelectorSettingsTests
 
         Assert.Equal(Other, lease.Endpoint);
     }
+
+    [Fact]
+    public async Task NewTasksOfTheLoadedModelPassAWaitingTaskOverAtMostMaxSkipsTimes()
+    {
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = true, RequestsAheadPerSlot = 1 });
+        var running = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        var wantsB = selector.AcquireAsync([Server], "model-b", waitForFree: true, CancellationToken.None);
+
+        // Each round a new model-a task takes the slot ahead, then the running one answers. No model-a task ever
+        // waits, so only newcomers pass model-b over; without a bound they would do so for ever.
+        // (Whether model-b got the freed slot shows at once in the server's requests in flight; its AcquireAsync
+        // completes a moment later on a pool thread.)
+        var rounds = 0;
+        var grantedB = false;
+        while (!grantedB && rounds <= EndpointSelector.MaxSkips + 1)
+        {
+            var next = selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+            Assert.True(next.IsCompletedSuccessfully, "the slot ahead goes to the loaded model while model-b may still wait");
+            rounds++;
+            running.Dispose();
+            grantedB = selector.InFlight(Server) == 2;
+            running = await next;
+        }
+
+        Assert.True(grantedB, $"model-b still waits after {rounds} model-a tasks went first");
+        Assert.Equal(EndpointSelector.MaxSkips, rounds);
+        (await wantsB.WaitAsync(TimeSpan.FromSeconds(10))).Dispose();
+        running.Dispose();
+    }
+
+    [Fact]
+    public async Task AWaitingTaskPassedOverMaxSkipsTimesTakesTheNextFreeSlotBeforeANewTask()
+    {
+        const string Other = "http://10.0.0.6:7861";
+        string[] both = [Server, Other];
+        var selector = new EndpointSelector(new DispatcherSettings { ModelAffinity = true, RequestsAheadPerSlot = 1 });
+        using var runningHere = await selector.AcquireAsync([Server], "model-a", waitForFree: true, CancellationToken.None);
+        using var runningThere = await selector.AcquireAsync([Other], "model-a", waitForFree: true, CancellationToken.None);
+        var wantsB = selector.AcquireAsync(both, "model-b", waitForFree: true, CancellationToken.None);
+
+        // The running jobs never end. New model-a tasks take a slot ahead, pass model-b over, and (but for the last)
+        // leave again at once.
+        for (var i = 0; i < EndpointSelector.MaxSkips - 1; i++)
+        {
+            (await selector.AcquireAsync(both, "model-a", waitForFree: true, CancellationToken.None)).Dispose();
+        }
+
+        using var last = await selector.AcquireAsync(both, "model-a", waitForFree: true, CancellationToken.None);
+        Assert.Equal(3, selector.InFlight(Server) + selector.InFlight(Other));
+
+        // One server's slot ahead is still free: model-b is owed it, and the newcomer waits.
+        var late = selector.AcquireAsync(both, "model-a", waitForFree: true, CancellationToken.None);
+
+        Assert.Equal(4, selector.InFlight(Server) + selector.InFlight(Other));
+        Assert.False(late.IsCompleted);
+        using var leaseB = await wantsB.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal("model-b", selector.LoadedModel(leaseB.Endpoint));
+    }
 }
