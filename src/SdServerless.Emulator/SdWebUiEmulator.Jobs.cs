@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator.Gpus;
 
@@ -33,20 +34,20 @@ public sealed partial class SdWebUiEmulator
 
         try
         {
-            var sampling = TimeSpan.Zero;
+            var samplingStart = TimeSpan.Zero;
             if (switching)
             {
                 LogSwitch(Logger, gpu.Index, gpu.LoadedModel.Name, work.Model!.Name);
                 await DelayUntilAsync(started, Options.ModelSwitchDelay, ShutdownToken);
                 gpu.Load(work.Model);
-                sampling = Options.ModelSwitchDelay;
+                samplingStart = Options.ModelSwitchDelay;
             }
 
             while (completed < work.Iterations && !job.Interrupted)
             {
                 try
                 {
-                    await DelayUntilAsync(started, sampling + perIteration * (completed + 1), job.Token);
+                    await DelayUntilAsync(started, samplingStart + perIteration * (completed + 1), job.Token);
                 }
                 catch (OperationCanceledException) when (job.Interrupted && !ShutdownToken.IsCancellationRequested)
                 {
@@ -92,9 +93,13 @@ public sealed partial class SdWebUiEmulator
         }
     }
 
-    /// <summary>Notes in the job log that the job's response has been sent (see <see cref="EmulatorJobRecord.RespondedAt"/>).</summary>
-    internal void MarkResponded(GpuOutcome outcome)
+    /// <summary>
+    /// Ends the job's response (the last chunk goes out now, not when the handler returns) and notes the moment in the
+    /// job log (see <see cref="EmulatorJobRecord.RespondedAt"/>).
+    /// </summary>
+    internal async Task CompleteResponseAsync(HttpContext context, GpuOutcome outcome)
     {
+        await context.Response.CompleteAsync();
         if (outcome.JobLogIndex is not { } index)
         {
             return;

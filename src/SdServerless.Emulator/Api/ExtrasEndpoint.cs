@@ -60,7 +60,7 @@ internal static class ExtrasEndpoint
             writer.WriteBase64String("image", png);
             writer.WriteEndObject();
         });
-        emulator.MarkResponded(outcome);
+        await emulator.CompleteResponseAsync(context, outcome);
     }
 
     private static (int ScaledWidth, int ScaledHeight, int Width, int Height, double Scale) Target(BoundRequest request, InputImage input)

@@ -48,8 +48,7 @@ internal static class GenerationEndpoint
         var withGrid = request.Bool("save_images", false) && produced > 1;
         var info = InfoText.Json(plan, infotexts, produced, withGrid ? 1 : 0);
         await WriteResponseAsync(context, plan, infotexts, withGrid, info, emulator.Options.ImageNoiseBits);
-        await context.Response.CompleteAsync();
-        emulator.MarkResponded(outcome);
+        await emulator.CompleteResponseAsync(context, outcome);
     }
 
     /// <summary>img2img needs its init images (404 without them) and decodable images (500 otherwise), checked before queueing.</summary>
