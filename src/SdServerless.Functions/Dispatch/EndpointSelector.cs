@@ -163,19 +163,18 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     /// </summary>
     private Waiter? NextWaiter(EndpointState state)
     {
-        var eligible = _waiters.Where(w => w.Endpoints.Contains(state.Endpoint)).ToList();
-        if (eligible.Count == 0)
+        if (OldestWaiterFor(state) is not { } oldest)
         {
             return null;
         }
 
-        var oldest = eligible[0];
         if (!settings.ModelAffinity)
         {
             return oldest;
         }
 
-        var matching = eligible.FirstOrDefault(w => w.Model is null || SdWebUiModelNames.SameModel(state.LoadedModel, w.Model));
+        var matching = _waiters.FirstOrDefault(w =>
+            w.Endpoints.Contains(state.Endpoint) && (w.Model is null || SdWebUiModelNames.SameModel(state.LoadedModel, w.Model)));
         if (matching == oldest || oldest.Skips >= MaxSkips)
         {
             return oldest;
@@ -199,7 +198,7 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     /// </summary>
     private Waiter? OwedWaiter(EndpointState state)
     {
-        if (!settings.ModelAffinity || _waiters.FirstOrDefault(w => w.Endpoints.Contains(state.Endpoint)) is not { } oldest)
+        if (!settings.ModelAffinity || OldestWaiterFor(state) is not { } oldest)
         {
             return null;
         }
@@ -212,6 +211,8 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         oldest.Skips++;
         return null;
     }
+
+    private Waiter? OldestWaiterFor(EndpointState state) => _waiters.FirstOrDefault(w => w.Endpoints.Contains(state.Endpoint));
 
     private void Abandon(Waiter waiter, CancellationToken cancellationToken)
     {
