@@ -43,7 +43,7 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
     public TimeSpan OverheadToVisible => Overhead + ResultWrite;
 
     /// <summary>Pairs each outcome with its GPU job and the end of the job before it on the same GPU.</summary>
-    /// <param name="visibleAt">When each task's result.json was created, by task id (may be empty).</param>
+    /// <param name="visibleAt">When each task's result.json was created, by its key (may be empty).</param>
     public static IReadOnlyList<TaskTiming> Join(
         IReadOnlyList<TaskOutcome> outcomes, IReadOnlyList<EmulatorJobRecord> jobLog, IReadOnlyDictionary<string, DateTimeOffset>? visibleAt = null)
     {
@@ -60,7 +60,7 @@ public sealed record TaskTiming(TaskOutcome Outcome, EmulatorJobRecord Job, Date
 
         var bySeed = jobLog.Where(j => j.Seed is not null).GroupBy(j => j.Seed!.Value).ToDictionary(g => g.Key, g => g.Last());
         return [.. outcomes.Select(outcome => bySeed.TryGetValue(outcome.Spec.Seed, out var job)
-            ? new TaskTiming(outcome, job, previousEnd[job], visibleAt?.GetValueOrDefault(outcome.Spec.Id))
+            ? new TaskTiming(outcome, job, previousEnd[job], visibleAt is not null && visibleAt.TryGetValue(outcome.Spec.ResultKey, out var visible) ? visible : null)
             : throw new InvalidOperationException($"task {outcome.Spec.Id} (seed {outcome.Spec.Seed}) has no GPU job in the emulator's log"))];
     }
 

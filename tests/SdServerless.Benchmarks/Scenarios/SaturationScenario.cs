@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Core.Tasks;
 
 namespace SdServerless.Benchmarks.Scenarios;
 
@@ -45,9 +46,9 @@ public static class SaturationScenario
         var visibleAt = new ConcurrentDictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         host.Host.Pipeline.Store.ObjectCreated += (created, _) =>
         {
-            if (created.Key.StartsWith(TaskSpec.Prefix + "/", StringComparison.Ordinal) && created.Key.EndsWith("/result.json", StringComparison.Ordinal))
+            if (TaskKeys.IsResult(created.Key))
             {
-                visibleAt[created.Key[(TaskSpec.Prefix.Length + 1)..^"/result.json".Length]] = DateTimeOffset.UtcNow;
+                visibleAt[created.Key] = DateTimeOffset.UtcNow;
             }
 
             return Task.CompletedTask;

@@ -47,6 +47,9 @@ public sealed class BenchmarkHarnessTests : IDisposable
         {
             var cells = header.Zip(line.Split(',')).ToDictionary(p => p.First, p => p.Second);
             Assert.NotEqual("", cells["responded"]);
+
+            // Every result.json was seen arriving in the store, after its completed_at and within the run.
+            Assert.InRange(double.Parse(cells["result_write"], System.Globalization.CultureInfo.InvariantCulture), 0, 60_000);
             Assert.True(double.Parse(cells["gpu_end"], System.Globalization.CultureInfo.InvariantCulture) <= double.Parse(cells["completed"], System.Globalization.CultureInfo.InvariantCulture));
         }
     }
