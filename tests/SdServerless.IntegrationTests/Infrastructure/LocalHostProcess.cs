@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 
@@ -10,10 +9,9 @@ namespace SdServerless.IntegrationTests.Infrastructure;
 /// </summary>
 public sealed class LocalHostProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private LocalHostProcess(Process process, Uri baseUri, string dataDirectory)
+    private LocalHostProcess(CapturedProcess process, Uri baseUri, string dataDirectory)
     {
         _process = process;
         BaseUri = baseUri;
@@ -24,16 +22,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -44,57 +33,22 @@ public sealed class LocalHostProcess : IAsyncDisposable
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("sdserverless-local-").FullName;
         var port = FreePort.Next();
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(BuildOutput.LocalHostDll);
         foreach (var arg in new[] { "--urls", baseUri.ToString().TrimEnd('/'), "--data", data }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the local host");
-        var host = new LocalHostProcess(process, baseUri, data);
-        process.OutputDataReceived += (_, e) => host.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var host = new LocalHostProcess(CapturedProcess.Start(start, "the local host"), baseUri, data);
         await host.WaitUntilListeningAsync(port);
         return host;
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash.</summary>
-    public async Task KillAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
+    public Task KillAsync() => _process.KillAsync();
 
-        await _process.WaitForExitAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await KillAsync();
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task WaitUntilListeningAsync(int port)
     {

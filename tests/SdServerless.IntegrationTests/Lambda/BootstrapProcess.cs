@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
@@ -9,22 +9,12 @@ namespace SdServerless.IntegrationTests.Lambda;
 /// </summary>
 public sealed class BootstrapProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-    private readonly StringBuilder _output = new();
+    private readonly CapturedProcess _process;
 
-    private BootstrapProcess(Process process) => _process = process;
+    private BootstrapProcess(CapturedProcess process) => _process = process;
 
     /// <summary>Everything it wrote to stdout and stderr (JSON log lines, EMF lines).</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _process.Output;
 
     public bool HasExited => _process.HasExited;
 
@@ -32,12 +22,7 @@ public sealed class BootstrapProcess : IAsyncDisposable
 
     public static async Task<BootstrapProcess> StartAsync(RuntimeApiEmulator runtimeApi, string handler, IReadOnlyDictionary<string, string> environment)
     {
-        var start = new ProcessStartInfo(await PublishedBootstrap.PathAsync())
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(await PublishedBootstrap.PathAsync());
         foreach (var name in start.Environment.Keys.Where(n => n.StartsWith("AWS_", StringComparison.Ordinal) || n.StartsWith("SDSERVERLESS_", StringComparison.Ordinal)).ToList())
         {
             start.Environment.Remove(name);
@@ -51,43 +36,10 @@ public sealed class BootstrapProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the bootstrap did not start");
-        var bootstrap = new BootstrapProcess(process);
-        process.OutputDataReceived += (_, line) => bootstrap.Append(line.Data);
-        process.ErrorDataReceived += (_, line) => bootstrap.Append(line.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return bootstrap;
+        return new BootstrapProcess(CapturedProcess.Start(start, "the bootstrap"));
     }
 
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cancellation = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cancellation.Token);
-        return _process.ExitCode;
-    }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
