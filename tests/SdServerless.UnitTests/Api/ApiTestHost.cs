@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,13 +16,14 @@ namespace SdServerless.UnitTests.Api;
 /// <summary>The real API handler over in-memory ports, fed with API Gateway event files through the real serializer.</summary>
 internal sealed class ApiTestHost
 {
-    public ApiTestHost(SdServerlessOptions? options = null)
+    /// <param name="resolve">The DNS the URL checks use (default: the machine's).</param>
+    public ApiTestHost(SdServerlessOptions? options = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         Options = options ?? new SdServerlessOptions();
         var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
         Options.Runtimes = catalog.Runtimes;
         Handler = new ApiHandler(
-            new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork)),
+            new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
             new TaskSubmission(Store, Queue, Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
             new TaskStatusReader(Store),
             Options,

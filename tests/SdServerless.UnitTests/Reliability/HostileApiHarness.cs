@@ -2,11 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
-using SdServerless.Core.Net;
-using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Events;
@@ -36,29 +33,18 @@ internal sealed class HostileApiHarness
         [RebindingHost] = [IPAddress.Parse("93.184.215.16"), IPAddress.Loopback],
     };
 
-    public HostileApiHarness(bool allowHttp = false)
-    {
-        Options = new SdServerlessOptions { AllowHttp = allowHttp };
-        var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
-        Options.Runtimes = catalog.Runtimes;
-        Catalog = catalog;
-        Handler = new ApiHandler(
-            new TaskParser(catalog, new UrlPolicy(allowHttp, allowPrivateNetwork: false, ResolveAsync)),
-            new TaskSubmission(Store, Queue, Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
-            new TaskStatusReader(Store),
-            Options,
-            NullLogger<ApiHandler>.Instance);
-    }
+    private readonly ApiTestHost _host;
 
-    public SdServerlessOptions Options { get; }
+    public HostileApiHarness(bool allowHttp = false) =>
+        _host = new ApiTestHost(new SdServerlessOptions { AllowHttp = allowHttp }, ResolveAsync);
 
-    public RuntimeCatalog Catalog { get; }
+    public SdServerlessOptions Options => _host.Options;
 
-    public InMemoryObjectStore Store { get; } = new();
+    public InMemoryObjectStore Store => _host.Store;
 
-    public InMemoryTaskQueue Queue { get; } = new();
+    public InMemoryTaskQueue Queue => _host.Queue;
 
-    public ApiHandler Handler { get; }
+    public ApiHandler Handler => _host.Handler;
 
     public static Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) =>
         Dns.TryGetValue(host, out var addresses)
