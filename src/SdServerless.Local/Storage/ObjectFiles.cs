@@ -17,16 +17,12 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
     private const string DefaultContentType = "application/octet-stream";
     private const int CopyBufferBytes = 81920;
 
-    private static readonly Dictionary<string, string> ContentTypesByExtension = new(StringComparer.OrdinalIgnoreCase)
-    {
-        [".json"] = "application/json",
-        [".png"] = ImageFormat.Png.ContentType,
-        [".jpg"] = ImageFormat.Jpeg.ContentType,
-        [".jpeg"] = ImageFormat.Jpeg.ContentType,
-        [".gif"] = ImageFormat.Gif.ContentType,
-        [".webp"] = ImageFormat.WebP.ContentType,
-        [".mp4"] = ImageFormat.Mp4.ContentType,
-    };
+    /// <summary>The extensions outputs are stored with (<see cref="ImageFormat"/>), ".jpeg" beside ".jpg", and JSON.</summary>
+    private static readonly Dictionary<string, string> ContentTypesByExtension =
+        ImageFormat.All.Select(f => KeyValuePair.Create("." + f.Extension, f.ContentType))
+            .Append(KeyValuePair.Create(".jpeg", ImageFormat.Jpeg.ContentType))
+            .Append(KeyValuePair.Create(".json", "application/json"))
+            .ToDictionary(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The content type an object has when it has no sidecar: from the key's extension, else the default.</summary>
     public static string ImpliedContentType(string key) =>
