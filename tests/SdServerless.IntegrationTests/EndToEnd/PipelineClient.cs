@@ -26,7 +26,8 @@ internal sealed class PipelineClient(LocalHostProcess host) : IDisposable
         JsonNode.Parse(await _http.GetStringAsync($"/v1alpha2/tasks/{id}"))!;
 
     /// <summary>Polls the status endpoint until the task is finished; returns every status seen on the way.</summary>
-    public async Task<(JsonNode Final, IReadOnlyList<string> Seen)> WaitUntilFinishedAsync(string id, TimeSpan? timeout = null)
+    /// <param name="afterPoll">Run after each poll that did not find the task finished (to move the pipeline on).</param>
+    public async Task<(JsonNode Final, IReadOnlyList<string> Seen)> WaitUntilFinishedAsync(string id, TimeSpan? timeout = null, Func<Task>? afterPoll = null)
     {
         var seen = new List<string>();
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
@@ -42,6 +43,11 @@ internal sealed class PipelineClient(LocalHostProcess host) : IDisposable
             if (value is "succeeded" or "failed")
             {
                 return (status, seen);
+            }
+
+            if (afterPoll is not null)
+            {
+                await afterPoll();
             }
 
             await Task.Delay(50);

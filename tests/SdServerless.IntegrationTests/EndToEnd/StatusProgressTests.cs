@@ -24,21 +24,11 @@ public sealed partial class StatusProgressTests
 
         var waiting = await WaitForTwoRunningAsync(client, ids, host);
 
-        var seen = new List<string>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (seen.Count == 0 || seen[^1] != "succeeded")
+        // Each poll ends the job on the GPU (SD Web UI answers with what it has), one task after the other.
+        var (_, seen) = await client.WaitUntilFinishedAsync(waiting, TimeSpan.FromSeconds(90), async () =>
         {
-            Assert.True(DateTime.UtcNow < deadline, $"{waiting} did not finish; statuses seen: {string.Join(", ", seen)}\n{host.Output}");
-            var status = await StatusAsync(client, waiting);
-            if (seen.Count == 0 || seen[^1] != status)
-            {
-                seen.Add(status);
-            }
-
-            // Ends the job on the GPU (SD Web UI answers with what it has), one task after the other.
             using var interrupted = await emulator.PostAsync("sdapi/v1/interrupt", null);
-            await Task.Delay(100);
-        }
+        });
 
         Assert.Equal(["queued", "running", "succeeded"], seen);
         foreach (var id in ids)
