@@ -1,3 +1,5 @@
+using SdServerless.Core.Pool;
+
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>The dispatcher's own knobs; the defaults suit both hosts.</summary>
@@ -23,10 +25,17 @@ public sealed class DispatcherSettings
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
-    /// Wait for a free endpoint instead of queueing at the least loaded one. The local host's prefetching workers
-    /// wait (the next task is ready the moment a GPU frees, and goes to the GPU with its model); a Lambda does not.
+    /// How long a task waits for a free slot in the pool. The local host's prefetching workers wait without bound
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: the next task is ready the moment a GPU frees, and goes to the GPU with
+    /// its model); a Lambda waits a little, then gives the task back.
     /// </summary>
-    public bool WaitForFreeEndpoint { get; set; }
+    public TimeSpan FreeSlotWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a slot's lease holds: longer than a generation may take, so that a lease its holder never released
+    /// (a crash) frees the slot on its own. Lambda's longest timeout plus a margin.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(16);
 
     /// <summary>
     /// Requests sent ahead per GPU slot, to wait in SD Web UI's own queue, so
@@ -43,6 +52,8 @@ public sealed class DispatcherSettings
 
     /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    public PoolRules PoolRules => new(RequestsAheadPerSlot, ModelAffinity);
 
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

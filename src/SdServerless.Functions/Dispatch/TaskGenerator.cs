@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using SdServerless.Core;
 using SdServerless.Core.Configuration;
+using SdServerless.Core.Pool;
 using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
@@ -7,12 +9,13 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), build the request,
-/// choose an endpoint, check the model against it, call SD Web UI and stream its images into storage. The endpoint is
-/// released as soon as SD Web UI starts answering, not after the images are stored, so its GPU does not wait for us.
+/// lease a slot of a server in the pool, check the model against it, call SD Web UI and stream its images into
+/// storage. The slot is released as soon as SD Web UI starts answering, not after the images are stored, so its GPU
+/// does not wait for us.
 /// </summary>
-public sealed class TaskGenerator(
+public sealed partial class TaskGenerator(
     InputResolver inputs,
-    EndpointSelector selector,
+    IPoolRegistry registry,
     ModelCatalog catalog,
     SdWebUiClient client,
     TaskOutputWriter output,
@@ -27,38 +30,62 @@ public sealed class TaskGenerator(
     /// </param>
     public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
-        var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
-            ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
-        if (runtime.Endpoints.Count == 0)
+        if (!options.Runtimes.Any(r => r.Name == task.Runtime))
         {
-            throw DispatchFailure.Permanent(DispatchErrorTypes.PoolUnavailable, $"the runtime '{task.Runtime}' has no SD Web UI endpoint configured");
+            throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
         }
 
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
         var body = SdWebUiRequestBuilder.Build(task, resolved);
 
-        using var lease = await selector.AcquireAsync(runtime.Endpoints, task.Model, settings.WaitForFreeEndpoint, cancellationToken);
-        if (task.Model is { } model && await catalog.FindAsync(lease.Endpoint, model, cancellationToken) is null)
+        var lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, settings.LeaseDuration), settings.FreeSlotWait, cancellationToken)
+            ?? throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"no SD Web UI server of runtime '{task.Runtime}' had a free slot");
+        Task? releasing = null;
+        try
         {
-            var served = string.Join(", ", catalog.KnownTitles(lease.Endpoint));
-            throw DispatchFailure.Permanent(
-                DispatchErrorTypes.UnknownModel,
-                $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+            if (task.Model is { } model && await catalog.FindAsync(task.Runtime, lease.Url, model, cancellationToken) is null)
+            {
+                var served = string.Join(", ", catalog.KnownTitles(lease.Url));
+                throw DispatchFailure.Permanent(
+                    DispatchErrorTypes.UnknownModel,
+                    $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+            }
+
+            await starting(cancellationToken);
+            logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
+            var images = new List<TaskResultImage>();
+            var sentAt = clock.GetTimestamp();
+            var response = await client.GenerateAsync(
+                lease.Url,
+                task.TaskType,
+                body,
+                async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
+                cancellationToken,
+
+                // The server's GPU is free once it answers: the next task may go to it while these images are stored.
+                answering: () => releasing = ReleaseAsync(lease));
+            return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
         }
-
-        await starting(cancellationToken);
-        logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
-        var images = new List<TaskResultImage>();
-        var sentAt = clock.GetTimestamp();
-        var response = await client.GenerateAsync(
-            lease.Endpoint,
-            task.TaskType,
-            body,
-            async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
-            cancellationToken,
-
-            // The server's GPU is free once it answers: the next task may go to it while these images are stored.
-            answering: lease.Dispose);
-        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
+        finally
+        {
+            await (releasing ?? ReleaseAsync(lease));
+        }
     }
+
+    /// <summary>Not the task's token: a task past its deadline still gives its slot back.</summary>
+    private async Task ReleaseAsync(PoolLease lease)
+    {
+        try
+        {
+            await registry.ReleaseAsync(lease, CancellationToken.None);
+        }
+        catch (DependencyUnavailableException e)
+        {
+            // The lease runs out on its own; the task's outcome does not depend on it.
+            LogReleaseFailed(lease.TaskId, lease.Url, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: its slot on {Endpoint} could not be released ({Error}); it frees when the lease expires")]
+    private partial void LogReleaseFailed(string taskId, string endpoint, string error);
 }

@@ -1,6 +1,8 @@
 using Amazon.S3;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
+using SdServerless.Aws.Pool;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
@@ -43,8 +45,17 @@ public static class LambdaComposition
     private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
+        var dispatcherSettings = new DispatcherSettings();
+        var registry = settings.PoolTable is { } table
+            ? new DynamoDbPoolRegistry(
+                AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)),
+                table,
+                FixedPoolServers.From(settings.Options.Runtimes, dispatcherSettings.CapacityOf),
+                dispatcherSettings.PoolRules,
+                clock)
+            : null;
         var dispatcher = DispatcherFactory.Create(
-            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
+            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, dispatcherSettings, loggerFactory, metrics, clock, registry: registry);
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
             FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
     }

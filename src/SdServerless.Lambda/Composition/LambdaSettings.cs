@@ -22,6 +22,11 @@ public sealed class LambdaSettings
 
     public string? SqsServiceUrl { get; init; }
 
+    /// <summary>The pool registry's DynamoDB table; null: the configured endpoints, tracked in this process only.</summary>
+    public string? PoolTable { get; init; }
+
+    public string? DynamoDbServiceUrl { get; init; }
+
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
     public static LambdaSettings Load(IEnvironmentVariables environment)
     {
@@ -82,6 +87,8 @@ public sealed class LambdaSettings
             CallbackDeadLetterQueueUrl = callbackDlq,
             S3ServiceUrl = environment.Get(EnvironmentVariableNames.S3ServiceUrl),
             SqsServiceUrl = environment.Get(EnvironmentVariableNames.SqsServiceUrl),
+            PoolTable = environment.Get(EnvironmentVariableNames.PoolTable),
+            DynamoDbServiceUrl = environment.Get(EnvironmentVariableNames.DynamoDbServiceUrl),
         };
     }
 

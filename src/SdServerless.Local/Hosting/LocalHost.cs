@@ -61,7 +61,13 @@ public sealed class LocalHost : IAsyncDisposable
         if (!options.NoDispatch)
         {
             // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
-            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true, RequestsAheadPerSlot = 1 };
+            var dispatcherSettings = new DispatcherSettings
+            {
+                EndpointCapacities = pipeline.EndpointCapacities,
+                FreeSlotWait = Timeout.InfiniteTimeSpan,
+                LeaseDuration = TimeSpan.FromSeconds(options.TaskTimeoutSeconds) + TimeSpan.FromMinutes(1),
+                RequestsAheadPerSlot = 1,
+            };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(
                 pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));

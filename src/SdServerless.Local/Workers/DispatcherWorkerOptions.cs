@@ -10,7 +10,7 @@ public sealed class DispatcherWorkerOptions
 
     /// <summary>
     /// Tasks received and made ready (input downloaded, request built) per GPU while the GPUs work, so that a GPU
-    /// that frees up gets its next request at once. Needs <see cref="DispatcherSettings.WaitForFreeEndpoint"/>.
+    /// that frees up gets its next request at once. Needs an unbounded <see cref="DispatcherSettings.FreeSlotWait"/>.
     /// </summary>
     public int PrefetchPerGpu { get; set; } = 1;
 

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -7,10 +9,10 @@ using SdServerless.Aws;
 namespace SdServerless.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A moto_server (S3/SQS-compatible) on a free loopback port, started once for the tests of
+/// A moto_server (S3/SQS/DynamoDB-compatible) on a free loopback port, started once for the tests of
 /// <see cref="MotoCollection"/> and killed at the end. The tests fail, never skip, when moto_server is missing.
 /// </summary>
-public sealed class MotoServer : IAsyncLifetime
+public class MotoServer : IAsyncLifetime
 {
     public const string Region = "us-east-1";
 
@@ -24,12 +26,10 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = StartInfo(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
@@ -48,6 +48,9 @@ public sealed class MotoServer : IAsyncLifetime
         await WaitUntilAnsweringAsync();
     }
 
+    /// <summary>How the server is started on <paramref name="port"/>.</summary>
+    protected virtual ProcessStartInfo StartInfo(string port) => new("moto_server", ["-H", "127.0.0.1", "-p", port]);
+
     public Task DisposeAsync()
     {
         if (_process is { HasExited: false })
@@ -63,6 +66,27 @@ public sealed class MotoServer : IAsyncLifetime
     public AmazonS3Client CreateS3Client() => AwsClientFactory.CreateS3(ServiceUrl, Region, Credentials);
 
     public AmazonSQSClient CreateSqsClient() => AwsClientFactory.CreateSqs(ServiceUrl, Region, Credentials);
+
+    public AmazonDynamoDBClient CreateDynamoDbClient() => AwsClientFactory.CreateDynamoDb(ServiceUrl, Region, Credentials);
+
+    /// <summary>A new, empty pool table laid out as docs/pool.md says (partition key runtime, sort key sk); its name.</summary>
+    public async Task<string> CreatePoolTableAsync()
+    {
+        var name = $"pool-{Guid.NewGuid():N}";
+        using var dynamoDb = CreateDynamoDbClient();
+        await dynamoDb.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions =
+            [
+                new AttributeDefinition("runtime", ScalarAttributeType.S),
+                new AttributeDefinition("sk", ScalarAttributeType.S),
+            ],
+            KeySchema = [new KeySchemaElement("runtime", KeyType.HASH), new KeySchemaElement("sk", KeyType.RANGE)],
+        });
+        return name;
+    }
 
     /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
     public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort.Next()}";
