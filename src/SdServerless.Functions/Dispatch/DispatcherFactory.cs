@@ -22,6 +22,20 @@ public static class DispatcherFactory
         TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
+        EndpointSelector? selector = null) =>
+        Create(store, TaskQueues.Single(queue), options, settings, loggerFactory, metrics, clock, downloader, sdWebUi, selector);
+
+    /// <param name="queues">Every runtime's queue: a record's eventSourceARN names the one it came from.</param>
+    public static DispatcherHandler Create(
+        IObjectStore store,
+        TaskQueues queues,
+        SdServerlessOptions options,
+        DispatcherSettings settings,
+        ILoggerFactory loggerFactory,
+        ITaskMetrics? metrics = null,
+        TimeProvider? clock = null,
+        IInputDownloader? downloader = null,
+        SdWebUiClient? sdWebUi = null,
         EndpointSelector? selector = null)
     {
         clock ??= TimeProvider.System;
@@ -44,7 +58,8 @@ public static class DispatcherFactory
             new TaskMessageReader(store, clock),
             generator,
             output,
-            queue,
+            queues,
+            new TaskPutBack(settings, clock, loggerFactory.CreateLogger<TaskPutBack>()),
             options,
             settings,
             metrics,

@@ -16,6 +16,33 @@ public sealed class DispatcherSettings
 
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long one delivery waits for a server slot before the task goes back to the queue (no attempt spent).
+    /// Short on Lambda, where a waiting invocation costs money; the local host waits as long as a generation may last.
+    /// </summary>
+    public TimeSpan CapacityWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// Delay of a task put back for capacity: about as long as it has waited so far (so the queue is polled often when
+    /// a GPU is about to come, rarely when none comes), at least the base, at most the cap; half of it jittered.
+    /// </summary>
+    public TimeSpan CapacityBackoffBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long one generation may run, counted from the lease of its slot (waiting for capacity does not count).
+    /// Null: until the invocation's deadline. Past it the server is interrupted (when our request is the one it runs)
+    /// and the task retried.
+    /// </summary>
+    public TimeSpan? GenerationTimeout { get; set; }
+
+    /// <summary>
+    /// The least time left in the invocation (after <see cref="BookkeepingTimeout"/>) for which a slot is leased at all;
+    /// with less, the task goes back to the queue at once. At most <see cref="GenerationTimeout"/>.
+    /// </summary>
+    public TimeSpan MinimumGenerationTime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>An unknown model re-reads /sdapi/v1/sd-models at most this often per endpoint.</summary>
     public TimeSpan ModelCatalogRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -41,8 +68,14 @@ public sealed class DispatcherSettings
     /// </summary>
     public bool ModelAffinity { get; set; } = true;
 
-    /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
+    /// <summary>
+    /// Writing state.json / result.json, interrupting and releasing, and changing visibility after the deadline's
+    /// token fired; a generation's deadline ends this long before the invocation's, so that all of it fits.
+    /// </summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>The least time a delivery must have left for a generation (see <see cref="MinimumGenerationTime"/>).</summary>
+    public TimeSpan RequiredGenerationTime => GenerationTimeout is { } timeout && timeout < MinimumGenerationTime ? timeout : MinimumGenerationTime;
 
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

@@ -25,7 +25,8 @@ public sealed class TaskGenerator(
     /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
     /// (a prefetched task waiting for a free GPU is still queued).
     /// </param>
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
+    /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
+    public async Task<GeneratedOutput> GenerateAsync(SdTask task, DateTimeOffset? deadline, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
     {
         var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
             ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
