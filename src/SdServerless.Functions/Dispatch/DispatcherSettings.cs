@@ -1,3 +1,5 @@
+using SdServerless.Core.Pool;
+
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>The dispatcher's own knobs; the defaults suit both hosts.</summary>
@@ -15,12 +17,6 @@ public sealed class DispatcherSettings
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
-
-    /// <summary>
-    /// How long one delivery waits for a server slot before the task goes back to the queue (no attempt spent).
-    /// Short on Lambda, where a waiting invocation costs money; the local host waits as long as a generation may last.
-    /// </summary>
-    public TimeSpan CapacityWait { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>
     /// Delay of a task put back for capacity: about as long as it has waited so far (so the queue is polled often when
@@ -50,10 +46,24 @@ public sealed class DispatcherSettings
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
-    /// Wait for a free endpoint instead of queueing at the least loaded one. The local host's prefetching workers
-    /// wait (the next task is ready the moment a GPU frees, and goes to the GPU with its model); a Lambda does not.
+    /// How long one delivery waits for a free slot in the pool before the task goes back to the queue (no attempt
+    /// spent); never longer than the invocation leaves for a generation after it. A Lambda waits a little (a waiting
+    /// invocation costs money); the local host's prefetching workers wait as long as a generation may last (the next
+    /// task is ready the moment a GPU frees, and goes to the GPU with its model). <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// as long as the invocation allows.
     /// </summary>
-    public bool WaitForFreeEndpoint { get; set; }
+    public TimeSpan FreeSlotWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a slot's lease holds when the generation has no deadline (neither <see cref="GenerationTimeout"/> nor
+    /// an invocation deadline): longer than a generation may take, so that a lease its holder never released (a crash)
+    /// frees the slot on its own. Lambda's longest timeout plus a margin. With a deadline, the lease lasts until it
+    /// plus <see cref="LeaseMargin"/>.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(16);
+
+    /// <summary>Kept on a lease past its generation's deadline: the interrupt and the release happen after it.</summary>
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Requests sent ahead per GPU slot, to wait in SD Web UI's own queue, so
@@ -76,6 +86,8 @@ public sealed class DispatcherSettings
 
     /// <summary>The least time a delivery must have left for a generation (see <see cref="MinimumGenerationTime"/>).</summary>
     public TimeSpan RequiredGenerationTime => GenerationTimeout is { } timeout && timeout < MinimumGenerationTime ? timeout : MinimumGenerationTime;
+
+    public PoolRules PoolRules => new(RequestsAheadPerSlot, ModelAffinity);
 
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

@@ -64,14 +64,13 @@ public sealed class LocalHost : IAsyncDisposable
             var dispatcherSettings = new DispatcherSettings
             {
                 EndpointCapacities = pipeline.EndpointCapacities,
-                WaitForFreeEndpoint = true,
 
                 // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
                 RequestsAheadPerSlot = 1,
                 GenerationTimeout = generation,
 
                 // The servers are fixed: a busy one frees within a generation's deadline, so a prefetched task waits that long.
-                CapacityWait = generation,
+                FreeSlotWait = generation,
             };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(

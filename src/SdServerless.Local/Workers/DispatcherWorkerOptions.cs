@@ -10,7 +10,7 @@ public sealed class DispatcherWorkerOptions
 
     /// <summary>
     /// Tasks received and made ready (input downloaded, request built) per GPU while the GPUs work, so that a GPU
-    /// that frees up gets its next request at once. Needs <see cref="DispatcherSettings.WaitForFreeEndpoint"/>.
+    /// that frees up gets its next request at once. Needs a <see cref="DispatcherSettings.FreeSlotWait"/> as long as a generation.
     /// </summary>
     public int PrefetchPerGpu { get; set; } = 1;
 
@@ -43,10 +43,15 @@ public sealed class DispatcherWorkerOptions
     /// sent ahead), and an invocation deadline that fits the input downloads, a whole wait for a slot and a whole
     /// generation, with the bookkeeping after it.
     /// </summary>
-    public static DispatcherWorkerOptions For(RuntimeConfig runtime, string queueArn, DispatcherSettings settings) => new()
+    public static DispatcherWorkerOptions For(RuntimeConfig runtime, string queueArn, DispatcherSettings settings)
     {
-        GpuCapacity = PoolCapacity([runtime], settings) * (1 + Math.Max(0, settings.RequestsAheadPerSlot)),
-        QueueArn = queueArn,
-        InvocationTimeout = settings.InputTimeout + settings.CapacityWait + (settings.GenerationTimeout ?? TimeSpan.Zero) + (2 * settings.BookkeepingTimeout),
-    };
+        var generation = settings.GenerationTimeout ?? settings.LeaseDuration;
+        var slotWait = settings.FreeSlotWait == Timeout.InfiniteTimeSpan ? generation : settings.FreeSlotWait;
+        return new DispatcherWorkerOptions
+        {
+            GpuCapacity = PoolCapacity([runtime], settings) * (1 + Math.Max(0, settings.RequestsAheadPerSlot)),
+            QueueArn = queueArn,
+            InvocationTimeout = settings.InputTimeout + slotWait + generation + (2 * settings.BookkeepingTimeout),
+        };
+    }
 }
