@@ -25,6 +25,20 @@ public static class DispatcherFactory
         TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
+        IPoolRegistry? registry = null) =>
+        Create(store, TaskQueues.Single(queue), options, settings, loggerFactory, metrics, clock, downloader, sdWebUi, registry);
+
+    /// <param name="queues">Every runtime's queue: a record's eventSourceARN names the one it came from.</param>
+    public static DispatcherHandler Create(
+        IObjectStore store,
+        TaskQueues queues,
+        SdServerlessOptions options,
+        DispatcherSettings settings,
+        ILoggerFactory loggerFactory,
+        ITaskMetrics? metrics = null,
+        TimeProvider? clock = null,
+        IInputDownloader? downloader = null,
+        SdWebUiClient? sdWebUi = null,
         IPoolRegistry? registry = null)
     {
         clock ??= TimeProvider.System;
@@ -47,7 +61,8 @@ public static class DispatcherFactory
             new TaskMessageReader(store, clock),
             generator,
             output,
-            queue,
+            queues,
+            new TaskPutBack(settings, clock, loggerFactory.CreateLogger<TaskPutBack>()),
             options,
             settings,
             metrics,
