@@ -1,0 +1,91 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SdServerless.Benchmarks.Harness;
+using SdServerless.Emulator;
+
+namespace SdServerless.Benchmarks.AwsPool;
+
+/// <summary>
+/// The child process of one emulated GPU server (this program's <c>pool-gpu</c> mode): the SD Web UI emulator with one
+/// GPU, a per-image and a model-switch delay, which after its boot delay (started by the benchmark through
+/// <see cref="JoinPath"/>) joins the pool registry as a GPU server does, and keeps its heartbeat. It also serves its job log to the benchmark (<see cref="JobsPath"/>).
+/// </summary>
+public static class GpuServer
+{
+    public const string Mode = "pool-gpu";
+    public const string JobsPath = "/bench/v1/jobs";
+
+    /// <summary>POST ?afterMs=N: the server finishes booting N ms from now, and then joins the pool.</summary>
+    public const string JoinPath = "/bench/v1/join";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    {
+        var options = GpuServerOptions.Parse(args);
+        var emulatorOptions = new EmulatorOptions
+        {
+            Workers = 1,
+            Models = [.. options.Models],
+            DelayPerImage = TimeSpan.FromMilliseconds(options.DelayMs),
+            ModelSwitchDelay = TimeSpan.FromMilliseconds(options.SwitchMs),
+            RecordJobs = true,
+        };
+        await using var app = SdWebUiEmulator.Build(emulatorOptions, options.Url);
+        var emulator = app.Services.GetRequiredService<SdWebUiEmulator>();
+        DateTimeOffset? registeredAt = null;
+        var join = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.MapPost(JoinPath, (int afterMs) =>
+        {
+            join.TrySetResult(TimeSpan.FromMilliseconds(afterMs));
+            return Results.Accepted();
+        });
+        app.MapGet(JobsPath, () => Results.Json(new GpuServerLog(registeredAt, [.. emulator.JobLog]), BenchmarkJsonContext.Default.GpuServerLog));
+        await app.StartAsync();
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+
+        // Booting: SD Web UI answers, but the server is not in the pool until its boot script registers it.
+        var boot = await join.Task.WaitAsync(stopping);
+        await Task.Delay(boot, stopping);
+        using var dynamo = new AmazonDynamoDBClient(
+            PoolStack.Credentials, new AmazonDynamoDBConfig { ServiceURL = options.DynamoDbUrl, AuthenticationRegion = PoolStack.Region });
+        await RegisterAsync(dynamo, options, stopping);
+        registeredAt = DateTimeOffset.UtcNow;
+        while (!stopping.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(15), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+            if (!stopping.IsCancellationRequested)
+            {
+                await RegisterAsync(dynamo, options, stopping);
+            }
+        }
+
+        return 0;
+    }
+
+    private static Task RegisterAsync(IAmazonDynamoDB dynamo, GpuServerOptions options, CancellationToken cancellationToken)
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        return dynamo.PutItemAsync(
+            new PutItemRequest
+            {
+                TableName = options.Table,
+                Item = new Dictionary<string, AttributeValue>
+                {
+                    ["runtime"] = new() { S = options.Runtime },
+                    ["sk"] = new() { S = "server#" + options.Url },
+                    ["url"] = new() { S = options.Url },
+                    ["gpus"] = new() { N = "1" },
+                    ["loaded_model"] = new() { S = options.Models[0] },
+                    ["models"] = new() { L = [.. options.Models.Select(m => new AttributeValue { S = m })] },
+                    ["registered_at"] = new() { N = now.ToString(CultureInfo.InvariantCulture) },
+                    ["heartbeat_at"] = new() { N = now.ToString(CultureInfo.InvariantCulture) },
+                    ["expires_at"] = new() { N = (now + 600).ToString(CultureInfo.InvariantCulture) },
+                },
+            },
+            cancellationToken);
+    }
+}
