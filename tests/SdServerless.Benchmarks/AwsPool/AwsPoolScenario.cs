@@ -142,6 +142,7 @@ public static class AwsPoolScenario
             var idle = PoolFigures.IdleWithBacklog(bLogs, bOutcomes);
             result.Add("runtime_b_idle_with_backlog", idle, "fraction", "≤ 0.05", idle <= 0.05);
             var waits = bOutcomes.Select(o => PoolFigures.JobOf(bLogs, o) is { } job ? (job.StartedAt - o.CreatedAt).TotalMilliseconds : double.NaN).Where(w => !double.IsNaN(w)).ToList();
+            result.Add("runtime_b_tasks_on_b_gpus", waits.Count, "tasks");
             if (waits.Count > 0)
             {
                 var p50 = Percentiles.Of(waits, 50);
@@ -184,6 +185,7 @@ public static class AwsPoolScenario
     private static void AddOutcomes(ScenarioResult result, int tasks, IReadOnlyList<TaskOutcome> outcomes, PoolDeployment deployment)
     {
         var succeeded = outcomes.Count(o => o.Status == "succeeded");
+        result.Add("results", outcomes.Count, "tasks");
         result.Add("succeeded", succeeded, "tasks");
         result.Add("tasks_failed", tasks - succeeded, "tasks", "= 0", succeeded == tasks);
         if (tasks - outcomes.Count > 0)

@@ -22,9 +22,9 @@ public sealed class GpuServerProcess : IDisposable
     /// <summary>Starts the server and waits until its SD Web UI answers (its boot delay then runs in the child).</summary>
     public static async Task<GpuServerProcess> StartAsync(GpuServerOptions options, CancellationToken cancellationToken)
     {
-        var self = EmulatorProcess.SelfStartInfo();
-        var start = ChildProcess.CleanStart(self.FileName);
-        foreach (var argument in self.ArgumentList.Append(GpuServer.Mode).Concat(options.ToArguments()))
+        // This program's build output, also when a test host runs this code.
+        var start = ChildProcess.CleanStart("dotnet");
+        foreach (var argument in new[] { LambdaProgram.BuiltDll("tests", "SdServerless.Benchmarks", "SdServerless.Benchmarks"), GpuServer.Mode }.Concat(options.ToArguments()))
         {
             start.ArgumentList.Add(argument);
         }

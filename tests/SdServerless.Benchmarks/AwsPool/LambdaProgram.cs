@@ -32,11 +32,16 @@ public static class LambdaProgram
         return start;
     }
 
-    private static string BuiltDll()
+    /// <summary>
+    /// A project's build output in the configuration and framework this code runs from (the benchmark's own
+    /// bin/&lt;configuration&gt;/&lt;framework&gt;/, or a test project's that references it).
+    /// </summary>
+    public static string BuiltDll(string folder, string project, string assembly)
     {
-        // This program runs from tests/SdServerless.Benchmarks/bin/<configuration>/<framework>/.
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar));
         var configuration = framework.Parent!.Name;
-        return System.IO.Path.Combine(ColdStartScenario.RepositoryRoot(), "src", "SdServerless.Lambda", "bin", configuration, framework.Name, "bootstrap.dll");
+        return System.IO.Path.Combine(ColdStartScenario.RepositoryRoot(), folder, project, "bin", configuration, framework.Name, assembly + ".dll");
     }
+
+    private static string BuiltDll() => BuiltDll("src", "SdServerless.Lambda", "bootstrap");
 }
