@@ -12,9 +12,12 @@ namespace SdServerless.Functions.Api;
 public static class ApiHandlerFactory
 {
     public static ApiHandler Create(IObjectStore store, ITaskQueue queue, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null) =>
+        Create(store, TaskQueues.Single(queue), options, loggers, clock);
+
+    public static ApiHandler Create(IObjectStore store, TaskQueues queues, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null) =>
         new(
             new TaskParser(new RuntimeCatalog(options.Runtimes), new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork)),
-            new TaskSubmission(store, queue, options, clock ?? TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
+            new TaskSubmission(store, queues, options, clock ?? TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
             new TaskStatusReader(store),
             options,
             loggers.CreateLogger<ApiHandler>());

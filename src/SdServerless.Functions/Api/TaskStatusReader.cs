@@ -31,7 +31,8 @@ public sealed class TaskStatusReader(IObjectStore store)
         var state = await ReadStateAsync(id, cancellationToken);
         if (state is not null)
         {
-            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt);
+            var waitingFor = state.Status == TaskStatus.Queued ? state.WaitingFor : null;
+            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt, waitingFor);
         }
 
         // A record whose enqueue never succeeded was not accepted.

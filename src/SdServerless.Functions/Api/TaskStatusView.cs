@@ -5,14 +5,16 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
-/// <summary>The body of GET /v1alpha2/tasks/{id} (CONTRACT §2 "Status").</summary>
+/// <summary>The body of GET /v1alpha2/tasks/{id}: where a task stands.</summary>
+/// <param name="WaitingFor">Why a queued task waits (<see cref="WaitingReasons"/>); null otherwise.</param>
 public sealed record TaskStatusView(
     TaskRecord Record,
     TaskStatus Status,
     IReadOnlyList<string> Images,
     TaskError? Error,
     int Attempts,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    string? WaitingFor = null)
 {
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -21,6 +23,15 @@ public sealed record TaskStatusView(
         writer.WriteString("runtime", Record.Task.Runtime);
         writer.WritePropertyName("status");
         JsonSerializer.Serialize(writer, Status, CoreJsonContext.Default.TaskStatus);
+        if (WaitingFor is null)
+        {
+            writer.WriteNull("waiting_for");
+        }
+        else
+        {
+            writer.WriteString("waiting_for", WaitingFor);
+        }
+
         writer.WriteString("output_location", Record.OutputLocation);
         writer.WriteStartArray("images");
         foreach (var image in Images)

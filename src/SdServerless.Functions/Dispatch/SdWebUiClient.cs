@@ -52,6 +52,12 @@ public sealed class SdWebUiClient : IDisposable
         return options?["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
     }
 
+    /// <summary>Stops whatever job the server runs now: only for the holder of the lease whose request that is.</summary>
+    public async Task InterruptAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.Interrupt)), cancellationToken);
+    }
+
     /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>
     /// <param name="answering">
     /// Called once the server has started a successful answer: its GPU is done with this request (SD Web UI samples

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
@@ -36,7 +37,7 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var api = ApiHandlerFactory.Create(store, TaskQueue(settings, environment, settings.TaskQueueUrl!), options, loggerFactory, clock);
+        var api = ApiHandlerFactory.Create(store, CreateTaskQueues(settings, environment), options, loggerFactory, clock);
         return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
     }
 
@@ -44,9 +45,11 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
         var dispatcher = DispatcherFactory.Create(
-            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
+            store, CreateTaskQueues(settings, environment), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
-            FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
+            FunctionsJsonContext.Default.SqsEvent,
+            FunctionsJsonContext.Default.SqsBatchResponse,
+            (sqsEvent, context, cancellationToken) => dispatcher.HandleAsync(sqsEvent, context.Deadline, cancellationToken));
     }
 
     private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(
@@ -73,4 +76,20 @@ public static class LambdaComposition
 
     private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>
         new(AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), queueUrl);
+
+    /// <summary>The shared task queue, and the own queue of every runtime that has one (queue_url), on one SQS client.</summary>
+    private static TaskQueues CreateTaskQueues(LambdaSettings settings, IEnvironmentVariables environment)
+    {
+        var sqs = AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
+        var queues = new TaskQueues(TaskQueues.NameOf(settings.TaskQueueUrl!), new SqsTaskQueue(sqs, settings.TaskQueueUrl!));
+        foreach (var runtime in settings.Options.Runtimes)
+        {
+            if (runtime.QueueUrl is { } url)
+            {
+                queues.Add(runtime.Name, TaskQueues.NameOf(url), new SqsTaskQueue(sqs, url));
+            }
+        }
+
+        return queues;
+    }
 }

@@ -9,6 +9,9 @@ namespace SdServerless.Lambda.Composition;
 /// <summary>Everything the function reads from its environment, bound and checked once at start.</summary>
 public sealed class LambdaSettings
 {
+    /// <summary>A week: a task that waited longer for a GPU is no longer wanted (and the bound keeps TimeSpan in range).</summary>
+    private const long MaxQueueingDeadlineSeconds = 7 * 24 * 3600;
+
     public required string Handler { get; init; }
 
     public required SdServerlessOptions Options { get; init; }
@@ -65,6 +68,7 @@ public sealed class LambdaSettings
             AllowPrivateNetwork = ReadBool(environment, EnvironmentVariableNames.AllowPrivateNetwork, problems),
             QueueDepthLimit = ReadNumber(environment, EnvironmentVariableNames.QueueDepthLimit, 0, problems),
             MaxAttempts = (int)Math.Min(ReadNumber(environment, EnvironmentVariableNames.MaxAttempts, 5, problems), 100),
+            QueueingDeadline = TimeSpan.FromSeconds(Math.Min(ReadNumber(environment, EnvironmentVariableNames.QueueingDeadlineSeconds, 3600, problems), MaxQueueingDeadlineSeconds)),
             DefaultWebhookUrl = environment.Get(EnvironmentVariableNames.DefaultWebhookUrl),
             WebhookSecret = webhookSecret,
         };
