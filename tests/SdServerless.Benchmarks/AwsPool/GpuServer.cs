@@ -1,11 +1,11 @@
-using System.Globalization;
 using Amazon.DynamoDBv2;
-using Amazon.DynamoDBv2.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using SdServerless.Aws.Pool;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Core.Pool;
 using SdServerless.Emulator;
 
 namespace SdServerless.Benchmarks.AwsPool;
@@ -52,40 +52,19 @@ public static class GpuServer
         await Task.Delay(boot, stopping);
         using var dynamo = new AmazonDynamoDBClient(
             PoolStack.Credentials, new AmazonDynamoDBConfig { ServiceURL = options.DynamoDbUrl, AuthenticationRegion = PoolStack.Region });
-        await RegisterAsync(dynamo, options, stopping);
+        var registry = new DynamoDbPoolRegistry(dynamo, options.Table, [], new PoolRules());
+        var server = new PoolServer { Runtime = options.Runtime, Url = options.Url, Gpus = 1, LoadedModel = options.Models[0], Models = options.Models };
+        await registry.RegisterAsync(server, stopping);
         registeredAt = DateTimeOffset.UtcNow;
         while (!stopping.IsCancellationRequested)
         {
             await Task.Delay(TimeSpan.FromSeconds(15), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (!stopping.IsCancellationRequested)
+            if (!stopping.IsCancellationRequested && !await registry.HeartbeatAsync(options.Runtime, options.Url, stopping))
             {
-                await RegisterAsync(dynamo, options, stopping);
+                await registry.RegisterAsync(server, stopping);
             }
         }
 
         return 0;
-    }
-
-    private static Task RegisterAsync(IAmazonDynamoDB dynamo, GpuServerOptions options, CancellationToken cancellationToken)
-    {
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        return dynamo.PutItemAsync(
-            new PutItemRequest
-            {
-                TableName = options.Table,
-                Item = new Dictionary<string, AttributeValue>
-                {
-                    ["runtime"] = new() { S = options.Runtime },
-                    ["sk"] = new() { S = "server#" + options.Url },
-                    ["url"] = new() { S = options.Url },
-                    ["gpus"] = new() { N = "1" },
-                    ["loaded_model"] = new() { S = options.Models[0] },
-                    ["models"] = new() { L = [.. options.Models.Select(m => new AttributeValue { S = m })] },
-                    ["registered_at"] = new() { N = now.ToString(CultureInfo.InvariantCulture) },
-                    ["heartbeat_at"] = new() { N = now.ToString(CultureInfo.InvariantCulture) },
-                    ["expires_at"] = new() { N = (now + 600).ToString(CultureInfo.InvariantCulture) },
-                },
-            },
-            cancellationToken);
     }
 }
