@@ -3,17 +3,21 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using SdServerless.Aws.Pool;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Core.Pool;
 using SdServerless.Emulator;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Pool;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>
 /// The child process of one emulated GPU server (this program's <c>pool-gpu</c> mode): the SD Web UI emulator with one
 /// GPU, a per-image and a model-switch delay, which after its boot delay (started by the benchmark through
-/// <see cref="JoinPath"/>) joins the pool registry as a GPU server does, and keeps its heartbeat. It also serves its job log to the benchmark (<see cref="JobsPath"/>).
+/// <see cref="JoinPath"/>) joins the pool registry through <see cref="PoolMembership"/>, as a GPU server does.
+/// It also serves its job log to the benchmark (<see cref="JobsPath"/>).
 /// </summary>
 public static class GpuServer
 {
@@ -53,18 +57,16 @@ public static class GpuServer
         using var dynamo = new AmazonDynamoDBClient(
             PoolStack.Credentials, new AmazonDynamoDBConfig { ServiceURL = options.DynamoDbUrl, AuthenticationRegion = PoolStack.Region });
         var registry = new DynamoDbPoolRegistry(dynamo, options.Table, [], new PoolRules());
-        var server = new PoolServer { Runtime = options.Runtime, Url = options.Url, Gpus = 1, LoadedModel = options.Models[0], Models = options.Models };
-        await registry.RegisterAsync(server, stopping);
+        using var sdWebUi = new SdWebUiClient(new DispatcherSettings());
+        var membership = new PoolMembership(
+            registry,
+            sdWebUi,
+            new PoolMembershipOptions { Runtime = options.Runtime, Url = options.Url },
+            app.Services.GetRequiredService<ILogger<PoolMembership>>());
+        var running = membership.RunAsync(stopping);
+        await membership.Joined;
         registeredAt = DateTimeOffset.UtcNow;
-        while (!stopping.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(15), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-            if (!stopping.IsCancellationRequested && !await registry.HeartbeatAsync(options.Runtime, options.Url, stopping))
-            {
-                await registry.RegisterAsync(server, stopping);
-            }
-        }
-
+        await running;
         return 0;
     }
 }
