@@ -114,6 +114,7 @@ public sealed partial class SdWebUiEmulator
 
     internal int Interrupt()
     {
+        Interlocked.Increment(ref interrupts);
         lock (jobsGate)
         {
             foreach (var job in jobs)

@@ -14,8 +14,14 @@ namespace SdServerless.Aws.Pool;
 /// </summary>
 /// <param name="fixedServers">The configured endpoints (<see cref="FixedPoolServers.From"/>).</param>
 /// <param name="clock">Heartbeats and lease times; null: the system clock. Polling waits run on real time.</param>
+/// <param name="observed">Called with (runtime, registered GPUs, leased slots) after every read of a runtime's pool (metrics).</param>
 public sealed class DynamoDbPoolRegistry(
-    IAmazonDynamoDB client, string tableName, IEnumerable<PoolServer> fixedServers, PoolRules rules, TimeProvider? clock = null)
+    IAmazonDynamoDB client,
+    string tableName,
+    IEnumerable<PoolServer> fixedServers,
+    PoolRules rules,
+    TimeProvider? clock = null,
+    Action<string, int, int>? observed = null)
     : IPoolRegistry
 {
     private const string Service = "DynamoDB";
@@ -203,7 +209,9 @@ public sealed class DynamoDbPoolRegistry(
         }
         while (start is not null);
 
-        return new PoolSnapshot(runtime, items, _fixed, _clock.GetUtcNow());
+        var snapshot = new PoolSnapshot(runtime, items, _fixed, _clock.GetUtcNow());
+        observed?.Invoke(runtime, snapshot.RegisteredGpus, snapshot.LeasedSlots);
+        return snapshot;
     }
 
     private bool IsFixed(string runtime, string url) => _fixed.Any(s => s.Runtime == runtime && s.Url == url);

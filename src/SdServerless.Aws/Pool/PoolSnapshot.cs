@@ -51,6 +51,12 @@ internal sealed class PoolSnapshot
 
     public IReadOnlyList<PoolServer> Servers { get; }
 
+    /// <summary>GPUs of the servers that may be chosen.</summary>
+    public int RegisteredGpus => Servers.Sum(s => s.Gpus);
+
+    /// <summary>Unexpired leases on the servers that may be chosen.</summary>
+    public int LeasedSlots => Servers.Sum(s => LeasesOf(s.Url).Count);
+
     public PoolOccupancy Occupancy(PoolServer server, PoolRules rules) =>
         new(server.Gpus, rules.SlotsOf(server.Gpus), LeasesOf(server.Url).Count, server.LoadedModel);
 
