@@ -18,5 +18,7 @@ public static class EnvironmentVariableNames
     public const string WebhookSecret = "SDSERVERLESS_WEBHOOK_SECRET";
     public const string S3ServiceUrl = "SDSERVERLESS_S3_SERVICE_URL";
     public const string SqsServiceUrl = "SDSERVERLESS_SQS_SERVICE_URL";
+    public const string PoolTable = "SDSERVERLESS_POOL_TABLE";
+    public const string DynamoDbServiceUrl = "SDSERVERLESS_DYNAMODB_SERVICE_URL";
     public const string MetricsNamespace = "SDSERVERLESS_METRICS_NAMESPACE";
 }
