@@ -23,8 +23,26 @@ public static class AwsPoolScenario
         int DelayMs, int SwitchMs, TimeSpan ZeroPool, IReadOnlyList<TimeSpan> JoinOffsets, int Run1Tasks, int BacklogFactor = 20,
         int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 2, int ShuffleSeed = 6);
 
+    /// <summary>Both runs; a run that breaks down is reported as a note, so that the other's figures are kept.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Settings settings, CancellationToken cancellationToken) =>
-        [await ColdPoolAsync(settings, cancellationToken), await TwoRuntimesAsync(settings, cancellationToken)];
+    [
+        await Reported("cold pool", () => ColdPoolAsync(settings, cancellationToken)),
+        await Reported("two runtimes", () => TwoRuntimesAsync(settings, cancellationToken)),
+    ];
+
+    private static async Task<ScenarioResult> Reported(string variant, Func<Task<ScenarioResult>> run)
+    {
+        try
+        {
+            return await run();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or IOException or HttpRequestException)
+        {
+            var failed = new ScenarioResult("aws-pool", variant);
+            failed.Notes.Add($"the run broke down: {exception}");
+            return failed;
+        }
+    }
 
     public static async Task<ScenarioResult> ColdPoolAsync(Settings settings, CancellationToken cancellationToken)
     {

@@ -19,8 +19,26 @@ public sealed class GpuServerProcess : IDisposable
 
     public string Tail => _process.Tail;
 
-    /// <summary>Starts the server and waits until its SD Web UI answers (its boot delay then runs in the child).</summary>
+    /// <summary>
+    /// Starts the server and waits until its SD Web UI answers (its boot delay then runs in the child). On a machine
+    /// shared with other tests a free port can be taken before the child binds it: then it starts again on another.
+    /// </summary>
     public static async Task<GpuServerProcess> StartAsync(GpuServerOptions options, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(options, cancellationToken);
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                options = options with { Url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}" };
+            }
+        }
+    }
+
+    private static async Task<GpuServerProcess> StartOnceAsync(GpuServerOptions options, CancellationToken cancellationToken)
     {
         // This program's build output, also when a test host runs this code.
         var start = ChildProcess.CleanStart("dotnet");

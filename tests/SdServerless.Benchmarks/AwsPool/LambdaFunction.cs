@@ -61,8 +61,7 @@ public sealed class LambdaFunction : IAsyncDisposable
     public static async Task<LambdaFunction> StartAsync(
         string name, string handler, int environments, TimeSpan timeout, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken)
     {
-        var function = new LambdaFunction(name, timeout, [.. Enumerable.Range(0, environments).Select(_ => BenchmarkHost.FreePort())]);
-        await function._app.StartAsync(cancellationToken);
+        var function = await ListenAsync(name, timeout, environments, cancellationToken);
         try
         {
             foreach (var environment in function._byPort.Values)
@@ -102,6 +101,24 @@ public sealed class LambdaFunction : IAsyncDisposable
         {
             await function.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>The Runtime API on free ports; again on others when one was taken before Kestrel bound it.</summary>
+    private static async Task<LambdaFunction> ListenAsync(string name, TimeSpan timeout, int environments, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var function = new LambdaFunction(name, timeout, [.. Enumerable.Range(0, environments).Select(_ => BenchmarkHost.FreePort())]);
+            try
+            {
+                await function._app.StartAsync(cancellationToken);
+                return function;
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                await function._app.DisposeAsync();
+            }
         }
     }
 
