@@ -1,3 +1,4 @@
+using SdServerless.Benchmarks.AwsPool;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Benchmarks.Micro;
 using SdServerless.Benchmarks.Scenarios;
@@ -55,10 +56,24 @@ public static class BenchmarkSuite
                 return [MicroScenario.Run(quick, artifacts)];
             case "cold-start":
                 return [await ColdStartScenario.RunAsync(quick ? 2 : 5, artifacts, cancellationToken)];
+            case "aws-pool":
+                return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick), cancellationToken);
             default:
                 throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario));
         }
     }
+
+    /// <summary>
+    /// One second per image and two per checkpoint load (real ones take several); the pool stays at zero for 60 s
+    /// either way, the GPUs joining 0, 3, 6 and 10 s after it.
+    /// </summary>
+    private static AwsPoolScenario.Settings AwsPoolSettings(bool quick) => new(
+        DelayMs: 1000,
+        SwitchMs: 2000,
+        ZeroPool: TimeSpan.FromSeconds(60),
+        JoinOffsets: [TimeSpan.Zero, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(10)],
+        Run1Tasks: quick ? 100 : 200,
+        TrickleTasks: quick ? 12 : 14);
 
     private static async Task<IReadOnlyList<ScenarioResult>> ScalingAsync(int tasksPerGpu, RunOptions options, string artifacts, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using SdServerless.Benchmarks;
+using SdServerless.Benchmarks.AwsPool;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Emulator;
 
@@ -10,6 +11,12 @@ if (args.Length > 0 && args[0] == "emulator-server")
 {
     // The child process of the large-outputs scenario (the emulator's memory kept out of the measured process).
     return await SdWebUiEmulator.RunAsync(args[1..]);
+}
+
+if (args.Length > 0 && args[0] == GpuServer.Mode)
+{
+    // One emulated GPU server of the aws-pool scenario, in its own process.
+    return await GpuServer.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] == "bdn")

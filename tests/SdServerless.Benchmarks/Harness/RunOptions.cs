@@ -8,7 +8,7 @@ public sealed class RunOptions
     public const string Usage = """
         Usage: dotnet run -c Release --project tests/SdServerless.Benchmarks -- <scenario|all> [--quick] [--repeat N] [--requests-ahead N] [--image-side N] [--out FILE]
 
-          scenarios: saturation, scaling, affinity, large-outputs, micro, cold-start (all: every one, in this order)
+          scenarios: saturation, scaling, affinity, large-outputs, micro, cold-start, aws-pool (all: every one, in this order)
           --quick     smaller runs (the whole "all --quick" takes a few minutes)
           --repeat N  run each scenario N times (the table shows every run, to show the spread)
           --image-side N  saturation and scaling: width and height of the images (default 512; 64 shows the
@@ -18,7 +18,7 @@ public sealed class RunOptions
                       host's, 1; 0 reproduces the dispatcher before that change)
         """;
 
-    public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start"];
+    public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start", "aws-pool"];
 
     public List<string> Selected { get; } = [];
 

@@ -82,15 +82,7 @@ public sealed class TaskClient(BenchmarkHost host) : IDisposable
         // result.json is created by rename, so an existing file is complete.
         await using var stream = File.OpenRead(path);
         using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
-        var root = document.RootElement;
-        return new TaskOutcome(
-            task,
-            root.GetProperty("status").GetString() ?? "",
-            root.GetProperty("created_at").GetDateTimeOffset(),
-            root.TryGetProperty("started_at", out var started) && started.ValueKind == JsonValueKind.String ? started.GetDateTimeOffset() : null,
-            root.GetProperty("completed_at").GetDateTimeOffset(),
-            root.GetProperty("attempts").GetInt32(),
-            root.GetProperty("images").GetArrayLength());
+        return TaskOutcome.FromResult(task, document.RootElement);
     }
 
     public void Dispose() => _http.Dispose();

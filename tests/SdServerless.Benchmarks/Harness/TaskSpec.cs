@@ -8,7 +8,8 @@ namespace SdServerless.Benchmarks.Harness;
 /// One text-to-image task of a benchmark. Its seed is unique in the run: the emulator's job log names the seed, which is
 /// how a GPU job is matched to its task.
 /// </summary>
-public sealed record TaskSpec(string Id, long Seed, int Width = 512, int Height = 512, int BatchSize = 1, string? Model = null)
+/// <param name="Runtime">The v1alpha2 runtime the task names.</param>
+public sealed record TaskSpec(string Id, long Seed, int Width = 512, int Height = 512, int BatchSize = 1, string? Model = null, string Runtime = "sdruntime")
 {
     public const string Prefix = "bench";
 
@@ -21,7 +22,7 @@ public sealed record TaskSpec(string Id, long Seed, int Width = 512, int Height 
             json.WriteStartObject("task");
             json.WriteStartObject("metadata");
             json.WriteString("id", Id);
-            json.WriteString("runtime", "sdruntime");
+            json.WriteString("runtime", Runtime);
             json.WriteString("tasktype", "text-to-image");
             json.WriteString("prefix", Prefix);
             json.WriteEndObject();

@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SdServerless.Benchmarks.Harness;
+
+namespace SdServerless.Benchmarks.AwsPool;
+
+/// <summary>
+/// A loopback HTTP proxy in front of moto that counts the AWS calls passing through it by service and operation
+/// ("dynamodb Query", "sqs ReceiveMessage", "s3 PUT"): the calls a deployment would pay for, per task.
+/// </summary>
+public sealed class CountingProxy : IAsyncDisposable
+{
+    private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Expect", "Upgrade", "Proxy-Connection",
+    };
+
+    private readonly WebApplication _app;
+    private readonly HttpClient _http;
+    private readonly Uri _target;
+    private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
+
+    private CountingProxy(string targetUrl, int port)
+    {
+        _target = new Uri(targetUrl);
+        Url = $"http://127.0.0.1:{port}";
+        _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls(Url);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        _app = builder.Build();
+        _app.Run(ForwardAsync);
+    }
+
+    public string Url { get; }
+
+    public static async Task<CountingProxy> StartAsync(string targetUrl)
+    {
+        var proxy = new CountingProxy(targetUrl, BenchmarkHost.FreePort());
+        await proxy._app.StartAsync();
+        return proxy;
+    }
+
+    /// <summary>Calls so far, by "service Operation".</summary>
+    public IReadOnlyDictionary<string, long> Calls => new Dictionary<string, long>(_calls, StringComparer.Ordinal);
+
+    public long Count(string service) => _calls.Where(c => c.Key.StartsWith(service + " ", StringComparison.Ordinal)).Sum(c => c.Value);
+
+    public void Reset() => _calls.Clear();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _http.Dispose();
+    }
+
+    /// <summary>"dynamodb Query" from X-Amz-Target (JSON protocols: DynamoDB, SQS), else "s3 METHOD".</summary>
+    public static string Operation(string? amzTarget, string method)
+    {
+        if (string.IsNullOrEmpty(amzTarget))
+        {
+            return "s3 " + method;
+        }
+
+        var dot = amzTarget.LastIndexOf('.');
+        var service = amzTarget[..Math.Max(dot, 0)];
+        var name = amzTarget[(dot + 1)..];
+        return service.StartsWith("DynamoDB", StringComparison.Ordinal) ? "dynamodb " + name
+            : service.StartsWith("AmazonSQS", StringComparison.Ordinal) ? "sqs " + name
+            : service + " " + name;
+    }
+
+    private async Task ForwardAsync(HttpContext context)
+    {
+        var incoming = context.Request;
+        _calls.AddOrUpdate(Operation(incoming.Headers["X-Amz-Target"].ToString(), incoming.Method), 1, (_, n) => n + 1);
+
+        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(_target, incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()));
+
+        // Buffered: moto reads a body by its Content-Length.
+        using var body = new MemoryStream();
+        await incoming.Body.CopyToAsync(body, context.RequestAborted);
+        request.Content = new ByteArrayContent(body.ToArray());
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (HopByHop.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
+        context.Response.StatusCode = (int)response.StatusCode;
+        foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
+        {
+            if (!HopByHop.Contains(name))
+            {
+                context.Response.Headers[name] = values.ToArray();
+            }
+        }
+
+        await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+    }
+}
