@@ -36,10 +36,13 @@ public class GpuPoolTemplateTests
     }
 
     [Fact]
-    public void PoolResourcesExistOnlyWithoutFixedEndpointsWhichBecomeTheRuntimesEndpoints()
+    public void InstancesAreCreatedOnlyWithoutFixedEndpointsWhichBecomeTheRuntimesEndpoints()
     {
         var conditions = SamTemplate.Source.Root.GetProperty("Conditions");
         Assert.Contains("HasFixedEndpoints", conditions.GetProperty("CreateGpuPool").GetRawText(), StringComparison.Ordinal);
+        // GpuMaxInstances=0: no instances, servers join by themselves (an EKS sidecar, a server of yours).
+        Assert.Contains("WantsInstances", conditions.GetProperty("CreateGpuPool").GetRawText(), StringComparison.Ordinal);
+        Assert.Contains("GpuMaxInstances", conditions.GetProperty("WantsInstances").GetRawText(), StringComparison.Ordinal);
         Assert.Contains("SdWebUiEndpoints", conditions.GetProperty("HasFixedEndpoints").GetRawText(), StringComparison.Ordinal);
         Assert.All(
             ["GpuLaunchTemplate", "GpuAutoScalingGroup", "GpuInstanceRole", "GpuBacklogTargetTracking", "GpuWaitingForCapacityAlarm", "GpuScaleToZeroAlarm"],
