@@ -109,7 +109,8 @@ deregister() {
 
 stop_child() {
   if [ -n "$child" ] && kill -0 "$child" 2>/dev/null; then
-    kill -TERM "$child" 2>/dev/null || true
+    # Its whole process group: webui.sh runs SD Web UI's Python as a child of its own.
+    kill -TERM -- "-$child" 2>/dev/null || kill -TERM "$child" 2>/dev/null || true
     wait "$child" 2>/dev/null || true
   fi
   child=""
@@ -134,10 +135,10 @@ if [ -n "$model_location" ]; then
     --include '*.safetensors' --include '*.ckpt' --include '*.yaml' --include '*.vae.pt' >&2
 fi
 
-# 2. SD Web UI itself, as a child that stops with this script.
+# 2. SD Web UI itself, as a child in a process group of its own that stops with this script.
 if [ ${#command[@]} -gt 0 ]; then
   log "starting ${command[0]}"
-  "${command[@]}" &
+  setsid "${command[@]}" &
   child=$!
 fi
 
