@@ -55,6 +55,7 @@ public class IamTemplateTests
         Assert.True(IsWildcard("arn:${AWS::Partition}:dynamodb:${AWS::Region}:${AWS::AccountId}:table/*"));
         Assert.True(IsWildcard("arn:aws:s3:::*"));
         Assert.False(IsWildcard("${OutputBucket.Arn}/*"));
+        Assert.False(IsWildcard("${OutputBucket.Arn}/_sdserverless/callback-dead-letters/*"));
     }
 
     /// <summary>
@@ -73,7 +74,7 @@ public class IamTemplateTests
 
             var objectsOfOneBucket = i == parts.Length - 1 && i > 0 && parts[i - 1] is not ("" or "*")
                 && resource[resource.Length - 2] == '/'
-                && (resource.Contains(":s3:::", StringComparison.Ordinal) || parts[i - 1].StartsWith("${", StringComparison.Ordinal));
+                && (resource.Contains(":s3:::", StringComparison.Ordinal) || resource.StartsWith("${", StringComparison.Ordinal));
             if (!objectsOfOneBucket)
             {
                 return true;
@@ -111,18 +112,30 @@ public class IamTemplateTests
     [Theory]
     [InlineData("ApiFunction", "s3:DeleteObject s3:GetObject s3:ListBucket s3:PutObject")]
     [InlineData("DispatcherFunction", "s3:GetObject s3:ListBucket s3:PutObject")]
-    [InlineData("CallbackFunction", "s3:GetObject s3:ListBucket")]
-    [InlineData("CallbackReplayFunction", "s3:GetObject")]
+    [InlineData("CallbackFunction", "s3:GetObject s3:ListBucket s3:PutObject")]
+    [InlineData("CallbackReplayFunction", "s3:DeleteObject s3:GetObject s3:ListBucket")]
     public void EachFunctionMayDoExactlyTheBucketActionsItsHandlerUsesOnTheOutputBucketOnly(string functionId, string actions)
     {
         // ListBucket makes S3 answer 404 rather than 403 for a missing key, which the handlers rely on;
-        // the api deletes a task record whose message could not be queued; GetObject presigns image URLs.
+        // the api deletes a task record whose message could not be queued; GetObject presigns image URLs; the callback
+        // keeps an oversized dead letter's body in the bucket and the replay deletes it once delivered.
         var statements = Template.RoleStatements(RoleOf(functionId))
             .Where(s => CfnTemplate.Values(s.GetProperty("Action")).Any(a => a?.StartsWith("s3:", StringComparison.Ordinal) == true))
             .ToList();
 
         Assert.Equal(actions.Split(' '), statements.SelectMany(s => CfnTemplate.Values(s.GetProperty("Action"))).Order(StringComparer.Ordinal));
         Assert.All(statements, s => Assert.Equal("OutputBucket", BucketOf(s.GetProperty("Resource"))));
+    }
+
+    [Theory]
+    [InlineData("CallbackFunction", "s3:PutObject")]
+    [InlineData("CallbackReplayFunction", "s3:DeleteObject")]
+    public void TheCallbackWritesAndTheReplayDeletesOnlyTheBodiesOfOversizedDeadLetters(string functionId, string action)
+    {
+        var statement = Assert.Single(
+            Template.RoleStatements(RoleOf(functionId)), s => CfnTemplate.Values(s.GetProperty("Action")).Contains(action));
+
+        Assert.Equal(["${OutputBucket.Arn}/_sdserverless/callback-dead-letters/*"], ResourceTexts(statement.GetProperty("Resource")));
     }
 
     [Fact]
