@@ -37,7 +37,8 @@ internal sealed class PoolNodeRun : IAsyncDisposable
         }
     }
 
-    public static PoolNodeRun Start(params string[] extraArguments)
+    /// <param name="syncModels">False: no --model-location, the checkpoint folder fills by other means (a sidecar's case).</param>
+    public static PoolNodeRun Start(bool syncModels = true, params string[] extraArguments)
     {
         var directory = Directory.CreateTempSubdirectory("pool-node-").FullName;
         var bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
@@ -56,8 +57,8 @@ internal sealed class PoolNodeRun : IAsyncDisposable
         start.ArgumentList.Add(Path.Combine(BuildOutput.Root, "scripts", "pool-node.sh"));
         foreach (var argument in (string[])[
             "--table", Table, "--runtime", Runtime, "--url", Url, "--region", "us-east-1", "--instance-id", InstanceId,
-            "--model-location", "s3://sdserverless-models/checkpoints/", "--model-dir", Path.Combine(directory, "checkpoints"),
-            "--heartbeat-seconds", "1", .. extraArguments,
+            .. syncModels ? (string[])["--model-location", "s3://sdserverless-models/checkpoints/"] : [],
+            "--model-dir", Path.Combine(directory, "checkpoints"), "--heartbeat-seconds", "1", .. extraArguments,
             "--", Path.Combine(bin, "webui.sh"), "--api", "--nowebui", "--no-download-sd-model"])
         {
             start.ArgumentList.Add(argument);

@@ -72,6 +72,19 @@ public sealed partial class PoolNodeScriptTests
     }
 
     [Fact]
+    public async Task AServerJoinsOnlyOnceACheckpointIsOnDiskEvenWhenSdWebUiAnswersEarlier()
+    {
+        await using var node = PoolNodeRun.Start(syncModels: false);
+        await node.WaitUntilAsync(calls => calls.Count(c => c == "curl sd-models answered") >= 3, "SD Web UI answering while the folder is empty");
+        Assert.DoesNotContain(node.Calls, c => IsAws(c, "dynamodb", "put-item") || IsAws(c, "s3", "sync"));
+
+        Directory.CreateDirectory(node.ModelDirectory);
+        await File.WriteAllTextAsync(Path.Combine(node.ModelDirectory, "model.safetensors"), "weights");
+        await node.WaitUntilAsync(calls => calls.Any(c => IsAws(c, "dynamodb", "put-item")), "registration once the checkpoint is there");
+        Assert.Equal(0, await node.TerminateAsync());
+    }
+
+    [Fact]
     public async Task AServerWhoseEntryWasRemovedJoinsAgainAtItsNextHeartbeat()
     {
         await using var node = PoolNodeRun.Start();
@@ -85,7 +98,7 @@ public sealed partial class PoolNodeScriptTests
     [Fact]
     public async Task OnTheTerminationHookItLeavesThePoolWaitsForLiveLeasesThenCompletesTheAction()
     {
-        await using var node = PoolNodeRun.Start("--auto-scaling-group", "sdserverless-gpu-pool", "--lifecycle-hook", "drain");
+        await using var node = PoolNodeRun.Start(syncModels: true, "--auto-scaling-group", "sdserverless-gpu-pool", "--lifecycle-hook", "drain");
         await node.WaitUntilAsync(calls => calls.Any(c => IsAws(c, "dynamodb", "put-item")), "registration");
 
         node.Set("leases", "2");
