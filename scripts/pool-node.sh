@@ -219,14 +219,27 @@ heartbeat() {
   fi
 }
 
+# Live leases on this server's slots; "unknown" when the registry cannot be read (the drain then keeps waiting).
 live_leases() {
-  local now_ms
+  local now_ms answer
   now_ms=$(( $(date +%s) * 1000 ))
-  aws_ dynamodb query --table-name "$table" --select COUNT --consistent-read \
-    --key-condition-expression 'runtime = :runtime AND begins_with(sk, :leases)' \
-    --filter-expression 'lease_expires_at > :now' \
-    --expression-attribute-values "{\":runtime\":{\"S\":\"$runtime\"},\":leases\":{\"S\":\"lease#$url#\"},\":now\":{\"N\":\"$now_ms\"}}" \
-    | python3 -c 'import json, sys; print(json.load(sys.stdin).get("Count", 0))'
+  if ! answer=$(aws_ dynamodb query --table-name "$table" --select COUNT --consistent-read \
+      --key-condition-expression 'runtime = :runtime AND begins_with(sk, :leases)' \
+      --filter-expression 'lease_expires_at > :now' \
+      --expression-attribute-values "{\":runtime\":{\"S\":\"$runtime\"},\":leases\":{\"S\":\"lease#$url#\"},\":now\":{\"N\":\"$now_ms\"}}"); then
+    echo unknown
+    return
+  fi
+  python3 -c 'import json, sys; print(json.load(sys.stdin).get("Count", 0))' <<<"$answer"
+}
+
+terminating() { [ -n "$hook" ] && [ "$(imds meta-data/autoscaling/target-lifecycle-state)" = Terminated ]; }
+
+wait_for_shutdown() {
+  while [ "$stopping" = 0 ]; do
+    sleep "$heartbeat_seconds" &
+    wait $! || true
+  done
 }
 
 # Termination hook: leave the pool so no new work comes, let leased work finish, then let the instance go.
@@ -235,16 +248,29 @@ drain() {
   deregister
   # A dispatcher that read the entry just before it went may still take a lease: look only after a moment.
   sleep "$heartbeat_seconds"
-  local count
+  local count tries=0
   while count=$(live_leases) && [ "$count" != 0 ]; do
     log "$count lease(s) still live"
     sleep "$heartbeat_seconds"
   done
-  aws_ autoscaling complete-lifecycle-action --auto-scaling-group-name "$asg" --lifecycle-hook-name "$hook" \
-    --instance-id "$instance_id" --lifecycle-action-result CONTINUE >/dev/null
+  # Never fatal: exiting would let the service restart and join again. Past the hook's timeout the instance goes anyway.
+  until aws_ autoscaling complete-lifecycle-action --auto-scaling-group-name "$asg" --lifecycle-hook-name "$hook" \
+      --instance-id "$instance_id" --lifecycle-action-result CONTINUE >/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -ge 5 ]; then
+      log "could not complete the lifecycle action; the hook's timeout lets the instance go"
+      return 0
+    fi
+    sleep "$heartbeat_seconds"
+  done
   log "lifecycle action completed"
 }
 
+# A server already chosen for termination (the service restarted meanwhile) never joins again.
+if terminating; then
+  drain
+  wait_for_shutdown
+fi
 until register; do
   sleep "$heartbeat_seconds" &
   wait $! || true
@@ -254,10 +280,10 @@ while [ "$stopping" = 0 ]; do
   wait $! || true
   [ "$stopping" = 0 ] || break
   child_alive || fail "SD Web UI exited"
-  if [ -n "$hook" ] && [ "$(imds meta-data/autoscaling/target-lifecycle-state)" = Terminated ]; then
+  if terminating; then
     drain
     # Nothing more to do but wait for the shutdown that follows.
-    while [ "$stopping" = 0 ]; do sleep "$heartbeat_seconds" & wait $! || true; done
+    wait_for_shutdown
     break
   fi
   if [ "$registered" = 1 ]; then heartbeat; else register || true; fi

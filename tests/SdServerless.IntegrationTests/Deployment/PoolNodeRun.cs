@@ -38,11 +38,17 @@ internal sealed class PoolNodeRun : IAsyncDisposable
     }
 
     /// <param name="syncModels">False: no --model-location, the checkpoint folder fills by other means (a sidecar's case).</param>
-    public static PoolNodeRun Start(bool syncModels = true, params string[] extraArguments)
+    /// <param name="switches">Switches (see <see cref="Set"/>) on before the script starts.</param>
+    public static PoolNodeRun Start(bool syncModels = true, string[]? switches = null, params string[] extraArguments)
     {
         var directory = Directory.CreateTempSubdirectory("pool-node-").FullName;
         var bin = Directory.CreateDirectory(Path.Combine(directory, "bin")).FullName;
-        Directory.CreateDirectory(Path.Combine(directory, "state"));
+        var state = Directory.CreateDirectory(Path.Combine(directory, "state")).FullName;
+        foreach (var name in switches ?? [])
+        {
+            File.WriteAllText(Path.Combine(state, name), "");
+        }
+
         foreach (var fake in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "PoolNode")))
         {
             var copy = Path.Combine(bin, Path.GetFileName(fake));

@@ -98,7 +98,7 @@ public sealed partial class PoolNodeScriptTests
     [Fact]
     public async Task OnTheTerminationHookItLeavesThePoolWaitsForLiveLeasesThenCompletesTheAction()
     {
-        await using var node = PoolNodeRun.Start(syncModels: true, "--auto-scaling-group", "sdserverless-gpu-pool", "--lifecycle-hook", "drain");
+        await using var node = PoolNodeRun.Start(syncModels: true, switches: null, "--auto-scaling-group", "sdserverless-gpu-pool", "--lifecycle-hook", "drain");
         await node.WaitUntilAsync(calls => calls.Any(c => IsAws(c, "dynamodb", "put-item")), "registration");
 
         node.Set("leases", "2");
@@ -121,6 +121,17 @@ public sealed partial class PoolNodeScriptTests
 
         Assert.Equal(0, await node.TerminateAsync());
         Assert.Single(node.Calls, c => IsAws(c, "dynamodb", "delete-item"));
+    }
+
+    [Fact]
+    public async Task AServerRestartedAfterItWasChosenForTerminationNeverJoinsAgain()
+    {
+        await using var node = PoolNodeRun.Start(syncModels: true, ["terminating"], "--auto-scaling-group", "sdserverless-gpu-pool", "--lifecycle-hook", "drain");
+        await node.WaitUntilAsync(calls => calls.Any(c => IsAws(c, "autoscaling", "complete-lifecycle-action")), "completing the lifecycle action");
+
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(node.Calls, c => IsAws(c, "dynamodb", "put-item") || IsAws(c, "dynamodb", "update-item"));
+        Assert.Equal(0, await node.TerminateAsync());
     }
 
     /// <summary>The server row of docs/pool.md's table, plus its two keys: attribute name → DynamoDB type (S, N, L).</summary>
