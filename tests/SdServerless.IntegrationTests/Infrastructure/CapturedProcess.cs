@@ -52,6 +52,13 @@ public sealed class CapturedProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Sends SIGTERM to the process alone (not its children), as a service manager stops a service.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public async Task KillAsync()
     {
         if (!_process.HasExited)
