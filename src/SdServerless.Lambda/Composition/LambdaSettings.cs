@@ -1,7 +1,7 @@
 using System.Globalization;
+using SdServerless.Aws.SecretsManager;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Webhooks;
 using SdServerless.Lambda.Bootstrap;
 
 namespace SdServerless.Lambda.Composition;
@@ -17,10 +17,15 @@ public sealed class LambdaSettings
 
     public string? CallbackDeadLetterQueueUrl { get; init; }
 
+    /// <summary>Where the callback and replay functions read the webhook secret (they never get the secret itself).</summary>
+    public WebhookSecretSettings? WebhookSecret { get; init; }
+
     /// <summary>Only for tests against an S3/SQS-compatible server; null on AWS.</summary>
     public string? S3ServiceUrl { get; init; }
 
     public string? SqsServiceUrl { get; init; }
+
+    public string? SecretsManagerServiceUrl { get; init; }
 
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
     public static LambdaSettings Load(IEnvironmentVariables environment)
@@ -47,13 +52,9 @@ public sealed class LambdaSettings
         var needsQueueAndRuntimes = handler is HandlerNames.Api or HandlerNames.Dispatcher;
         var bucket = Require(EnvironmentVariableNames.Bucket);
         var taskQueueUrl = needsQueueAndRuntimes ? Require(EnvironmentVariableNames.TaskQueueUrl) : environment.Get(EnvironmentVariableNames.TaskQueueUrl);
-        var callbackDlq = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.CallbackDeadLetterQueueUrl) : null;
-        var webhookSecret = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.WebhookSecret) : null;
-        if (webhookSecret is not null && !WebhookSecret.TryParse(webhookSecret, out _, out var secretError))
-        {
-            // The message says what is wrong with the secret, never the secret itself.
-            problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not a whsec_ secret: {secretError}");
-        }
+        var sendsCallbacks = handler is HandlerNames.Callback or HandlerNames.Replay;
+        var callbackDlq = sendsCallbacks ? Require(EnvironmentVariableNames.CallbackDeadLetterQueueUrl) : null;
+        var webhookSecret = sendsCallbacks ? ReadWebhookSecret(environment, Require(EnvironmentVariableNames.WebhookSecretArn), problems) : null;
 
         var runtimes = needsQueueAndRuntimes ? ReadRuntimes(environment, problems) : [];
 
@@ -66,7 +67,6 @@ public sealed class LambdaSettings
             QueueDepthLimit = ReadNumber(environment, EnvironmentVariableNames.QueueDepthLimit, 0, problems),
             MaxAttempts = (int)Math.Min(ReadNumber(environment, EnvironmentVariableNames.MaxAttempts, 5, problems), 100),
             DefaultWebhookUrl = environment.Get(EnvironmentVariableNames.DefaultWebhookUrl),
-            WebhookSecret = webhookSecret,
         };
 
         if (problems.Count > 0)
@@ -80,9 +80,33 @@ public sealed class LambdaSettings
             Options = options,
             TaskQueueUrl = taskQueueUrl,
             CallbackDeadLetterQueueUrl = callbackDlq,
+            WebhookSecret = webhookSecret,
             S3ServiceUrl = environment.Get(EnvironmentVariableNames.S3ServiceUrl),
             SqsServiceUrl = environment.Get(EnvironmentVariableNames.SqsServiceUrl),
+            SecretsManagerServiceUrl = environment.Get(EnvironmentVariableNames.SecretsManagerServiceUrl),
         };
+    }
+
+    private static WebhookSecretSettings? ReadWebhookSecret(IEnvironmentVariables environment, string? secretArn, List<string> problems)
+    {
+        if (environment.Get(EnvironmentVariableNames.WebhookSecret) is not null)
+        {
+            // A secret in the environment is readable by anyone who may read the function's configuration.
+            // The message names the variable, never its value.
+            problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not read on Lambda: keep the secret in Secrets Manager and name it in {EnvironmentVariableNames.WebhookSecretArn}");
+        }
+
+        var cacheSeconds = ReadNumber(environment, EnvironmentVariableNames.WebhookSecretCacheSeconds, (long)WebhookSecretSettings.DefaultCacheDuration.TotalSeconds, problems);
+        var overlapSeconds = ReadNumber(
+            environment, EnvironmentVariableNames.WebhookSecretRotationOverlapSeconds, (long)WebhookSecretSettings.DefaultRotationOverlap.TotalSeconds, problems);
+        return secretArn is null
+            ? null
+            : new WebhookSecretSettings
+            {
+                SecretId = secretArn,
+                CacheDuration = TimeSpan.FromSeconds(Math.Min(cacheSeconds, 86_400)),
+                RotationOverlap = TimeSpan.FromSeconds(Math.Min(overlapSeconds, 365L * 86_400)),
+            };
     }
 
     private static IReadOnlyList<RuntimeConfig> ReadRuntimes(IEnvironmentVariables environment, List<string> problems)

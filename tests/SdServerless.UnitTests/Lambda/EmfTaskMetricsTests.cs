@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SdServerless.Lambda.Logging;
 using SdServerless.Lambda.Telemetry;
@@ -47,6 +48,35 @@ public class EmfTaskMetricsTests
         metrics.RecordTaskCompleted("sdruntime", TimeSpan.Zero, TimeSpan.Zero, 5, succeeded: false);
 
         Assert.Equal(1, SingleLine().GetProperty("Failures").GetInt32());
+    }
+
+    [Fact]
+    public void AMetricLineHasATimestampAndTheInfoLevelByDefault()
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time);
+
+        metrics.RecordTaskCompleted("sdruntime", TimeSpan.Zero, TimeSpan.Zero, 1, succeeded: true);
+
+        var line = SingleLine();
+        Assert.Equal("INFO", line.GetProperty("level").GetString());
+        Assert.Equal(_time.GetUtcNow(), line.GetProperty("timestamp").GetDateTimeOffset());
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Trace, "INFO")]
+    [InlineData(LogLevel.Information, "INFO")]
+    [InlineData(LogLevel.Warning, "WARN")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "FATAL")]
+    public void AMetricLinePassesTheFunctionsLogLevelFilter(LogLevel functionLevel, string expected)
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time, functionLevel);
+
+        metrics.RecordTaskCompleted("sdruntime", TimeSpan.Zero, TimeSpan.Zero, 1, succeeded: true);
+
+        var level = LambdaLogging.ParseLevel(SingleLine().GetProperty("level").GetString());
+        Assert.Equal(expected, SingleLine().GetProperty("level").GetString());
+        Assert.True(level >= functionLevel, $"a {functionLevel} filter drops a {level} line");
     }
 
     private JsonElement SingleLine()
