@@ -14,7 +14,8 @@ namespace SdServerless.Aws;
 public static class AwsClientFactory
 {
     public const string RegionVariable = "AWS_REGION";
-    private const string FallbackRegion = "us-east-1";
+    /// <summary>The region when AWS_REGION is not set (never on Lambda).</summary>
+    public const string FallbackRegion = "us-east-1";
 
     /// <param name="serviceUrl">null for AWS itself.</param>
     /// <param name="region">null: us-east-1.</param>

@@ -27,7 +27,10 @@ try
 {
     var settings = LambdaSettings.Load(environment);
     var metrics = new EmfTaskMetrics(
-        output, environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace, timeProvider);
+        output,
+        environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace,
+        timeProvider,
+        LambdaLogging.ParseLevel(environment.Get(LambdaEnvironmentVariableNames.LogLevel)));
     handler = LambdaComposition.CreateHandler(settings, environment, loggerFactory, metrics, timeProvider);
 }
 catch (Exception exception)

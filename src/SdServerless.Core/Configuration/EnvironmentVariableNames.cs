@@ -16,9 +16,19 @@ public static class EnvironmentVariableNames
     public const string GenerationTimeoutSeconds = "SDSERVERLESS_GENERATION_TIMEOUT_SECONDS";
     public const string DefaultWebhookUrl = "SDSERVERLESS_WEBHOOK_URL";
     public const string WebhookSecret = "SDSERVERLESS_WEBHOOK_SECRET";
+
+    /// <summary>The Secrets Manager secret holding the webhook secret (the Lambda functions never get the secret itself).</summary>
+    public const string WebhookSecretArn = "SDSERVERLESS_WEBHOOK_SECRET_ARN";
+
+    /// <summary>How long a read of the webhook secret is used (default 300): the longest a rotation takes to apply.</summary>
+    public const string WebhookSecretCacheSeconds = "SDSERVERLESS_WEBHOOK_SECRET_CACHE_SECONDS";
+
+    /// <summary>How long after a rotation the previous secret signs as well (default 86400).</summary>
+    public const string WebhookSecretRotationOverlapSeconds = "SDSERVERLESS_WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS";
     public const string S3ServiceUrl = "SDSERVERLESS_S3_SERVICE_URL";
     public const string SqsServiceUrl = "SDSERVERLESS_SQS_SERVICE_URL";
     public const string PoolTable = "SDSERVERLESS_POOL_TABLE";
     public const string DynamoDbServiceUrl = "SDSERVERLESS_DYNAMODB_SERVICE_URL";
+    public const string SecretsManagerServiceUrl = "SDSERVERLESS_SECRETSMANAGER_SERVICE_URL";
     public const string MetricsNamespace = "SDSERVERLESS_METRICS_NAMESPACE";
 }

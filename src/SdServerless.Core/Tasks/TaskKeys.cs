@@ -21,6 +21,9 @@ public static class TaskKeys
     /// <summary>The dispatcher's progress (running, attempts) before result.json exists.</summary>
     public static string State(string id) => $"{ReservedSegment}/tasks/{id}/state.json";
 
+    /// <summary>The body of an undelivered callback too large for a dead-letter message (never ends in result.json).</summary>
+    public static string DeadLetterPayload(string webhookId) => $"{ReservedSegment}/callback-dead-letters/{webhookId}.json";
+
     public static string OutputLocation(string bucket, string prefix, string id) => $"s3://{bucket}/{prefix}/{id}";
 
     public static string S3Uri(string bucket, string key) => $"s3://{bucket}/{key}";

@@ -6,27 +6,59 @@ using System.Text;
 namespace SdServerless.Core.Webhooks;
 
 /// <summary>
-/// Standard Webhooks signatures: <c>v1,&lt;base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")&gt;</c>.
-/// Runs once per delivery attempt, so it hashes from a pooled buffer and allocates only the returned string.
+/// Standard Webhooks signatures: <c>v1,&lt;base64 HMAC-SHA256(key, "{id}.{timestamp}.{body}")&gt;</c>, one per secret,
+/// space-separated (<c>v1,&lt;a&gt; v1,&lt;b&gt;</c>): during a secret rotation a receiver that still holds the previous
+/// secret verifies as well as one that holds the new. Runs once per delivery attempt, so it hashes from a pooled
+/// buffer and allocates only the returned string. A fixed signer is its own <see cref="IWebhookSignerSource"/>.
 /// </summary>
-public sealed class WebhookSigner(WebhookSecret secret)
+public sealed class WebhookSigner : IWebhookSignerSource
 {
     public const string VersionPrefix = "v1,";
 
     private const int HashBytes = 32;
     private const int Base64HashChars = 44;
+    private const int SignatureChars = 3 + Base64HashChars; // "v1," and the hash
     private const int StackLimit = 1024;
+
+    private readonly WebhookSecret[] _secrets;
+
+    public WebhookSigner(WebhookSecret secret) => _secrets = [secret];
+
+    /// <param name="secrets">The current secret first, then any the receivers may still hold; at least one.</param>
+    public WebhookSigner(IReadOnlyCollection<WebhookSecret> secrets)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(secrets.Count);
+        _secrets = [.. secrets];
+    }
+
+    /// <summary>How many signatures each header carries.</summary>
+    public int SecretCount => _secrets.Length;
 
     /// <summary>The value of the webhook-signature header for one message.</summary>
     public string Sign(string messageId, long timestamp, ReadOnlySpan<byte> body)
     {
         Span<byte> hash = stackalloc byte[HashBytes];
-        ComputeHash(secret.Key, messageId, timestamp, body, hash);
-        Span<char> signature = stackalloc char[VersionPrefix.Length + Base64HashChars];
-        VersionPrefix.CopyTo(signature);
-        Convert.TryToBase64Chars(hash, signature[VersionPrefix.Length..], out var written);
-        return new string(signature[..(VersionPrefix.Length + written)]);
+        var length = _secrets.Length * (SignatureChars + 1) - 1;
+        Span<char> header = length <= 256 ? stackalloc char[length] : new char[length];
+        var used = 0;
+        foreach (var secret in _secrets)
+        {
+            if (used > 0)
+            {
+                header[used++] = ' ';
+            }
+
+            ComputeHash(secret.Key, messageId, timestamp, body, hash);
+            VersionPrefix.CopyTo(header[used..]);
+            used += VersionPrefix.Length;
+            Convert.TryToBase64Chars(hash, header[used..], out var written);
+            used += written;
+        }
+
+        return new string(header[..used]);
     }
+
+    public ValueTask<WebhookSigner> GetSignerAsync(CancellationToken cancellationToken) => ValueTask.FromResult(this);
 
     /// <summary>HMAC-SHA256 of "{id}.{timestamp}.{body}" into <paramref name="destination"/> (32 bytes).</summary>
     internal static void ComputeHash(ReadOnlySpan<byte> key, string messageId, long timestamp, ReadOnlySpan<byte> body, Span<byte> destination)

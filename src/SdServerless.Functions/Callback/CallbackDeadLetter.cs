@@ -12,8 +12,14 @@ public sealed class CallbackDeadLetter
 
     public required string Url { get; init; }
 
-    /// <summary>The webhook body as it was sent.</summary>
-    public required JsonElement Payload { get; init; }
+    /// <summary>The webhook body as it was sent; null when it was too large for a message (see <see cref="PayloadKey"/>).</summary>
+    public JsonElement? Payload { get; init; }
+
+    /// <summary>Where the body is kept in the bucket when it did not fit in the message.</summary>
+    public string? PayloadKey { get; init; }
+
+    /// <summary>The result.json the callback was made from: the replay rebuilds the body from it, with fresh image links.</summary>
+    public string? ResultKey { get; init; }
 
     public string? IdTask { get; init; }
 

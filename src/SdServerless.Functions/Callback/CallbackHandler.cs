@@ -1,8 +1,6 @@
 using System.Runtime.ExceptionServices;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Events;
@@ -109,30 +107,25 @@ public sealed partial class CallbackHandler(
                 break;
             default:
                 LogUndelivered(result.IdTask, webhookId, outcome.Outcome, outcome.Reason);
-                await deadLetters.WriteAsync(url, webhookId, body, result.IdTask, outcome);
+                await deadLetters.WriteAsync(url, webhookId, body, result.IdTask, key, outcome);
                 break;
         }
     }
 
     private async Task<TaskResult?> ReadResultAsync(string key, CancellationToken cancellationToken)
     {
-        var stored = await store.GetAsync(key, cancellationToken);
-        if (stored is null)
-        {
-            LogResultMissing(key);
-            return null;
-        }
-
-        try
-        {
-            return JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskResult);
-        }
-        catch (JsonException exception)
+        var (result, error) = await TaskResultFile.ReadAsync(store, key, cancellationToken);
+        if (error is not null)
         {
             // Retrying cannot repair the file; the invocation succeeds so that S3 does not resend it.
-            LogResultUnreadable(key, exception.Message);
-            return null;
+            LogResultUnreadable(key, error);
         }
+        else if (result is null)
+        {
+            LogResultMissing(key);
+        }
+
+        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "S3 event without records ignored (event {Event})")]

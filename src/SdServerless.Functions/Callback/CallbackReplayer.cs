@@ -1,14 +1,22 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Queueing;
+using SdServerless.Core.Storage;
 
 namespace SdServerless.Functions.Callback;
 
 /// <summary>
 /// Re-delivers the entries of the callback dead-letter queue: same webhook-id (receivers deduplicate), new
-/// timestamp and signature. Delivered entries are deleted; failed ones are left for a later replay.
+/// timestamp and signature, and the body rebuilt from the task's result.json so that its image links are fresh
+/// (those of the dead-lettered body may have expired). Delivered entries are deleted; failed ones are left for a
+/// later replay, and a receiver that is still down is tried once per run, not once per entry.
 /// </summary>
-public sealed partial class CallbackReplayer(ITaskQueue deadLetters, WebhookDelivery delivery, ILogger<CallbackReplayer> logger)
+public sealed partial class CallbackReplayer(
+    ITaskQueue deadLetters,
+    CallbackBodyRebuilder bodies,
+    WebhookDelivery delivery,
+    IObjectStore store,
+    ILogger<CallbackReplayer> logger)
 {
     private const int BatchSize = 10;
 
@@ -18,57 +26,70 @@ public sealed partial class CallbackReplayer(ITaskQueue deadLetters, WebhookDeli
     /// <summary>SQS may return nothing from a zero-wait receive even when messages exist.</summary>
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(1);
 
-    public async Task<CallbackReplayReport> ReplayAsync(CancellationToken cancellationToken)
+    private enum Outcome
+    {
+        Delivered,
+        Failed,
+        Dropped,
+    }
+
+    /// <summary>Replays every entry (each at most once per run).</summary>
+    public Task<CallbackReplayReport> ReplayAsync(CancellationToken cancellationToken) => ReplayAsync(int.MaxValue, cancellationToken);
+
+    /// <summary>Replays up to <paramref name="maxMessages"/> entries, stopping early when the token fires.</summary>
+    public async Task<CallbackReplayReport> ReplayAsync(int maxMessages, CancellationToken cancellationToken)
     {
         int delivered = 0, failed = 0, dropped = 0;
-        var keep = new List<string>();
+        var unreachable = new HashSet<string>(StringComparer.Ordinal);
+        var held = new List<string>();
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            while (delivered + failed + dropped < maxMessages && !cancellationToken.IsCancellationRequested)
             {
-                var batch = await deadLetters.ReceiveAsync(BatchSize, Lease, ReceiveWait, cancellationToken);
+                var wanted = Math.Min(BatchSize, maxMessages - (delivered + failed + dropped));
+                var batch = await deadLetters.ReceiveAsync(wanted, Lease, ReceiveWait, cancellationToken);
                 if (batch.Count == 0)
                 {
                     break;
                 }
 
-                foreach (var message in batch)
+                held.AddRange(batch.Select(message => message.ReceiptHandle));
+                foreach (var message in batch.TakeWhile(_ => !cancellationToken.IsCancellationRequested))
                 {
-                    var outcome = await ReplayOneAsync(message, cancellationToken);
-                    if (outcome is WebhookDeliveryOutcome.Delivered or WebhookDeliveryOutcome.Gone)
+                    switch (await ReplayOneAsync(message, unreachable, cancellationToken))
                     {
-                        await deadLetters.DeleteAsync(message.ReceiptHandle, cancellationToken);
-                        if (outcome == WebhookDeliveryOutcome.Delivered)
-                        {
+                        case Outcome.Delivered:
                             delivered++;
-                        }
-                        else
-                        {
+                            break;
+                        case Outcome.Dropped:
                             dropped++;
-                        }
+                            break;
+                        default:
+                            failed++;
+                            continue;
                     }
-                    else
-                    {
-                        keep.Add(message.ReceiptHandle);
-                        failed++;
-                    }
+
+                    // Delivered: removed even if the invocation's time just ran out, or it would be sent once more.
+                    await deadLetters.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+                    held.Remove(message.ReceiptHandle);
                 }
             }
         }
         finally
         {
-            // Make the failures visible again at once, so the next replay need not wait for the lease to end.
-            foreach (var receiptHandle in keep)
+            // Failed and unread entries become visible again at once: the next replay need not wait for the lease.
+            foreach (var receiptHandle in held)
             {
                 await deadLetters.ChangeVisibilityAsync(receiptHandle, TimeSpan.Zero, CancellationToken.None);
             }
         }
 
-        LogReplayed(delivered, failed, dropped);
-        return new CallbackReplayReport(delivered, failed, dropped);
+        var remaining = await deadLetters.GetApproximateDepthAsync(CancellationToken.None);
+        LogReplayed(delivered, failed, dropped, remaining);
+        return new CallbackReplayReport(delivered, failed, dropped, remaining);
     }
 
-    private async Task<WebhookDeliveryOutcome?> ReplayOneAsync(QueueMessage message, CancellationToken cancellationToken)
+    private async Task<Outcome> ReplayOneAsync(QueueMessage message, HashSet<string> unreachable, CancellationToken cancellationToken)
     {
         CallbackDeadLetter? letter;
         try
@@ -78,19 +99,44 @@ public sealed partial class CallbackReplayer(ITaskQueue deadLetters, WebhookDeli
         catch (JsonException exception)
         {
             LogUnreadable(message.MessageId, exception.Message);
-            return null;
+            return Outcome.Failed;
         }
 
-        if (letter is null || letter.Payload.ValueKind != JsonValueKind.Object)
+        if (letter is null)
         {
-            LogUnreadable(message.MessageId, "no payload");
-            return null;
+            LogUnreadable(message.MessageId, "JSON null");
+            return Outcome.Failed;
         }
 
-        var body = CallbackJson.Serialize(letter.Payload);
+        if (unreachable.Contains(letter.Url))
+        {
+            return Outcome.Failed;
+        }
+
+        var body = await bodies.RebuildAsync(letter, cancellationToken);
+        if (body is null)
+        {
+            LogNothingToSend(letter.IdTask, letter.WebhookId);
+            return Outcome.Dropped;
+        }
+
         var result = await delivery.DeliverAsync(letter.Url, letter.WebhookId, body, letter.IdTask, cancellationToken);
         LogReplayedOne(letter.IdTask, letter.WebhookId, result.Outcome, result.Reason);
-        return result.Outcome;
+        switch (result.Outcome)
+        {
+            case WebhookDeliveryOutcome.Delivered or WebhookDeliveryOutcome.Gone:
+                if (letter.PayloadKey is { } payloadKey)
+                {
+                    await store.DeleteAsync(payloadKey, CancellationToken.None);
+                }
+
+                return result.Outcome == WebhookDeliveryOutcome.Delivered ? Outcome.Delivered : Outcome.Dropped;
+            case WebhookDeliveryOutcome.GaveUp:
+                unreachable.Add(letter.Url);
+                return Outcome.Failed;
+            default:
+                return Outcome.Failed;
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay of callback of task {TaskId} ({WebhookId}): {Outcome} {Reason}")]
@@ -99,6 +145,9 @@ public sealed partial class CallbackReplayer(ITaskQueue deadLetters, WebhookDeli
     [LoggerMessage(Level = LogLevel.Error, Message = "Callback dead-letter message {MessageId} is unreadable ({Error}); left on the queue")]
     private partial void LogUnreadable(string messageId, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Callback replay: {Delivered} delivered, {Failed} still failing, {Dropped} dropped (410 Gone)")]
-    private partial void LogReplayed(int delivered, int failed, int dropped);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Callback of task {TaskId} ({WebhookId}) dropped from the dead-letter queue: neither its result nor its stored body exists any more")]
+    private partial void LogNothingToSend(string? taskId, string webhookId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callback replay: {Delivered} delivered, {Failed} still failing, {Dropped} dropped, {Remaining} left on the queue")]
+    private partial void LogReplayed(int delivered, int failed, int dropped, long remaining);
 }

@@ -25,7 +25,8 @@ public sealed class CallbackServices : IDisposable
     public CallbackReplayer Replayer { get; }
 
     /// <param name="deadLetters">The callback dead-letter queue (not the task queue).</param>
-    /// <exception cref="FormatException"><see cref="SdServerlessOptions.WebhookSecret"/> is missing or not whsec_&lt;base64&gt;.</exception>
+    /// <param name="signers">Where the webhook secrets come from; null: the fixed <see cref="SdServerlessOptions.WebhookSecret"/>.</param>
+    /// <exception cref="FormatException">No <paramref name="signers"/>, and the WebhookSecret option is missing or not whsec_&lt;base64&gt;.</exception>
     public static CallbackServices Create(
         IObjectStore store,
         IObjectUrlSigner urlSigner,
@@ -33,16 +34,18 @@ public sealed class CallbackServices : IDisposable
         SdServerlessOptions options,
         ILoggerFactory loggers,
         CallbackOptions? callbackOptions = null,
-        TimeProvider? clock = null)
+        TimeProvider? clock = null,
+        IWebhookSignerSource? signers = null)
     {
         callbackOptions ??= new CallbackOptions();
         clock ??= TimeProvider.System;
-        var signer = new WebhookSigner(WebhookSecret.Parse(options.WebhookSecret));
+        signers ??= new WebhookSigner(WebhookSecret.Parse(options.WebhookSecret));
         var http = WebhookDelivery.CreateHttpClient(options);
-        var delivery = new WebhookDelivery(http, signer, options, callbackOptions, clock, loggers.CreateLogger<WebhookDelivery>());
-        var writer = new CallbackDeadLetterWriter(deadLetters, callbackOptions, clock);
+        var delivery = new WebhookDelivery(http, signers, options, callbackOptions, clock, loggers.CreateLogger<WebhookDelivery>());
+        var writer = new CallbackDeadLetterWriter(deadLetters, store, callbackOptions, clock);
         var handler = new CallbackHandler(store, urlSigner, delivery, writer, options, callbackOptions, loggers.CreateLogger<CallbackHandler>());
-        var replayer = new CallbackReplayer(deadLetters, delivery, loggers.CreateLogger<CallbackReplayer>());
+        var bodies = new CallbackBodyRebuilder(store, urlSigner, callbackOptions);
+        var replayer = new CallbackReplayer(deadLetters, bodies, delivery, store, loggers.CreateLogger<CallbackReplayer>());
         return new CallbackServices(http, handler, replayer);
     }
 

@@ -12,12 +12,12 @@ namespace SdServerless.Functions.Callback;
 /// POSTs one signed webhook, retrying what may succeed later (5xx, 408, 429, timeouts, connection errors) with
 /// exponential backoff and jitter, honouring Retry-After, until the attempts, the delivery budget or the
 /// caller's token (the invocation's deadline) run out. Every attempt carries the same webhook-id and a fresh
-/// timestamp and signature. The HttpClient should come from <see cref="GuardedHttpHandler"/>, which refuses
+/// timestamp and signature, made with the secrets in force at that moment. The HttpClient should come from <see cref="GuardedHttpHandler"/>, which refuses
 /// non-public addresses at connect time.
 /// </summary>
 public sealed partial class WebhookDelivery(
     HttpClient http,
-    WebhookSigner signer,
+    IWebhookSignerSource signers,
     SdServerlessOptions options,
     CallbackOptions callbackOptions,
     TimeProvider clock,
@@ -83,6 +83,16 @@ public sealed partial class WebhookDelivery(
 
     private async Task<AttemptResult> SendOnceAsync(Uri uri, string webhookId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
+        WebhookSigner signer;
+        try
+        {
+            signer = await signers.GetSignerAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new AttemptResult(null, null, AttemptFailure.Cancelled, "the invocation ended while reading the webhook secret");
+        }
+
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ReadOnlyMemoryContent(body) };
         request.Content.Headers.ContentType = JsonContentType;

@@ -19,4 +19,5 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(CallbackPayload))]
 [JsonSerializable(typeof(CallbackDeadLetter))]
 [JsonSerializable(typeof(CallbackReplayReport))]
+[JsonSerializable(typeof(CallbackReplayRequest))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -7,5 +7,8 @@ public static class HandlerNames
     public const string Dispatcher = "dispatcher";
     public const string Callback = "callback";
 
-    public static readonly IReadOnlyList<string> All = [Api, Dispatcher, Callback];
+    /// <summary>Delivers the callback dead-letter queue again (invoked by hand or on a schedule).</summary>
+    public const string Replay = "replay";
+
+    public static readonly IReadOnlyList<string> All = [Api, Dispatcher, Callback, Replay];
 }

@@ -4,6 +4,7 @@ using SdServerless.Aws;
 using SdServerless.Aws.Pool;
 using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
+using SdServerless.Aws.SecretsManager;
 using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
@@ -31,7 +32,8 @@ public static class LambdaComposition
         {
             HandlerNames.Api => CreateApi(settings, environment, store, loggerFactory, clock),
             HandlerNames.Dispatcher => CreateDispatcher(settings, environment, store, loggerFactory, metrics, clock),
-            HandlerNames.Callback => CreateCallback(settings, environment, s3, store, loggerFactory, clock),
+            HandlerNames.Callback => CreateCallback(CreateCallbackServices(settings, environment, s3, store, loggerFactory, clock)),
+            HandlerNames.Replay => CreateReplay(CreateCallbackServices(settings, environment, s3, store, loggerFactory, clock)),
             _ => throw new LambdaConfigurationException([$"no handler is named '{settings.Handler}'"]),
         };
     }
@@ -63,19 +65,8 @@ public static class LambdaComposition
             (sqsEvent, context, cancellationToken) => dispatcher.HandleAsync(sqsEvent, context.Deadline, cancellationToken));
     }
 
-    private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(
-        LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
-    {
-        var options = settings.Options;
-        // Lives as long as the process: its HttpClient is reused by every invocation.
-        var callback = CallbackServices.Create(
-            store,
-            new S3ObjectUrlSigner(s3, options.Bucket),
-            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
-            options,
-            loggerFactory,
-            clock: clock);
-        return new JsonLambdaHandler<S3Event, EmptyResponse>(
+    private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(CallbackServices callback) =>
+        new(
             FunctionsJsonContext.Default.S3Event,
             LambdaJsonContext.Default.EmptyResponse,
             async (s3Event, cancellationToken) =>
@@ -83,6 +74,35 @@ public static class LambdaComposition
                 await callback.Handler.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
                 return EmptyResponse.Instance;
             });
+
+    private static JsonLambdaHandler<CallbackReplayRequest, CallbackReplayReport> CreateReplay(CallbackServices callback) =>
+        new(
+            FunctionsJsonContext.Default.CallbackReplayRequest,
+            FunctionsJsonContext.Default.CallbackReplayReport,
+            (request, cancellationToken) => callback.Replayer.ReplayAsync(
+                Math.Max(1, request.MaxMessages ?? CallbackReplayRequest.DefaultMaxMessages), cancellationToken));
+
+    /// <summary>
+    /// The callback's parts, shared by the callback and replay functions; they live as long as the process, so the
+    /// webhook HttpClient and the cached secret serve every invocation.
+    /// </summary>
+    private static CallbackServices CreateCallbackServices(
+        LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+    {
+        var options = settings.Options;
+        var region = environment.Get(LambdaEnvironmentVariableNames.Region) ?? AwsClientFactory.FallbackRegion;
+        var secretsManager = new SecretsManagerClient(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, SecretsManagerClient.Endpoint(settings.SecretsManagerServiceUrl, region), region, clock: clock);
+        var signers = new SecretsManagerWebhookSigners(
+            secretsManager, settings.WebhookSecret!, clock, loggerFactory.CreateLogger<SecretsManagerWebhookSigners>());
+        return CallbackServices.Create(
+            store,
+            new S3ObjectUrlSigner(s3, options.Bucket),
+            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
+            options,
+            loggerFactory,
+            clock: clock,
+            signers: signers);
     }
 
     private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>

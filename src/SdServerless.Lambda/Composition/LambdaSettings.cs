@@ -1,7 +1,7 @@
 using System.Globalization;
+using SdServerless.Aws.SecretsManager;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Webhooks;
 using SdServerless.Lambda.Bootstrap;
 
 namespace SdServerless.Lambda.Composition;
@@ -22,6 +22,9 @@ public sealed class LambdaSettings
 
     public string? CallbackDeadLetterQueueUrl { get; init; }
 
+    /// <summary>Where the callback and replay functions read the webhook secret (they never get the secret itself).</summary>
+    public WebhookSecretSettings? WebhookSecret { get; init; }
+
     /// <summary>Only for tests against an S3/SQS-compatible server; null on AWS.</summary>
     public string? S3ServiceUrl { get; init; }
 
@@ -35,6 +38,8 @@ public sealed class LambdaSettings
 
     /// <summary>How long one generation may run from the lease of its slot; null: until the invocation's deadline.</summary>
     public TimeSpan? GenerationTimeout { get; init; }
+
+    public string? SecretsManagerServiceUrl { get; init; }
 
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
     public static LambdaSettings Load(IEnvironmentVariables environment)
@@ -61,13 +66,9 @@ public sealed class LambdaSettings
         var needsQueueAndRuntimes = handler is HandlerNames.Api or HandlerNames.Dispatcher;
         var bucket = Require(EnvironmentVariableNames.Bucket);
         var taskQueueUrl = needsQueueAndRuntimes ? Require(EnvironmentVariableNames.TaskQueueUrl) : environment.Get(EnvironmentVariableNames.TaskQueueUrl);
-        var callbackDlq = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.CallbackDeadLetterQueueUrl) : null;
-        var webhookSecret = handler == HandlerNames.Callback ? Require(EnvironmentVariableNames.WebhookSecret) : null;
-        if (webhookSecret is not null && !WebhookSecret.TryParse(webhookSecret, out _, out var secretError))
-        {
-            // The message says what is wrong with the secret, never the secret itself.
-            problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not a whsec_ secret: {secretError}");
-        }
+        var sendsCallbacks = handler is HandlerNames.Callback or HandlerNames.Replay;
+        var callbackDlq = sendsCallbacks ? Require(EnvironmentVariableNames.CallbackDeadLetterQueueUrl) : null;
+        var webhookSecret = sendsCallbacks ? ReadWebhookSecret(environment, Require(EnvironmentVariableNames.WebhookSecretArn), problems) : null;
 
         var poolTable = environment.Get(EnvironmentVariableNames.PoolTable);
         if (poolTable is not null && !IsTableName(poolTable))
@@ -100,7 +101,6 @@ public sealed class LambdaSettings
             MaxAttempts = (int)Math.Min(ReadNumber(environment, EnvironmentVariableNames.MaxAttempts, 5, problems), 100),
             QueueingDeadline = TimeSpan.FromSeconds(Math.Min(ReadNumber(environment, EnvironmentVariableNames.QueueingDeadlineSeconds, 3600, problems), MaxQueueingDeadlineSeconds)),
             DefaultWebhookUrl = environment.Get(EnvironmentVariableNames.DefaultWebhookUrl),
-            WebhookSecret = webhookSecret,
         };
 
         if (problems.Count > 0)
@@ -114,12 +114,36 @@ public sealed class LambdaSettings
             Options = options,
             TaskQueueUrl = taskQueueUrl,
             CallbackDeadLetterQueueUrl = callbackDlq,
+            WebhookSecret = webhookSecret,
             S3ServiceUrl = environment.Get(EnvironmentVariableNames.S3ServiceUrl),
             SqsServiceUrl = environment.Get(EnvironmentVariableNames.SqsServiceUrl),
             PoolTable = poolTable,
             DynamoDbServiceUrl = environment.Get(EnvironmentVariableNames.DynamoDbServiceUrl),
             GenerationTimeout = generationSeconds > 0 ? TimeSpan.FromSeconds(generationSeconds) : null,
+            SecretsManagerServiceUrl = environment.Get(EnvironmentVariableNames.SecretsManagerServiceUrl),
         };
+    }
+
+    private static WebhookSecretSettings? ReadWebhookSecret(IEnvironmentVariables environment, string? secretArn, List<string> problems)
+    {
+        if (environment.Get(EnvironmentVariableNames.WebhookSecret) is not null)
+        {
+            // A secret in the environment is readable by anyone who may read the function's configuration.
+            // The message names the variable, never its value.
+            problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not read on Lambda: keep the secret in Secrets Manager and name it in {EnvironmentVariableNames.WebhookSecretArn}");
+        }
+
+        var cacheSeconds = ReadNumber(environment, EnvironmentVariableNames.WebhookSecretCacheSeconds, (long)WebhookSecretSettings.DefaultCacheDuration.TotalSeconds, problems);
+        var overlapSeconds = ReadNumber(
+            environment, EnvironmentVariableNames.WebhookSecretRotationOverlapSeconds, (long)WebhookSecretSettings.DefaultRotationOverlap.TotalSeconds, problems);
+        return secretArn is null
+            ? null
+            : new WebhookSecretSettings
+            {
+                SecretId = secretArn,
+                CacheDuration = TimeSpan.FromSeconds(Math.Min(cacheSeconds, 86_400)),
+                RotationOverlap = TimeSpan.FromSeconds(Math.Min(overlapSeconds, 365L * 86_400)),
+            };
     }
 
     /// <param name="registered">Servers register themselves in the pool table: a runtime may name no endpoint.</param>

@@ -37,7 +37,7 @@ internal sealed class JsonLogger(
         {
             writer.WriteStartObject();
             writer.WriteString("timestamp", timestamp.UtcDateTime);
-            writer.WriteString("level", logLevel.ToString());
+            writer.WriteString("level", LambdaLogging.LevelName(logLevel));
             writer.WriteString("message", message);
             writer.WriteString("category", category);
             var written = new HashSet<string>(["timestamp", "level", "message", "category", "exception"], StringComparer.Ordinal);

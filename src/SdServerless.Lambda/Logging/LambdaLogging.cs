@@ -3,7 +3,11 @@ using SdServerless.Lambda.Bootstrap;
 
 namespace SdServerless.Lambda.Logging;
 
-/// <summary>The logger factory of the function: JSON lines at the level Lambda's log configuration asks for.</summary>
+/// <summary>
+/// The logger factory of the function: JSON lines at the level Lambda's log configuration asks for, each carrying
+/// its level under Lambda's names, so that Lambda's application log-level filter reads it (a line whose level is
+/// missing or unknown counts as INFO there).
+/// </summary>
 public static class LambdaLogging
 {
     public static ILoggerFactory CreateFactory(JsonLineWriter output, IEnvironmentVariables environment, TimeProvider timeProvider)
@@ -13,6 +17,17 @@ public static class LambdaLogging
             .SetMinimumLevel(level)
             .AddProvider(new JsonLoggerProvider(output, timeProvider)));
     }
+
+    /// <summary>Lambda's name of a level: TRACE, DEBUG, INFO, WARN, ERROR, FATAL.</summary>
+    public static string LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "TRACE",
+        LogLevel.Debug => "DEBUG",
+        LogLevel.Warning => "WARN",
+        LogLevel.Error => "ERROR",
+        LogLevel.Critical => "FATAL",
+        _ => "INFO",
+    };
 
     public static LogLevel ParseLevel(string? lambdaLogLevel) => lambdaLogLevel?.ToUpperInvariant() switch
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using SdServerless.Core.Telemetry;
 using SdServerless.Lambda.Logging;
 
@@ -8,7 +9,13 @@ namespace SdServerless.Lambda.Telemetry;
 /// Task metrics as CloudWatch embedded metric format lines: CloudWatch Logs turns each line into metric data points,
 /// with no API call and no added latency in the function.
 /// </summary>
-public sealed class EmfTaskMetrics(JsonLineWriter output, string metricNamespace, TimeProvider timeProvider) : ITaskMetrics
+/// <param name="functionLogLevel">
+/// The function's application log level (AWS_LAMBDA_LOG_LEVEL). Lambda's log-level filter counts a line without a
+/// level as INFO and would drop it under WARN or ERROR; each metric line carries exactly the level the filter lets
+/// through, and an RFC 3339 timestamp, which the filter needs as well.
+/// </param>
+public sealed class EmfTaskMetrics(
+    JsonLineWriter output, string metricNamespace, TimeProvider timeProvider, LogLevel functionLogLevel = LogLevel.Information) : ITaskMetrics
 {
     public const string DefaultNamespace = "SdServerless";
     public const string RuntimeDimension = "Runtime";
@@ -23,6 +30,8 @@ public sealed class EmfTaskMetrics(JsonLineWriter output, string metricNamespace
 
     /// <summary>High resolution (1 s): an alarm on it can start the first GPU within tens of seconds, not minutes.</summary>
     private const int HighResolution = 1;
+
+    private readonly string _level = LambdaLogging.LevelName(functionLogLevel < LogLevel.Information ? LogLevel.Information : functionLogLevel);
 
     public void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded) =>
         Write(
@@ -45,12 +54,14 @@ public sealed class EmfTaskMetrics(JsonLineWriter output, string metricNamespace
     /// <summary>One line: the directive declaring every metric, the Runtime dimension, and each metric's value.</summary>
     private void Write(string runtime, params Metric[] metrics)
     {
-        var timestamp = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        var timestamp = timeProvider.GetUtcNow();
         output.WriteLine(writer =>
         {
             writer.WriteStartObject();
+            writer.WriteString("timestamp", timestamp.UtcDateTime);
+            writer.WriteString("level", _level);
             writer.WriteStartObject("_aws");
-            writer.WriteNumber("Timestamp", timestamp);
+            writer.WriteNumber("Timestamp", timestamp.ToUnixTimeMilliseconds());
             writer.WriteStartArray("CloudWatchMetrics");
             writer.WriteStartObject();
             writer.WriteString("Namespace", metricNamespace);
@@ -93,5 +104,6 @@ public sealed class EmfTaskMetrics(JsonLineWriter output, string metricNamespace
         writer.WriteEndObject();
     }
 
+    /// <param name="StorageResolution">1 for a high-resolution metric; null: standard (60).</param>
     private readonly record struct Metric(string Name, string Unit, double Value, int? StorageResolution = null);
 }

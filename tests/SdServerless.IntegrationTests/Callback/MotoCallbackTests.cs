@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
@@ -120,13 +121,69 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
 
         var report = await services.Replayer.ReplayAsync(CancellationToken.None);
 
-        Assert.Equal(new CallbackReplayReport(1, 0, 0), report);
+        Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
         var all = _receiver.Requests.ToList();
         Assert.Equal(3, all.Count);
         Assert.Single(all.Select(r => r.Headers["webhook-id"]).Distinct());
-        Assert.Equal(failedAttempts[0].BodyText, all[2].BodyText);
+        Assert.Equal(WithoutImageLinks(failedAttempts[0].BodyText), WithoutImageLinks(all[2].BodyText));
+        using var http = new HttpClient();
+        Assert.Equal("fake-png-bytes", await http.GetStringAsync(JsonNode.Parse(all[2].BodyText)!["images"]![0]!["url"]!.GetValue<string>()));
         var left = await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _deadLetters, WaitTimeSeconds = 1 });
         Assert.Empty(left.Messages ?? []);
+    }
+
+    [Fact]
+    public async Task ACallbackTooLargeForAnSqsMessageIsDeadLetteredAsAPointerToItsBodyInTheBucketAndReplayed()
+    {
+        using var services = CreateServices();
+        _receiver.Handler = (_, context) =>
+        {
+            context.Response.StatusCode = 400;
+            return Task.CompletedTask;
+        };
+        var context = new JsonObject { ["blob"] = new string('x', 1024 * 1024) };
+        await WriteTaskOutputsAsync(context);
+        foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
+        {
+            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+        }
+
+        var message = Assert.Single((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _deadLetters, WaitTimeSeconds = 1, VisibilityTimeout = 0 })).Messages);
+        Assert.True(message.Body.Length < 2048, $"the dead letter is {message.Body.Length} characters");
+        var letter = JsonSerializer.Deserialize(message.Body, FunctionsJsonContext.Default.CallbackDeadLetter)!;
+        Assert.Null(letter.Payload);
+        Assert.Equal(TaskKeys.DeadLetterPayload(letter.WebhookId), letter.PayloadKey);
+        using (var stored = await _s3.GetObjectAsync(_bucket, letter.PayloadKey))
+        using (var reader = new StreamReader(stored.ResponseStream))
+        {
+            Assert.Equal(_receiver.Requests.Single().BodyText, await reader.ReadToEndAsync());
+        }
+
+        _receiver.Handler = (_, reply) =>
+        {
+            reply.Response.StatusCode = 204;
+            return Task.CompletedTask;
+        };
+        var report = await services.Replayer.ReplayAsync(CancellationToken.None);
+
+        Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
+        var replayed = _receiver.Requests.ToList()[^1];
+        Assert.Equal(letter.WebhookId, replayed.Headers["webhook-id"]);
+        Assert.Equal(context.ToJsonString(), JsonNode.Parse(replayed.BodyText)!["context"]!.ToJsonString());
+        var objects = await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _bucket, Prefix = "_sdserverless/" });
+        Assert.Empty(objects.S3Objects ?? []);
+    }
+
+    /// <summary>The body with the presigned links left out: they are signed again on each build.</summary>
+    private static string WithoutImageLinks(string body)
+    {
+        var node = JsonNode.Parse(body)!;
+        foreach (var image in node["images"]!.AsArray())
+        {
+            image!.AsObject().Remove("url");
+        }
+
+        return node.ToJsonString();
     }
 
     private CallbackServices CreateServices()
@@ -149,7 +206,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     }
 
     /// <summary>What the dispatcher leaves behind: an image, then result.json last.</summary>
-    private async Task<string> WriteTaskOutputsAsync()
+    private async Task<string> WriteTaskOutputsAsync(JsonNode? context = null)
     {
         var store = new S3ObjectStore(_s3, _bucket);
         var imageKey = TaskKeys.Output(Prefix, TaskId, 1, "png");
@@ -165,7 +222,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             Tasktype = TaskType.TextToImage,
             Status = TaskStatus.Succeeded,
             Images = [new TaskResultImage(imageKey, TaskKeys.S3Uri(_bucket, imageKey), "image/png", 14)],
-            Context = System.Text.Json.Nodes.JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}"),
+            Context = context ?? JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}"),
             CallbackUrl = _receiver.Url("/hook").AbsoluteUri,
             CreatedAt = DateTimeOffset.UtcNow,
             CompletedAt = DateTimeOffset.UtcNow,

@@ -33,7 +33,7 @@ public sealed class BootstrapInitTests
         var initError = await runtimeApi.InitError.WaitAsync(TimeSpan.FromSeconds(30));
 
         using var body = JsonDocument.Parse(initError.Body);
-        Assert.Contains("_HANDLER must be one of api, dispatcher, callback", body.RootElement.GetProperty("errorMessage").GetString());
+        Assert.Contains("_HANDLER must be one of api, dispatcher, callback, replay", body.RootElement.GetProperty("errorMessage").GetString());
         Assert.Equal(1, await bootstrap.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 
@@ -48,7 +48,7 @@ public sealed class BootstrapInitTests
 
         var line = Assert.Single(bootstrap.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         using var log = JsonDocument.Parse(line);
-        Assert.Equal("Critical", log.RootElement.GetProperty("level").GetString());
+        Assert.Equal("FATAL", log.RootElement.GetProperty("level").GetString());
         Assert.Contains("SDSERVERLESS_CALLBACK_DLQ_URL", log.RootElement.GetProperty("message").GetString());
     }
 }

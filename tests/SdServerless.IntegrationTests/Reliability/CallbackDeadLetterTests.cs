@@ -3,6 +3,7 @@ using SdServerless.Core.Net;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Local.Callbacks;
 using SdServerless.Local.Hosting;
 
 namespace SdServerless.IntegrationTests.Reliability;
@@ -20,12 +21,15 @@ public sealed class CallbackDeadLetterTests
         var callbackOptions = new CallbackOptions { MaxAttempts = 1 };
         var port = FreePort.Next();
         var url = $"http://127.0.0.1:{port}/hook";
-        await new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, callbackOptions, TimeProvider.System).WriteAsync(
-            url, "msg_kept", "{\"id_task\":\"kept\"}"u8.ToArray(), "kept",
+        await new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, pipeline.Store, callbackOptions, TimeProvider.System).WriteAsync(
+            url, "msg_kept", "{\"id_task\":\"kept\"}"u8.ToArray(), "kept", resultKey: null,
             new WebhookDeliveryResult(WebhookDeliveryOutcome.GaveUp, 6, null, "connection refused"));
         using var http = GuardedHttpHandler.CreateClient(_ => true);
-        var replayer = new CallbackReplayer(pipeline.CallbackDeadLetters,
+        var replayer = new CallbackReplayer(
+            pipeline.CallbackDeadLetters,
+            new CallbackBodyRebuilder(pipeline.Store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), callbackOptions),
             new WebhookDelivery(http, new WebhookSigner(pipeline.Secret), pipeline.Options, callbackOptions, TimeProvider.System, NullLogger<WebhookDelivery>.Instance),
+            pipeline.Store,
             NullLogger<CallbackReplayer>.Instance);
 
         for (var replay = 1; replay <= 6; replay++)

@@ -83,7 +83,7 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         Assert.Equal("too-slow", deadLetter.IdTask);
         Assert.Equal(4, deadLetter.Attempts);
         Assert.Contains("no answer within 1 s", deadLetter.Reason, StringComparison.Ordinal);
-        Assert.Equal("too-slow", deadLetter.Payload.GetProperty("id_task").GetString());
+        Assert.Equal("too-slow", deadLetter.Payload!.Value.GetProperty("id_task").GetString());
 
         _slowAnswers = 0;
         var report = await CreateReplayer().ReplayAsync(CancellationToken.None);
@@ -96,9 +96,11 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         Assert.Equal("too-slow", JsonNode.Parse(requests[^1].Body)!["id_task"]!.GetValue<string>());
     }
 
+    private DirectoryObjectStore Store() => new(_data, "outputbucket");
+
     private async Task HandleResultAsync(string id)
     {
-        var store = new DirectoryObjectStore(_data, "outputbucket");
+        var store = Store();
         var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true };
         var result = new TaskResult
         {
@@ -115,12 +117,17 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         var key = TaskKeys.Result("output", id);
         await store.PutAsync(key, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult)), "application/json", CancellationToken.None);
         var handler = new CallbackHandler(store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), CreateDelivery(),
-            new CallbackDeadLetterWriter(_deadLetters, _callbackOptions, TimeProvider.System), options, _callbackOptions, NullLogger<CallbackHandler>.Instance);
+            new CallbackDeadLetterWriter(_deadLetters, store, _callbackOptions, TimeProvider.System), options, _callbackOptions, NullLogger<CallbackHandler>.Instance);
 
         await handler.HandleAsync(LocalS3Events.FromObjectCreated(new Core.Storage.ObjectCreated("outputbucket", key, 1, "etag", DateTimeOffset.UtcNow)), CancellationToken.None);
     }
 
-    private CallbackReplayer CreateReplayer() => new(_deadLetters, CreateDelivery(), NullLogger<CallbackReplayer>.Instance);
+    private CallbackReplayer CreateReplayer() => new(
+        _deadLetters,
+        new CallbackBodyRebuilder(Store(), new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), _callbackOptions),
+        CreateDelivery(),
+        Store(),
+        NullLogger<CallbackReplayer>.Instance);
 
     private WebhookDelivery CreateDelivery() => new(
         GuardedHttpHandler.CreateClient(_ => true),

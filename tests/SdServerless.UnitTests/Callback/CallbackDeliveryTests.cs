@@ -167,21 +167,21 @@ public class CallbackDeliveryTests : IDisposable
         Assert.Equal(WebhookDeliveryOutcome.GaveUp, letter.Outcome);
         Assert.Equal(_harness.CallbackOptions.MaxAttempts, letter.Attempts);
         Assert.Contains("connection failed", letter.Reason, StringComparison.Ordinal);
-        Assert.Equal("t-down", letter.Payload.GetProperty("id_task").GetString());
+        Assert.Equal("t-down", letter.Payload!.Value.GetProperty("id_task").GetString());
 
         var stillDown = await _harness.CreateReplayer().ReplayAsync(CancellationToken.None);
-        Assert.Equal(new CallbackReplayReport(0, 1, 0), stillDown);
+        Assert.Equal(new CallbackReplayReport(0, 1, 0, 1), stillDown);
         Assert.Single(_harness.DeadLetters.Bodies);
 
         using var back = WebhookReceiver.Start(port);
         var report = await _harness.CreateReplayer().ReplayAsync(CancellationToken.None);
 
-        Assert.Equal(new CallbackReplayReport(1, 0, 0), report);
+        Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
         Assert.Empty(_harness.DeadLetters.Bodies);
         var received = Assert.Single(back.Received);
         Assert.Equal(letter.WebhookId, received.Id);
         Assert.Equal(WebhookVerification.Valid, _harness.CreateVerifier().Verify(received.Id, received.Timestamp, received.Signature, received.Body));
-        Assert.Equal(letter.Payload.GetRawText(), System.Text.Encoding.UTF8.GetString(received.Body));
+        Assert.Equal(letter.Payload.Value.GetRawText(), System.Text.Encoding.UTF8.GetString(received.Body));
     }
 
     [Theory]

@@ -32,6 +32,9 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
 
     public CallbackOptions CallbackOptions { get; } = new() { AttemptTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 4 };
 
+    /// <summary>The image links of the payload: stable local URLs unless a test signs its own.</summary>
+    public IObjectUrlSigner UrlSigner { get; set; } = new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080"));
+
     private readonly List<CallbackServices> _services = [];
 
     /// <summary>Built through <see cref="CallbackServices"/>, as the hosts build it.</summary>
@@ -90,7 +93,7 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
     {
         Options.WebhookSecret = Secret.Reveal();
         var services = CallbackServices.Create(
-            Store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock);
+            Store, UrlSigner, DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock);
         _services.Add(services);
         return services;
     }

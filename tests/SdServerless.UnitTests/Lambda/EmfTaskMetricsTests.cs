@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using SdServerless.Lambda.Logging;
 using SdServerless.Lambda.Telemetry;
@@ -75,6 +76,35 @@ public class EmfTaskMetricsTests
             .Select(m => m.GetProperty("Name").GetString()).ToList();
         Assert.Equal(["RegisteredGpus", "LeasedSlots"], declared);
         Assert.Equal((3, 2), (line.GetProperty("RegisteredGpus").GetInt32(), line.GetProperty("LeasedSlots").GetInt32()));
+    }
+
+    [Fact]
+    public void AMetricLineHasATimestampAndTheInfoLevelByDefault()
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time);
+
+        metrics.RecordTaskCompleted("sdruntime", TimeSpan.Zero, TimeSpan.Zero, 1, succeeded: true);
+
+        var line = SingleLine();
+        Assert.Equal("INFO", line.GetProperty("level").GetString());
+        Assert.Equal(_time.GetUtcNow(), line.GetProperty("timestamp").GetDateTimeOffset());
+    }
+
+    [Theory]
+    [InlineData(LogLevel.Trace, "INFO")]
+    [InlineData(LogLevel.Information, "INFO")]
+    [InlineData(LogLevel.Warning, "WARN")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "FATAL")]
+    public void AMetricLinePassesTheFunctionsLogLevelFilter(LogLevel functionLevel, string expected)
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time, functionLevel);
+
+        metrics.RecordTaskCompleted("sdruntime", TimeSpan.Zero, TimeSpan.Zero, 1, succeeded: true);
+
+        var level = LambdaLogging.ParseLevel(SingleLine().GetProperty("level").GetString());
+        Assert.Equal(expected, SingleLine().GetProperty("level").GetString());
+        Assert.True(level >= functionLevel, $"a {functionLevel} filter drops a {level} line");
     }
 
     private JsonElement SingleLine()

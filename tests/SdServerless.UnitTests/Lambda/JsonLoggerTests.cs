@@ -26,7 +26,7 @@ public class JsonLoggerTests
 
         var line = Assert.Single(Lines());
         Assert.Equal("2026-11-24T12:30:00Z", line.GetProperty("timestamp").GetString());
-        Assert.Equal("Information", line.GetProperty("level").GetString());
+        Assert.Equal("INFO", line.GetProperty("level").GetString());
         Assert.Equal("Task test-i2i took 2 attempts", line.GetProperty("message").GetString());
         Assert.Equal("Dispatch", line.GetProperty("category").GetString());
         Assert.Equal("req-42", line.GetProperty("requestId").GetString());
@@ -43,7 +43,7 @@ public class JsonLoggerTests
         var text = Encoding.UTF8.GetString(_output.ToArray());
         Assert.Equal(1, text.Count(c => c == '\n'));
         var line = Assert.Single(Lines());
-        Assert.Equal("Error", line.GetProperty("level").GetString());
+        Assert.Equal("ERROR", line.GetProperty("level").GetString());
         Assert.Equal("Failed \"x\"\nbadly", line.GetProperty("message").GetString());
         Assert.Contains("InvalidOperationException: bad", line.GetProperty("exception").GetString());
     }
@@ -63,6 +63,25 @@ public class JsonLoggerTests
     [InlineData(null, LogLevel.Information)]
     public void LambdaLogLevelNamesMapToLoggingLevels(string? lambdaLevel, LogLevel expected) =>
         Assert.Equal(expected, LambdaLogging.ParseLevel(lambdaLevel));
+
+    [Theory]
+    [InlineData(LogLevel.Trace, "TRACE")]
+    [InlineData(LogLevel.Debug, "DEBUG")]
+    [InlineData(LogLevel.Information, "INFO")]
+    [InlineData(LogLevel.Warning, "WARN")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "FATAL")]
+    public void EachLineCarriesItsLevelUnderTheNameLambdasLogFilterReads(LogLevel level, string lambdaName)
+    {
+        using var factory = LoggerFactory.Create(builder =>
+            builder.SetMinimumLevel(LogLevel.Trace).AddProvider(new JsonLoggerProvider(new JsonLineWriter(_output), _time)));
+
+        factory.CreateLogger("Api").Log(level, "Task {TaskId}", "t");
+
+        var line = Assert.Single(Lines());
+        Assert.Equal(lambdaName, line.GetProperty("level").GetString());
+        Assert.Equal(level, LambdaLogging.ParseLevel(lambdaName));
+    }
 
     private List<JsonElement> Lines() =>
         [.. Encoding.UTF8.GetString(_output.ToArray())

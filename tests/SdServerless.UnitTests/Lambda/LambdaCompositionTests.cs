@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Telemetry;
-using SdServerless.Core.Webhooks;
+using SdServerless.Functions.Callback;
 using SdServerless.Functions.Events;
 using SdServerless.Lambda.Composition;
 using SdServerless.Lambda.Handlers;
@@ -14,6 +14,7 @@ public class LambdaCompositionTests
     [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>), null)]
     [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>), "sdserverless-pool")]
     [InlineData("callback", typeof(JsonLambdaHandler<S3Event, EmptyResponse>), null)]
+    [InlineData("replay", typeof(JsonLambdaHandler<CallbackReplayRequest, CallbackReplayReport>), null)]
     public void EachHandlerNameBuildsTheHandlerForItsEvent(string handler, Type expected, string? poolTable)
     {
         // Building the clients opens no connection, so unreachable service URLs are fine here.
@@ -24,11 +25,12 @@ public class LambdaCompositionTests
             ["SDSERVERLESS_BUCKET"] = "outb",
             ["SDSERVERLESS_TASK_QUEUE_URL"] = "http://127.0.0.1:9/123456789012/tasks",
             ["SDSERVERLESS_CALLBACK_DLQ_URL"] = "http://127.0.0.1:9/123456789012/callback-dlq",
-            ["SDSERVERLESS_WEBHOOK_SECRET"] = WebhookSecret.Generate().Reveal(),
+            ["SDSERVERLESS_WEBHOOK_SECRET_ARN"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf",
             ["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://127.0.0.1:9",
             ["SDSERVERLESS_S3_SERVICE_URL"] = "http://127.0.0.1:9",
             ["SDSERVERLESS_SQS_SERVICE_URL"] = "http://127.0.0.1:9",
             ["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = "http://127.0.0.1:9",
+            ["SDSERVERLESS_SECRETSMANAGER_SERVICE_URL"] = "http://127.0.0.1:9",
         });
         if (poolTable is not null)
         {

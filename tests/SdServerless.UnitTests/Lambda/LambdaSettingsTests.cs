@@ -30,7 +30,7 @@ public class LambdaSettingsTests
         }
 
         var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
-        Assert.Contains("api, dispatcher, callback", error.Message);
+        Assert.Contains("api, dispatcher, callback, replay", error.Message);
     }
 
     [Fact]
@@ -92,32 +92,44 @@ public class LambdaSettingsTests
         Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_ALLOW_HTTP", StringComparison.Ordinal));
     }
 
-    [Fact]
-    public void CallbackNeedsItsDeadLetterQueueAndSecretButNoTaskQueue()
+    [Theory]
+    [InlineData("callback")]
+    [InlineData("replay")]
+    public void CallbackAndReplayNeedTheDeadLetterQueueAndTheSecretsArnButNoTaskQueue(string handler)
     {
-        var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = "callback", ["SDSERVERLESS_BUCKET"] = "outb" });
+        var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = handler, ["SDSERVERLESS_BUCKET"] = "outb" });
 
         var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
 
         Assert.Equal(2, error.Problems.Count);
         Assert.Contains("SDSERVERLESS_CALLBACK_DLQ_URL", error.Message);
-        Assert.Contains("SDSERVERLESS_WEBHOOK_SECRET", error.Message);
+        Assert.Contains("SDSERVERLESS_WEBHOOK_SECRET_ARN", error.Message);
     }
 
     [Fact]
-    public void MalformedWebhookSecretIsReportedWithoutRevealingIt()
+    public void TheSecretsArnAndItsTimingsAreRead()
     {
-        var environment = new FakeEnvironmentVariables(new()
-        {
-            ["_HANDLER"] = "callback",
-            ["SDSERVERLESS_BUCKET"] = "outb",
-            ["SDSERVERLESS_CALLBACK_DLQ_URL"] = "http://127.0.0.1:5000/123456789012/dlq",
-            ["SDSERVERLESS_WEBHOOK_SECRET"] = "hunter2-not-a-whsec",
-        });
+        var environment = Callback();
+        environment.Values["SDSERVERLESS_WEBHOOK_SECRET_CACHE_SECONDS"] = "60";
+        environment.Values["SDSERVERLESS_WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS"] = "3600";
+
+        var secret = LambdaSettings.Load(environment).WebhookSecret!;
+
+        Assert.Equal("arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf", secret.SecretId);
+        Assert.Equal(TimeSpan.FromMinutes(1), secret.CacheDuration);
+        Assert.Equal(TimeSpan.FromHours(1), secret.RotationOverlap);
+        Assert.Equal(TimeSpan.FromMinutes(5), LambdaSettings.Load(Callback()).WebhookSecret!.CacheDuration);
+    }
+
+    [Fact]
+    public void ASecretInTheEnvironmentIsRefusedWithoutRevealingIt()
+    {
+        var environment = Callback();
+        environment.Values["SDSERVERLESS_WEBHOOK_SECRET"] = "whsec_hunter2hunter2hunter2hunter2hunter2hu";
 
         var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
 
-        Assert.StartsWith("SDSERVERLESS_WEBHOOK_SECRET", Assert.Single(error.Problems), StringComparison.Ordinal);
+        Assert.StartsWith("SDSERVERLESS_WEBHOOK_SECRET is not read on Lambda", Assert.Single(error.Problems), StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message);
     }
 
@@ -186,6 +198,14 @@ public class LambdaSettingsTests
         environment.Values["_HANDLER"] = "dispatcher";
         return environment;
     }
+
+    private static FakeEnvironmentVariables Callback() => new(new()
+    {
+        ["_HANDLER"] = "callback",
+        ["SDSERVERLESS_BUCKET"] = "outb",
+        ["SDSERVERLESS_CALLBACK_DLQ_URL"] = "http://127.0.0.1:5000/123456789012/dlq",
+        ["SDSERVERLESS_WEBHOOK_SECRET_ARN"] = "arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf",
+    });
 
     private static FakeEnvironmentVariables Api() => new(new()
     {

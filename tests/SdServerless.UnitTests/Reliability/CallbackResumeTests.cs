@@ -88,7 +88,7 @@ public sealed class CallbackResumeTests : IDisposable
         var delivery = new WebhookDelivery(GuardedHttpHandler.CreateClient(_ => true), new WebhookSigner(WebhookSecret.Generate()), options,
             callbackOptions, TimeProvider.System, NullLogger<WebhookDelivery>.Instance);
         var handler = new CallbackHandler(store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), delivery,
-            new CallbackDeadLetterWriter(new InMemoryTaskQueue(), callbackOptions, TimeProvider.System), options, callbackOptions,
+            new CallbackDeadLetterWriter(new InMemoryTaskQueue(), store, callbackOptions, TimeProvider.System), options, callbackOptions,
             NullLogger<CallbackHandler>.Instance);
         var trigger = new LocalCallbackTrigger(store, _memory, handler, NullLogger<LocalCallbackTrigger>.Instance);
         _triggers.Add(trigger);

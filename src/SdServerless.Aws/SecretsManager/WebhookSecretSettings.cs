@@ -1,0 +1,20 @@
+namespace SdServerless.Aws.SecretsManager;
+
+/// <summary>Where the webhook secret is kept in Secrets Manager and how long a read of it is trusted.</summary>
+public sealed class WebhookSecretSettings
+{
+    public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);
+    public static readonly TimeSpan DefaultRotationOverlap = TimeSpan.FromHours(24);
+
+    /// <summary>The secret's ARN (or name).</summary>
+    public required string SecretId { get; init; }
+
+    /// <summary>How long a read is used before the secret is read again: the longest a rotation takes to be picked up.</summary>
+    public TimeSpan CacheDuration { get; init; } = DefaultCacheDuration;
+
+    /// <summary>
+    /// For this long after a rotation (the creation of the current version), the previous version signs as well,
+    /// so receivers that still hold it keep verifying while they are updated.
+    /// </summary>
+    public TimeSpan RotationOverlap { get; init; } = DefaultRotationOverlap;
+}

@@ -1,0 +1,10 @@
+namespace SdServerless.Functions.Callback;
+
+/// <summary>The replay function's event: <c>{}</c>, or <c>{"max_messages": N}</c>. Other fields (a schedule's event) are ignored.</summary>
+public sealed class CallbackReplayRequest
+{
+    public const int DefaultMaxMessages = 100;
+
+    /// <summary>How many dead letters to read at most; null: <see cref="DefaultMaxMessages"/>.</summary>
+    public int? MaxMessages { get; init; }
+}
