@@ -7,6 +7,7 @@ public static class SdWebUiPaths
 {
     public const string Models = "/sdapi/v1/sd-models";
     public const string Options = "/sdapi/v1/options";
+    public const string RefreshCheckpoints = "/sdapi/v1/refresh-checkpoints";
 
     public static string For(TaskType taskType) => taskType switch
     {

@@ -26,7 +26,7 @@ public static class DispatcherFactory
     {
         clock ??= TimeProvider.System;
         metrics ??= new LoggingTaskMetrics(loggerFactory.CreateLogger<LoggingTaskMetrics>());
-        sdWebUi ??= new SdWebUiClient(settings);
+        sdWebUi ??= new SdWebUiClient(settings, ApiAuthLookup.For(options.Runtimes));
         selector ??= new EndpointSelector(settings);
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);

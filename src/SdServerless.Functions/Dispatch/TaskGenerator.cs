@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using System.Text.Json.Nodes;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
@@ -35,16 +36,19 @@ public sealed class TaskGenerator(
         }
 
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
-        var body = SdWebUiRequestBuilder.Build(task, resolved);
 
         using var lease = await selector.AcquireAsync(runtime.Endpoints, task.Model, settings.WaitForFreeEndpoint, cancellationToken);
-        if (task.Model is { } model && await catalog.FindAsync(lease.Endpoint, model, cancellationToken) is null)
+        SdWebUiModel? checkpoint = null;
+        if (task.Model is { } model && (checkpoint = await catalog.FindAsync(lease.Endpoint, model, cancellationToken)) is null)
         {
             var served = string.Join(", ", catalog.KnownTitles(lease.Endpoint));
             throw DispatchFailure.Permanent(
                 DispatchErrorTypes.UnknownModel,
                 $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
         }
+
+        // The server's own title: the one name of the checkpoint every SD Web UI version resolves.
+        var body = SdWebUiRequestBuilder.Build(task, resolved, checkpoint?.Title);
 
         await starting(cancellationToken);
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
@@ -59,6 +63,20 @@ public sealed class TaskGenerator(
 
             // The server's GPU is free once it answers: the next task may go to it while these images are stored.
             answering: lease.Dispose);
+        if (images.Count == 0 && ExpectsImages(task))
+        {
+            throw DispatchFailure.Permanent(
+                DispatchErrorTypes.NoImages,
+                $"SD Web UI at {lease.Endpoint} answered without any image (was the generation interrupted on the server?)");
+        }
+
         return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
     }
+
+    /// <summary>Every task asks for images, except a generation sent with send_images false.</summary>
+    private static bool ExpectsImages(SdTask task) =>
+        task.TaskType == TaskType.ExtraSingleImage
+        || task.Content["send_images"] is not JsonValue send
+        || !send.TryGetValue<bool>(out var sendImages)
+        || sendImages;
 }

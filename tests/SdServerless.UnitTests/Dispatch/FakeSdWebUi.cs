@@ -40,6 +40,8 @@ public sealed class FakeSdWebUi : HttpMessageHandler
                 return Json(HttpStatusCode.OK, $$"""[{"title":"{{Model}}","model_name":"v1-5-pruned-emaonly","hash":"6ce0161689","sha256":"6ce01616","filename":"/models/Stable-diffusion/v1-5-pruned-emaonly.safetensors","config":null}]""");
             case "/sdapi/v1/options":
                 return Json(HttpStatusCode.OK, $$"""{"sd_model_checkpoint":"{{Model}}"}""");
+            case "/sdapi/v1/refresh-checkpoints":
+                return Json(HttpStatusCode.OK, "null");
         }
 
         if (BeforeGeneration is { } wait)

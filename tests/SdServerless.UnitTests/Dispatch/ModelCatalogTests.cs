@@ -6,6 +6,8 @@ public sealed class ModelCatalogTests
 {
     private static int ModelListReads(DispatcherHarness harness) => harness.SdWebUi.Requests.Count(r => r.Path == "/sdapi/v1/sd-models");
 
+    private static int FolderRescans(DispatcherHarness harness) => harness.SdWebUi.Requests.Count(r => r.Path == "/sdapi/v1/refresh-checkpoints");
+
     private static async Task RunAsync(DispatcherHarness harness, string id, string model) =>
         await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"x"}""", model: model)));
 
@@ -22,18 +24,19 @@ public sealed class ModelCatalogTests
     }
 
     [Fact]
-    public async Task AnUnknownModelRereadsTheListAtMostOncePerRefreshInterval()
+    public async Task AnUnknownModelMakesTheServerRescanItsFolderAtMostOncePerRefreshInterval()
     {
         var harness = new DispatcherHarness();
         await RunAsync(harness, "a", FakeSdWebUi.Model);
+        Assert.Equal((1, 0), (ModelListReads(harness), FolderRescans(harness)));
 
         await RunAsync(harness, "b", "new-model.safetensors");
         await RunAsync(harness, "c", "new-model.safetensors");
-        Assert.Equal(1, ModelListReads(harness));
+        Assert.Equal((2, 1), (ModelListReads(harness), FolderRescans(harness)));
 
         harness.Clock.Advance(harness.Settings.ModelCatalogRefresh);
         await RunAsync(harness, "d", "new-model.safetensors");
-        Assert.Equal(2, ModelListReads(harness));
+        Assert.Equal((3, 2), (ModelListReads(harness), FolderRescans(harness)));
         Assert.Equal("unknown_model", (string?)(await harness.ResultAsync("d"))!["error"]!["type"]);
     }
 
