@@ -66,9 +66,11 @@ internal static class PydanticCoercion
             case JsonValueKind.Number:
                 return value.TryGetDouble(out result) && double.IsFinite(result) ? null : "is out of range";
             case JsonValueKind.String:
-                if (!double.TryParse(value.GetString()!.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out result))
+                var text = value.GetString()!.Trim();
+                if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out result))
                 {
-                    return "must be a number";
+                    // Python's float() reads these too, but they cannot be sent on as JSON numbers.
+                    return text.TrimStart('+', '-').ToLowerInvariant() is "inf" or "infinity" or "nan" ? "is out of range" : "must be a number";
                 }
 
                 if (!double.IsFinite(result))

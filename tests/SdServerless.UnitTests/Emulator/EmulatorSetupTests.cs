@@ -65,10 +65,29 @@ public class EmulatorSetupTests
         var model = EmulatorModel.FromName("v1-5-pruned-emaonly.safetensors");
 
         Assert.Equal($"v1-5-pruned-emaonly.safetensors [{model.Hash}]", model.Title);
-        Assert.Equal(10, model.Hash.Length);
-        Assert.StartsWith(model.Hash, model.Sha256, StringComparison.Ordinal);
-        Assert.All(new[] { model.Name, model.Title, "v1-5-pruned-emaonly", model.Hash, model.Sha256 }, alias => Assert.True(model.Matches(alias)));
+        Assert.Equal(10, model.Hash!.Length);
+        Assert.StartsWith(model.Hash, model.Sha256!, StringComparison.Ordinal);
+        Assert.All(new[] { model.Name, model.Title, "v1-5-pruned-emaonly", model.Hash, model.Sha256!, $"v1-5-pruned-emaonly [{model.Hash}]" }, alias => Assert.True(model.Matches(alias)));
         Assert.False(model.Matches("v1-5"));
+    }
+
+    [Fact]
+    public void AModelInASubFolderAnswersToItsIdsOnlyAndToItsHashOnlyOnceHashed()
+    {
+        var model = EmulatorModel.FromName("sd15/photo.safetensors", hashed: false);
+
+        Assert.Equal(("sd15/photo.safetensors", null, null), (model.Title, model.Hash, model.Sha256));
+        Assert.All(new[] { "sd15/photo.safetensors", "photo", "sd15_photo", model.LegacyHash }, alias => Assert.True(model.Matches(alias), alias));
+        Assert.False(model.Matches("photo.safetensors"));
+        Assert.False(model.Matches("photo [" + model.Sha256Hash[..10] + "]"));
+
+        model.MarkHashed();
+
+        Assert.Equal("sd15/photo.safetensors [" + model.Hash + "]", model.Title);
+        Assert.True(model.Matches("photo [" + model.Hash + "]"));
+        Assert.True(model.Matches(model.Sha256!));
+        Assert.True(model.Matches("sd15/photo.safetensors"));
+        Assert.False(model.Matches("photo.safetensors"));
     }
 
     [Fact]
