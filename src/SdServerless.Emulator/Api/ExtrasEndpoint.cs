@@ -83,7 +83,7 @@ internal static class ExtrasEndpoint
             var scaledWidth = Scaled(input.Width, by);
             var scaledHeight = Scaled(input.Height, by);
             return request.Bool("upscaling_crop", true)
-                ? (scaledWidth, scaledHeight, Math.Min(width, scaledWidth), Math.Min(height, scaledHeight), by)
+                ? (scaledWidth, scaledHeight, width, height, by)
                 : (scaledWidth, scaledHeight, scaledWidth, scaledHeight, by);
         }
 

@@ -101,6 +101,8 @@ internal static class StateEndpoints
 
         if (checkpoint is not null)
         {
+            // SD Web UI loads a checkpoint set here at once, which hashes it; the emulated GPUs load it on their next request.
+            checkpoint.MarkHashed();
             emulator.Settings.Checkpoint = checkpoint;
         }
 
