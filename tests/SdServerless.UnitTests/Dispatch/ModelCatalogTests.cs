@@ -49,4 +49,22 @@ public sealed class ModelCatalogTests
         Assert.Single((await harness.DispatchAsync(record)).BatchItemFailures);
         Assert.Empty(harness.SdWebUi.Requests);
     }
+
+    [Fact]
+    public async Task TheLoadedCheckpointIsKnownFromItsHashNotFromTheDefaultInOptions()
+    {
+        var fake = new FakeSdWebUi { LoadedCheckpointHash = "6CE01616" };
+        var settings = new Functions.Dispatch.DispatcherSettings();
+        var selector = new Functions.Dispatch.EndpointSelector(settings);
+        var catalog = new Functions.Dispatch.ModelCatalog(new Functions.Dispatch.SdWebUiClient(fake), selector, settings, new ManualClock());
+        var unknown = new FakeSdWebUi { LoadedCheckpointHash = "0000000000" };
+        var otherSelector = new Functions.Dispatch.EndpointSelector(settings);
+        var otherCatalog = new Functions.Dispatch.ModelCatalog(new Functions.Dispatch.SdWebUiClient(unknown), otherSelector, settings, new ManualClock());
+
+        await catalog.FindAsync(DispatcherHarness.Endpoint, "v1-5-pruned-emaonly", CancellationToken.None);
+        await otherCatalog.FindAsync(DispatcherHarness.Endpoint, "v1-5-pruned-emaonly", CancellationToken.None);
+
+        Assert.Equal(FakeSdWebUi.Model, selector.LoadedModel(DispatcherHarness.Endpoint));
+        Assert.Null(otherSelector.LoadedModel(DispatcherHarness.Endpoint));
+    }
 }

@@ -83,7 +83,7 @@ public class SdWebUiRuleTests
     [InlineData("0123456789")]
     public async Task ACheckpointIsAcceptedByAnyAliasSdWebUiResolves(string alias)
     {
-        Parsing.AssertValid(await Parsing.V2(Parsing.V2Body($$"""{"override_settings":{"sd_model_checkpoint":"{{alias}}"}}"""), SubFolders));
+        Parsing.AssertValid(await Parsing.V2(Parsing.V2Body("""{"override_settings":{"sd_model_checkpoint":""" + $"\"{alias}\"" + "}}"), SubFolders));
     }
 
     [Theory]
@@ -92,7 +92,7 @@ public class SdWebUiRuleTests
     [InlineData("base [9999999999]")]
     public async Task ANameSdWebUiWouldDropForItsDefaultCheckpointIsRefused(string name)
     {
-        var result = await Parsing.V2(Parsing.V2Body($$"""{"override_settings":{"sd_model_checkpoint":"{{name}}"}}"""), SubFolders);
+        var result = await Parsing.V2(Parsing.V2Body("""{"override_settings":{"sd_model_checkpoint":""" + $"\"{name}\"" + "}}"), SubFolders);
 
         Assert.Contains("is not served", Parsing.SingleError(result, "task.content.override_settings.sd_model_checkpoint"), StringComparison.Ordinal);
     }
@@ -151,7 +151,7 @@ public class SdWebUiRuleTests
     [InlineData("s3://bucket/unit.png", "'s3:' inputs cannot be read")]
     public async Task UrlsInScriptArgumentsFollowTheInputRules(string url, string expected)
     {
-        var result = await Parsing.V2(Parsing.V2Body($$"""{"alwayson_scripts":{"ControlNet":{"args":[{"image":{"image":"{{url}}"}}]}}}"""), SubFolders);
+        var result = await Parsing.V2(Parsing.V2Body("""{"alwayson_scripts":{"ControlNet":{"args":[{"image":{"image":""" + $"\"{url}\"" + "}}]}}}"), SubFolders);
 
         Assert.Contains(expected, Parsing.SingleError(result, "task.content.alwayson_scripts.ControlNet.args[0].image.image"), StringComparison.Ordinal);
     }
