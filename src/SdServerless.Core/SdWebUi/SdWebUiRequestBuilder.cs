@@ -8,8 +8,8 @@ namespace SdServerless.Core.SdWebUi;
 /// <summary>
 /// Writes the SD Web UI request body of a task: the client's content as sent, with the resolved inputs in
 /// init_images / mask / image and in script arguments, the requested model in override_settings under the title the
-/// server lists (SD Web UI loads a checkpoint only from there), and the routing keys kept out of alwayson_scripts. Written straight to UTF-8 so that downloaded
-/// images are base64-encoded once, into the body.
+/// server lists (SD Web UI loads a checkpoint only from there), and the routing keys kept out of alwayson_scripts.
+/// Written straight to UTF-8 so that downloaded images are base64-encoded once, into the body.
 /// </summary>
 public static class SdWebUiRequestBuilder
 {

@@ -15,10 +15,11 @@ public sealed class InputResolver(IInputDownloader downloader)
     public async Task<SdWebUiInputs> ResolveAsync(SdTask task, CancellationToken cancellationToken)
     {
         var scripts = ScriptArgumentInputs.ResolveAsync(task.Content["alwayson_scripts"] as JsonObject, downloader, cancellationToken);
-        var images = await ResolveImagesAsync(task, cancellationToken);
-        return await scripts is not { } resolved
-            ? images
-            : new SdWebUiInputs { InitImages = images.InitImages, Mask = images.Mask, Image = images.Image, AlwaysOnScripts = resolved };
+        var images = ResolveImagesAsync(task, cancellationToken);
+        await Task.WhenAll(scripts, images);
+        return scripts.Result is not { } resolved
+            ? images.Result
+            : new SdWebUiInputs { InitImages = images.Result.InitImages, Mask = images.Result.Mask, Image = images.Result.Image, AlwaysOnScripts = resolved };
     }
 
     private async Task<SdWebUiInputs> ResolveImagesAsync(SdTask task, CancellationToken cancellationToken)
