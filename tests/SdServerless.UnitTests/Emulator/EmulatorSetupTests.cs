@@ -46,10 +46,19 @@ public class EmulatorSetupTests
     [InlineData("--emulator-delay-ms", "soon", "invalid value")]
     [InlineData("--emulator-noise-bits", "9", "invalid value")]
     [InlineData("--bogus", "1", "Unknown option --bogus")]
+    [InlineData("--api-auth", "no-colon-secret", "takes USER:PASSWORD")]
     public void BadOptionsAreNamed(string name, string value, string message)
     {
         Assert.False(EmulatorCommandLine.TryParse([name, value], out _, out _, out var error));
         Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApiAuthTakesSdWebUisUserColonPassword()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(["--api-auth", "alice:s3cret"], out var options, out _, out _));
+        Assert.Equal("alice:s3cret", options.ApiAuth);
     }
 
     [Fact]
