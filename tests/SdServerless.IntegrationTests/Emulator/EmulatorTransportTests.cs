@@ -68,6 +68,25 @@ public sealed class EmulatorTransportTests
         answer?.Dispose();
     }
 
+    [Fact]
+    public async Task AClientThatDisconnectsDoesNotStopItsJobOnlyAnInterruptDoes()
+    {
+        await using var client = await EmulatorClient.StartAsync(new EmulatorOptions { DelayPerImage = TimeSpan.FromMinutes(1) });
+        using var gone = new CancellationTokenSource();
+
+        var abandoned = client.PostAsync("sdapi/v1/txt2img", """{"width": 64, "height": 64}""", gone.Token);
+        await EmulatorSchedulingTests.WaitUntil(() => client.Emulator.Gpus[0].IsBusy);
+        await gone.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        await Task.Delay(500);
+        var stillBusy = client.Emulator.Gpus[0].IsBusy;
+        var (status, _) = await client.PostJsonAsync("sdapi/v1/interrupt", "{}");
+        await EmulatorSchedulingTests.WaitUntil(() => !client.Emulator.Gpus[0].IsBusy);
+
+        Assert.True(stillBusy);
+        Assert.Equal(200, status);
+    }
+
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     private static AuthenticationHeaderValue Basic(string credentials) => new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
