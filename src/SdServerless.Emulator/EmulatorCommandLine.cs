@@ -17,6 +17,7 @@ internal static class EmulatorCommandLine
           --model-switch-ms MS      time to load another checkpoint (default 2000); also --emulator-model-switch-ms
           --emulator-noise-bits N   random low bits per colour byte (0-8, default 0): 1 makes PNGs as large as
                                     SD Web UI's (about 1.6 MB at 1024x1024)
+          --api-auth USER:PASSWORD  HTTP Basic on every /sdapi route, as SD Web UI's --api-auth
         """;
 
     public static bool TryParse(IReadOnlyList<string> args, out EmulatorOptions options, out string url, out string error)
@@ -67,12 +68,16 @@ internal static class EmulatorCommandLine
                 case "--emulator-noise-bits" when int.TryParse(value, CultureInfo.InvariantCulture, out var noise) && noise is >= 0 and <= 8:
                     options.ImageNoiseBits = noise;
                     break;
+                case "--api-auth" when value.IndexOf(':', StringComparison.Ordinal) > 0:
+                    options.ApiAuth = value;
+                    break;
                 case "--models" or "--emulator-models" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } models:
                     options.Models = models;
                     break;
                 case "--urls" or "--emulator-workers" or "--emulator-delay-ms" or "--model-switch-ms" or "--emulator-model-switch-ms"
-                    or "--models" or "--emulator-models" or "--emulator-noise-bits":
-                    error = $"Option {name} has an invalid value '{value}'.";
+                    or "--models" or "--emulator-models" or "--emulator-noise-bits" or "--api-auth":
+                    // A credential is never echoed, even a malformed one.
+                    error = name == "--api-auth" ? "Option --api-auth takes USER:PASSWORD." : $"Option {name} has an invalid value '{value}'.";
                     return false;
                 default:
                     error = $"Unknown option {name}.";

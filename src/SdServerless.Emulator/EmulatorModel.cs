@@ -4,22 +4,94 @@ using System.Text;
 namespace SdServerless.Emulator;
 
 /// <summary>
-/// A checkpoint the emulator pretends to serve, described as SD Web UI's /sdapi/v1/sd-models lists it.
-/// The hashes are derived from the name (there is no file); they are stable across runs.
+/// A checkpoint file the emulator pretends to serve, described as SD Web UI 1.10's CheckpointInfo describes it:
+/// <see cref="Name"/> is its path under the checkpoint folder ("sub/x.safetensors"); its sha256 is known only once
+/// the file has been hashed (when first loaded), and only then do the title and the aliases carry the hash.
+/// The hashes derive from the name (there is no file) and are stable across runs.
 /// </summary>
-public sealed record EmulatorModel(string Name, string Title, string ModelName, string Hash, string Sha256, string Filename)
+public sealed class EmulatorModel
 {
-    public static EmulatorModel FromName(string name)
+    private volatile bool hashed;
+
+    private EmulatorModel(string name, bool hashed)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
-        var hash = sha256[..10];
-        var modelName = Path.GetFileNameWithoutExtension(name);
-        return new EmulatorModel(name, $"{name} [{hash}]", modelName, hash, sha256,
-            "/emulator/models/Stable-diffusion/" + name);
+        Name = name;
+        this.hashed = hashed;
+        Sha256Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
+        LegacyHash = Sha256Hash[^8..];
+        NameForExtra = StripExtension(name[(name.LastIndexOfAny(['/', '\\']) + 1)..]);
+        ModelName = StripExtension(name.Replace('/', '_').Replace('\\', '_'));
+        Filename = "/emulator/models/Stable-diffusion/" + name;
+        InitialTitle = Title;
     }
 
-    /// <summary>Whether SD Web UI would resolve <paramref name="alias"/> to this checkpoint (its checkpoint_aliases).</summary>
-    public bool Matches(string alias) =>
-        alias == Name || alias == Title || alias == ModelName || alias == Hash || alias == Sha256;
+    /// <summary>The path under the checkpoint folder: "sub/x.safetensors".</summary>
+    public string Name { get; }
+
+    /// <summary>The file name without extension: "x".</summary>
+    public string NameForExtra { get; }
+
+    /// <summary>The path with '/' as '_', without extension: "sub_x".</summary>
+    public string ModelName { get; }
+
+    public string Filename { get; }
+
+    /// <summary>The old 8-digit model hash, which SD Web UI computes for every file at once.</summary>
+    public string LegacyHash { get; }
+
+    public bool IsHashed => hashed;
+
+    /// <summary>The short hash (first 10 of the sha256), or null until hashed.</summary>
+    public string? Hash => hashed ? Sha256Hash[..10] : null;
+
+    public string? Sha256 => hashed ? Sha256Hash : null;
+
+    /// <summary>"sub/x.safetensors [0123456789]" once hashed, "sub/x.safetensors" before.</summary>
+    public string Title => hashed ? $"{Name} [{Sha256Hash[..10]}]" : Name;
+
+    /// <summary>Exactly CheckpointInfo.ids: what an override or /options may name this checkpoint by.</summary>
+    public IEnumerable<string> Aliases
+    {
+        get
+        {
+            yield return LegacyHash;
+            yield return ModelName;
+            yield return InitialTitle;
+            yield return Name;
+            yield return NameForExtra;
+            yield return $"{Name} [{LegacyHash}]";
+            if (hashed)
+            {
+                yield return Sha256Hash[..10];
+                yield return Sha256Hash;
+                yield return $"{Name} [{Sha256Hash[..10]}]";
+                yield return $"{NameForExtra} [{Sha256Hash[..10]}]";
+            }
+        }
+    }
+
+    internal string Sha256Hash { get; }
+
+    private string InitialTitle { get; }
+
+    /// <param name="hashed">Whether the server already knows the file's sha256 (its hash cache has it).</param>
+    public static EmulatorModel FromName(string name, bool hashed = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return new EmulatorModel(name, hashed);
+    }
+
+    /// <summary>Whether SD Web UI would resolve <paramref name="alias"/> to this checkpoint (an exact lookup).</summary>
+    public bool Matches(string alias) => Aliases.Contains(alias, StringComparer.Ordinal);
+
+    /// <summary>Loading a checkpoint hashes it (SD Web UI computes the sha256 when it loads the file).</summary>
+    internal void MarkHashed() => hashed = true;
+
+    public override string ToString() => Title;
+
+    private static string StripExtension(string file)
+    {
+        var dot = file.LastIndexOf('.');
+        return dot > 0 ? file[..dot] : file;
+    }
 }

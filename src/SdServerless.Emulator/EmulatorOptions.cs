@@ -11,8 +11,36 @@ public sealed class EmulatorOptions
     /// <summary>Emulated GPU time per generated image (extras: per request).</summary>
     public TimeSpan DelayPerImage { get; set; } = TimeSpan.Zero;
 
-    /// <summary>Checkpoint names served, as /sdapi/v1/sd-models lists them; the first is loaded at start.</summary>
+    /// <summary>
+    /// Checkpoint files served, as paths under the checkpoint folder ("x.safetensors", "sub/y.ckpt"); the first is the
+    /// default, loaded (and so hashed) at start. The others are listed unhashed until first loaded, unless
+    /// <see cref="HashAllModels"/>. More files can be added while running (<see cref="SdWebUiEmulator.AddCheckpointFile"/>).
+    /// </summary>
     public IList<string> Models { get; set; } = [DefaultModel];
+
+    /// <summary>Every checkpoint's sha256 is known from the start (a server whose hash cache has them all).</summary>
+    public bool HashAllModels { get; set; }
+
+    /// <summary>Titles of the installed always-on scripts (alwayson_scripts keys, compared case-insensitively).</summary>
+    public IList<string> AlwaysOnScripts { get; set; } = [.. SdWebUiFacts.AlwaysOnScripts];
+
+    /// <summary>Titles of the installed selectable scripts (script_name).</summary>
+    public IList<string> SelectableScripts { get; set; } = [.. SdWebUiFacts.SelectableScripts];
+
+    /// <summary>The settings keys /sdapi/v1/options knows; override_settings naming another fails (500 KeyError).</summary>
+    public IList<string> OptionKeys { get; set; } = [.. SdWebUiFacts.OptionKeys];
+
+    /// <summary>"user:password": SD Web UI's --api-auth, HTTP Basic on every /sdapi route (401 without it).</summary>
+    public string? ApiAuth { get; set; }
+
+    /// <summary>SD Web UI's --freeze-settings: any override_settings change fails (500 AssertionError).</summary>
+    public bool FreezeSettings { get; set; }
+
+    /// <summary>The api_enable_requests option (on in 1.10): http(s) inputs are allowed to public hosts.</summary>
+    public bool ApiEnableRequests { get; set; } = true;
+
+    /// <summary>Time from start until /sdapi answers (a real server loads its modules and default checkpoint first).</summary>
+    public TimeSpan StartupDelay { get; set; } = TimeSpan.Zero;
 
     /// <summary>Time an emulated GPU takes to load a different checkpoint (disk to GPU on a real server).</summary>
     public TimeSpan ModelSwitchDelay { get; set; } = TimeSpan.FromSeconds(2);
@@ -55,7 +83,7 @@ public sealed class EmulatorOptions
             throw new ArgumentException("The emulator needs at least one worker (emulated GPU).");
         }
 
-        if (DelayPerImage < TimeSpan.Zero || ModelSwitchDelay < TimeSpan.Zero)
+        if (DelayPerImage < TimeSpan.Zero || ModelSwitchDelay < TimeSpan.Zero || StartupDelay < TimeSpan.Zero)
         {
             throw new ArgumentException("Emulator delays cannot be negative.");
         }
@@ -68,6 +96,11 @@ public sealed class EmulatorOptions
         if (Models.Count == 0 || Models.Any(string.IsNullOrWhiteSpace))
         {
             throw new ArgumentException("The emulator needs at least one model name, and no empty names.");
+        }
+
+        if (ApiAuth is { } auth && auth.IndexOf(':', StringComparison.Ordinal) <= 0)
+        {
+            throw new ArgumentException("ApiAuth takes \"user:password\", as SD Web UI's --api-auth does.");
         }
     }
 }

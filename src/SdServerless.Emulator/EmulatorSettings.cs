@@ -4,7 +4,8 @@ namespace SdServerless.Emulator;
 
 /// <summary>
 /// The emulator's /sdapi/v1/options: a few settings clients read, plus whatever they POST.
-/// <c>sd_model_checkpoint</c> is the default checkpoint requests without an override use.
+/// <c>sd_model_checkpoint</c> is the default checkpoint requests without an override use; it is not what is loaded
+/// (after a request's override the loaded checkpoint stays, while this shows the default again).
 /// </summary>
 internal sealed class EmulatorSettings
 {
@@ -33,7 +34,7 @@ internal sealed class EmulatorSettings
         ("sd_vae", "\"Automatic\""),
         ("CLIP_stop_at_last_layers", "1"),
         ("eta_noise_seed_delta", "0"),
-        ("api_enable_requests", "false"),
+        ("api_enable_requests", "true"),
         ("api_forbid_local_requests", "true"),
     ];
 
@@ -56,6 +57,16 @@ internal sealed class EmulatorSettings
         }
     }
 
+    /// <summary>The current value of a setting, or null when it is unset (or unknown).</summary>
+    public JsonElement? Get(string key)
+    {
+        lock (gate)
+        {
+            return key == "sd_model_checkpoint" ? JsonElement.Parse(System.Text.Json.JsonSerializer.Serialize(checkpoint.Title, EmulatorJsonContext.Default.String))
+                : values.TryGetValue(key, out var value) ? value : null;
+        }
+    }
+
     public void Set(string key, JsonElement value)
     {
         lock (gate)
@@ -72,7 +83,15 @@ internal sealed class EmulatorSettings
             foreach (var (key, value) in values)
             {
                 writer.WritePropertyName(key);
-                value.WriteTo(writer);
+                if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var integer))
+                {
+                    // As SD Web UI's options model answers: integer settings come out as floats (1 → 1.0).
+                    writer.WriteRawValue(integer.ToString(System.Globalization.CultureInfo.InvariantCulture) + ".0");
+                }
+                else
+                {
+                    value.WriteTo(writer);
+                }
             }
 
             writer.WriteString("sd_model_checkpoint", checkpoint.Title);

@@ -39,6 +39,7 @@ public sealed partial class SdWebUiEmulator
             {
                 LogSwitch(Logger, gpu.Index, gpu.LoadedModel.Name, work.Model!.Name);
                 await DelayUntilAsync(started, Options.ModelSwitchDelay, ShutdownToken);
+                work.Model!.MarkHashed();
                 gpu.Load(work.Model);
                 samplingStart = Options.ModelSwitchDelay;
             }
@@ -109,6 +110,20 @@ public sealed partial class SdWebUiEmulator
         lock (jobsGate)
         {
             jobLog[index] = jobLog[index] with { RespondedAt = now };
+        }
+    }
+
+    /// <summary>refresh-checkpoints takes the queue lock: it waits for a GPU in turn, then re-reads the folder.</summary>
+    internal async Task RefreshCheckpointsAsync()
+    {
+        var gpu = await pool.AcquireAsync(null, ShutdownToken);
+        try
+        {
+            RefreshCheckpoints();
+        }
+        finally
+        {
+            pool.Release(gpu);
         }
     }
 

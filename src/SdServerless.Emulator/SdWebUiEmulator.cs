@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,6 +20,10 @@ public sealed partial class SdWebUiEmulator : IDisposable
     private readonly List<GpuJob> jobs = [];
     private readonly List<EmulatorJobRecord> jobLog = [];
     private readonly CancellationTokenSource shutdown = new();
+    private readonly Lock modelsGate = new();
+    private readonly List<string> checkpointFiles;
+    private readonly long startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private List<EmulatorModel> models;
     private long requestSequence;
     private long interrupts;
 
@@ -28,10 +33,11 @@ public sealed partial class SdWebUiEmulator : IDisposable
         options.Validate();
         Options = options;
         Logger = logger ?? NullLogger<SdWebUiEmulator>.Instance;
-        Models = [.. options.Models.Distinct(StringComparer.Ordinal).Select(EmulatorModel.FromName)];
-        Gpus = [.. Enumerable.Range(0, options.Workers).Select(i => new EmulatedGpu(i, Models[0]))];
+        checkpointFiles = [.. options.Models.Distinct(StringComparer.Ordinal)];
+        models = [.. checkpointFiles.Select((name, i) => EmulatorModel.FromName(name, hashed: i == 0 || options.HashAllModels))];
+        Gpus = [.. Enumerable.Range(0, options.Workers).Select(i => new EmulatedGpu(i, models[0]))];
         pool = new GpuPool(Gpus, options.PreferLoadedModel);
-        Settings = new EmulatorSettings(Models[0]);
+        Settings = new EmulatorSettings(models[0]);
         FaultInjector = options.Faults;
         LogStarted(Logger, Gpus.Count, string.Join(", ", options.Models), options.DelayPerImage.TotalMilliseconds,
             options.ModelSwitchDelay.TotalMilliseconds);
@@ -39,7 +45,20 @@ public sealed partial class SdWebUiEmulator : IDisposable
 
     public EmulatorOptions Options { get; }
 
-    public IReadOnlyList<EmulatorModel> Models { get; }
+    /// <summary>
+    /// The checkpoints /sdapi/v1/sd-models lists: what the server found the last time it read its checkpoint folder
+    /// (at start, or on POST /sdapi/v1/refresh-checkpoints), not what the folder holds now.
+    /// </summary>
+    public IReadOnlyList<EmulatorModel> Models
+    {
+        get
+        {
+            lock (modelsGate)
+            {
+                return [.. models];
+            }
+        }
+    }
 
     public IReadOnlyList<EmulatedGpu> Gpus { get; }
 
@@ -92,7 +111,16 @@ public sealed partial class SdWebUiEmulator : IDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Services.AddSingleton(services =>
             new SdWebUiEmulator(options, services.GetRequiredService<ILogger<SdWebUiEmulator>>()));
+
+        // SD Web UI gzips answers at level 9 for clients that accept it.
+        builder.Services.AddResponseCompression(compression =>
+        {
+            compression.Providers.Add(new GzipCompressionProvider(Microsoft.Extensions.Options.Options.Create(
+                new GzipCompressionProviderOptions { Level = System.IO.Compression.CompressionLevel.SmallestSize })));
+            compression.MimeTypes = ["application/json"];
+        });
         var app = builder.Build();
+        app.UseResponseCompression();
         app.MapSdWebUiEmulator(app.Services.GetRequiredService<SdWebUiEmulator>());
         return app;
     }
@@ -127,8 +155,8 @@ public sealed partial class SdWebUiEmulator : IDisposable
     /// <summary>Ends every wait for or on a GPU (the token source stays usable for requests still finishing).</summary>
     public void Dispose() => shutdown.Cancel();
 
-    internal EmulatorRequest NextRequest(string method, string path) =>
-        new(method, path, Interlocked.Increment(ref requestSequence));
+    internal EmulatorRequest NextRequest(string method, string path, string acceptEncoding = "") =>
+        new(method, path, Interlocked.Increment(ref requestSequence), acceptEncoding);
 
     /// <returns>The record's index in the job log.</returns>
     internal int Record(EmulatorJobRecord record)
@@ -140,6 +168,35 @@ public sealed partial class SdWebUiEmulator : IDisposable
         }
     }
 
+    /// <summary>Whether /sdapi still refuses connections (<see cref="EmulatorOptions.StartupDelay"/>).</summary>
+    internal bool IsStarting => System.Diagnostics.Stopwatch.GetElapsedTime(startedAt) < Options.StartupDelay;
+
+    /// <summary>
+    /// Puts a checkpoint file into the emulated checkpoint folder, as an upload to a running server would; the server
+    /// lists it only after POST /sdapi/v1/refresh-checkpoints (or a restart).
+    /// </summary>
+    public void AddCheckpointFile(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        lock (modelsGate)
+        {
+            if (!checkpointFiles.Contains(name, StringComparer.Ordinal))
+            {
+                checkpointFiles.Add(name);
+            }
+        }
+    }
+
+    /// <summary>Re-reads the checkpoint folder: known files keep their state (hashed or not), new ones come unhashed.</summary>
+    internal void RefreshCheckpoints()
+    {
+        lock (modelsGate)
+        {
+            models = [.. checkpointFiles.Select(name => models.FirstOrDefault(m => m.Name == name) ?? EmulatorModel.FromName(name, hashed: false))];
+        }
+    }
+
+    /// <summary>The checkpoint <paramref name="alias"/> names exactly (SD Web UI's checkpoint_aliases), or null.</summary>
     internal EmulatorModel? FindModel(string? alias) =>
         alias is null ? null : Models.FirstOrDefault(model => model.Matches(alias));
 

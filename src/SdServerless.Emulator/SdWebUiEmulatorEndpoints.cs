@@ -23,6 +23,7 @@ public static class SdWebUiEmulatorEndpoints
         endpoints.MapPost("/sdapi/v1/img2img", FaultGate.Wrap(emulator, GenerationEndpoint.Img2ImgAsync));
         endpoints.MapPost("/sdapi/v1/extra-single-image", FaultGate.Wrap(emulator, ExtrasEndpoint.HandleAsync));
         endpoints.MapGet("/sdapi/v1/sd-models", FaultGate.Wrap(emulator, StateEndpoints.SdModelsAsync));
+        endpoints.MapPost("/sdapi/v1/refresh-checkpoints", FaultGate.Wrap(emulator, StateEndpoints.RefreshCheckpointsAsync));
         endpoints.MapGet("/sdapi/v1/options", FaultGate.Wrap(emulator, StateEndpoints.GetOptionsAsync));
         endpoints.MapPost("/sdapi/v1/options", FaultGate.Wrap(emulator, StateEndpoints.SetOptionsAsync));
         endpoints.MapGet("/sdapi/v1/progress", FaultGate.Wrap(emulator, StateEndpoints.ProgressAsync));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SdServerless.Core.Json;
+using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
 namespace SdServerless.Core.Runtimes;
@@ -42,11 +43,12 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
         return null;
     }
 
+    /// <summary>Whether <paramref name="model"/> is an alias SD Web UI resolves to one of the runtime's checkpoints.</summary>
     public static bool Serves(RuntimeConfig runtime, string model)
     {
         foreach (var served in runtime.Models)
         {
-            if (string.Equals(served, model, StringComparison.Ordinal))
+            if (CheckpointAliases.ConfiguredNames(served, model))
             {
                 return true;
             }
@@ -73,6 +75,9 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
             DefaultPrefix = r.DefaultPrefix,
             QueueUrl = r.QueueUrl,
             Bounds = r.Bounds,
+            AlwaysOnScripts = r.AlwaysOnScripts,
+            OptionKeys = r.OptionKeys,
+            ApiAuth = r.ApiAuth,
         })]);
 
     /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","queue_url","bounds":{...}}]}.</summary>

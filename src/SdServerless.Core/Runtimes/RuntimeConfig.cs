@@ -12,8 +12,22 @@ public sealed class RuntimeConfig
     /// <summary>Base URLs of the SD Web UI servers (e.g. http://10.0.0.5:7861); several form one pool.</summary>
     public IReadOnlyList<string> Endpoints { get; set; } = [];
 
-    /// <summary>Checkpoint names (sd_model_checkpoint values) this runtime serves.</summary>
+    /// <summary>
+    /// Checkpoints this runtime serves, as its servers name them ("sub/x.safetensors", optionally with " [hash]");
+    /// a task may name one by any alias SD Web UI accepts (see <see cref="SdWebUi.CheckpointAliases"/>).
+    /// </summary>
     public IReadOnlyList<string> Models { get; set; } = [];
+
+    /// <summary>Titles of the always-on scripts its servers have installed; null: SD Web UI 1.10's built-in ones.</summary>
+    public IReadOnlyList<string>? AlwaysOnScripts { get; set; }
+
+    /// <summary>The settings keys its servers know (what override_settings may name); null: SD Web UI 1.10's.</summary>
+    public IReadOnlyList<string>? OptionKeys { get; set; }
+
+    /// <summary>
+    /// "user:password" of servers started with --api-auth: sent as HTTP Basic credentials, never in a URL or a log.
+    /// </summary>
+    public string? ApiAuth { get; set; }
 
     public string DefaultPrefix { get; set; } = "output";
 

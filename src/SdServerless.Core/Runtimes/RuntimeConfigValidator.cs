@@ -55,6 +55,11 @@ internal static class RuntimeConfigValidator
             }
 
             CheckBounds(runtime.Bounds, $"{at}.bounds", problems);
+            if (runtime.ApiAuth is { } auth && (auth.IndexOf(':', StringComparison.Ordinal) <= 0 || auth.Any(char.IsControl)))
+            {
+                // The value itself is a secret: the message never repeats it.
+                problems.Add($"{at}.api_auth must be \"user:password\", as SD Web UI's --api-auth takes it");
+            }
         }
 
         return problems;

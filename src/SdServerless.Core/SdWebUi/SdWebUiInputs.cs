@@ -16,4 +16,7 @@ public sealed class SdWebUiInputs
 
     /// <summary>extra-single-image image.</summary>
     public SdWebUiInput? Image { get; init; }
+
+    /// <summary>alwayson_scripts with the URLs inside script arguments replaced by the downloaded images' base64.</summary>
+    public System.Text.Json.Nodes.JsonObject? AlwaysOnScripts { get; init; }
 }

@@ -16,15 +16,6 @@ public sealed class SdWebUiModel
     /// <summary>Full path on the server: ".../models/Stable-diffusion/v1-5-pruned-emaonly.safetensors".</summary>
     public string Filename { get; init; } = "";
 
-    /// <summary>
-    /// Whether an sd_model_checkpoint value selects this checkpoint, by the aliases SD Web UI itself looks up:
-    /// the title, the title without its hash, the model name, the file's name, the short hash, the sha256.
-    /// </summary>
-    public bool IsNamedBy(string requested) =>
-        requested == Title
-        || requested == SdWebUiModelNames.WithoutHash(Title)
-        || requested == ModelName
-        || requested == SdWebUiModelNames.BaseName(Filename)
-        || (Hash is { Length: > 0 } && requested == Hash)
-        || (Sha256 is { Length: > 0 } && requested == Sha256);
+    /// <summary>Whether an sd_model_checkpoint value selects this checkpoint on its server (see <see cref="CheckpointAliases"/>).</summary>
+    public bool IsNamedBy(string requested) => CheckpointAliases.Names(this, requested);
 }

@@ -7,9 +7,9 @@ namespace SdServerless.Core.SdWebUi;
 
 /// <summary>
 /// Writes the SD Web UI request body of a task: the client's content as sent, with the resolved inputs in
-/// init_images / mask / image, the requested model in override_settings (SD Web UI loads a checkpoint only from
-/// there), and the routing keys kept out of alwayson_scripts. Written straight to UTF-8 so that downloaded
-/// images are base64-encoded once, into the body.
+/// init_images / mask / image and in script arguments, the requested model in override_settings under the title the
+/// server lists (SD Web UI loads a checkpoint only from there), and the routing keys kept out of alwayson_scripts.
+/// Written straight to UTF-8 so that downloaded images are base64-encoded once, into the body.
 /// </summary>
 public static class SdWebUiRequestBuilder
 {
@@ -20,19 +20,21 @@ public static class SdWebUiRequestBuilder
     private const string AlwaysOnScripts = "alwayson_scripts";
     private const string ModelSetting = "sd_model_checkpoint";
 
-    public static ReadOnlyMemory<byte> Build(SdTask task, SdWebUiInputs inputs)
+    /// <param name="checkpoint">The server's title of the task's checkpoint; null: the name the task gave.</param>
+    public static ReadOnlyMemory<byte> Build(SdTask task, SdWebUiInputs inputs, string? checkpoint = null)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            Write(writer, task, inputs);
+            Write(writer, task, inputs, checkpoint);
         }
 
         return buffer.WrittenMemory;
     }
 
-    public static void Write(Utf8JsonWriter writer, SdTask task, SdWebUiInputs inputs)
+    public static void Write(Utf8JsonWriter writer, SdTask task, SdWebUiInputs inputs, string? checkpoint = null)
     {
+        var model = checkpoint ?? task.Model;
         writer.WriteStartObject();
         foreach (var (name, value) in task.Content)
         {
@@ -49,10 +51,10 @@ public static class SdWebUiRequestBuilder
                     writer.WritePropertyName(Image);
                     inputs.Image.WriteTo(writer);
                     break;
-                case OverrideSettings when task.Model is not null:
-                    WriteOverrideSettings(writer, value as JsonObject, task.Model);
+                case OverrideSettings when model is not null:
+                    WriteOverrideSettings(writer, value as JsonObject, model);
                     break;
-                case AlwaysOnScripts when value is JsonObject scripts:
+                case AlwaysOnScripts when (inputs.AlwaysOnScripts ?? value) is JsonObject scripts:
                     WriteScripts(writer, scripts, task.ApiVersion);
                     break;
                 default:
@@ -79,9 +81,9 @@ public static class SdWebUiRequestBuilder
             inputs.Image.WriteTo(writer);
         }
 
-        if (task.Model is not null && !task.Content.ContainsKey(OverrideSettings))
+        if (model is not null && !task.Content.ContainsKey(OverrideSettings))
         {
-            WriteOverrideSettings(writer, null, task.Model);
+            WriteOverrideSettings(writer, null, model);
         }
 
         writer.WriteEndObject();

@@ -1,37 +1,78 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SdServerless.Core.Runtimes;
 
 namespace SdServerless.Core.Tasks;
 
 /// <summary>
-/// Checks the SD Web UI part of a request (v1alpha2 content, or the whole v1alpha1 body): the types of known
-/// fields, the image inputs, the runtime's generation bounds, and the input the task type needs.
+/// Checks the SD Web UI part of a request (v1alpha2 content, or the whole v1alpha1 body) as SD Web UI 1.10 would
+/// take it: the known fields with pydantic's coercions (the coerced value is what gets forwarded), the nulls it
+/// refuses or crashes on, alwayson_scripts and override_settings, the image inputs, the runtime's generation
+/// bounds, and the input the task type needs.
 /// </summary>
 /// <param name="path">What error fields start with: "task.content." or "" (v1alpha1).</param>
 internal sealed class ContentValidator(TaskDraft draft, string path)
 {
     private const string ImageFormMessage = "must be an https URL, a data:image/...;base64 URL or base64 image data";
-    private const string ScriptMessage = "must be an object (a script's {\"args\": [...]})";
 
     private readonly GenerationValues values = new();
-    private bool hasInitImages;
+    private int initImageCount;
     private bool hasImage;
-
-    public string ModelOverrideField => $"{path}{SdWebUiFields.OverrideSettings}.{SdWebUiFields.ModelSetting}";
 
     public void Validate(JsonElement content, GenerationBounds bounds, TaskType? taskType)
     {
         foreach (var property in content.EnumerateObject())
         {
-            if (property.Value.ValueKind != JsonValueKind.Null && SdWebUiFields.TryGet(property, out var field))
+            if (!SdWebUiFields.TryGet(property, out var field))
             {
-                CheckField(property, field);
+                continue;
+            }
+
+            if (property.Value.ValueKind == JsonValueKind.Null)
+            {
+                if (NullRules.Problem(property.Name, taskType) is { } problem && !IsInput(property.Name))
+                {
+                    draft.Error(path + property.Name, problem);
+                }
+            }
+            else
+            {
+                CheckField(property, field, taskType);
             }
         }
 
-        CheckAlwaysOnScripts(JsonFields.Get(content, SdWebUiFields.AlwaysOnScripts));
+        var overrides = JsonFields.Get(content, SdWebUiFields.OverrideSettings);
+        CheckOverrideSettings(overrides);
+        if (JsonFields.Get(content, SdWebUiFields.AlwaysOnScripts) is { ValueKind: JsonValueKind.Object } scripts)
+        {
+            new AlwaysOnScriptsValidator(draft, path).Check(scripts, overrides);
+        }
+
         values.Check(bounds, draft, path);
+        CheckInputs(taskType);
+    }
+
+    /// <summary>Every checkpoint the content names must be one; the first one found is the task's model.</summary>
+    public void ResolveModel()
+    {
+        foreach (var (field, model) in draft.ModelRequests)
+        {
+            if (draft.Model is null)
+            {
+                draft.Model = model;
+                draft.ModelField = field;
+            }
+            else if (model != draft.Model)
+            {
+                draft.Error(field, $"names another checkpoint ('{model}') than {draft.ModelField} ('{draft.Model}')");
+            }
+        }
+    }
+
+    private void CheckInputs(TaskType? taskType)
+    {
+        var hasInitImages = initImageCount > 0;
         if (taskType == TaskType.ImageToImage && !hasInitImages && draft.ImageLink is null)
         {
             draft.Error(path + SdWebUiFields.InitImages, "image-to-image needs an input image: alwayson_scripts.image_link or init_images");
@@ -40,29 +81,61 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         {
             draft.Error(path + SdWebUiFields.Image, "extra-single-image needs an input image: image or alwayson_scripts.image_link");
         }
+
+        var batchSize = (long)(values.Get(BoundedField.BatchSize) ?? 1);
+        if (taskType == TaskType.ImageToImage && initImageCount > batchSize)
+        {
+            draft.Error(path + SdWebUiFields.InitImages,
+                $"holds {initImageCount} images but batch_size is {batchSize}: SD Web UI takes at most batch_size init images (it fails with \"bad number of images passed\")");
+        }
     }
 
-    /// <summary>override_settings.sd_model_checkpoint: the model a v1alpha2 task asks for.</summary>
-    public string? ReadModelOverride(JsonElement content)
+    private void CheckOverrideSettings(JsonElement overrides)
     {
-        var settings = JsonFields.Get(content, SdWebUiFields.OverrideSettings);
-        return settings.ValueKind == JsonValueKind.Object
-            ? JsonFields.String(settings, SdWebUiFields.ModelSetting, ModelOverrideField, draft, required: false)
-            : null;
+        if (overrides.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var setting in overrides.EnumerateObject())
+        {
+            var field = $"{path}{SdWebUiFields.OverrideSettings}.{setting.Name}";
+            if (setting.NameEquals(SdWebUiFields.ModelSetting))
+            {
+                if (setting.Value.ValueKind == JsonValueKind.String)
+                {
+                    draft.ModelRequests.Add((field, setting.Value.GetString()!));
+                }
+                else if (setting.Value.ValueKind != JsonValueKind.Null)
+                {
+                    draft.Error(field, "must be a string");
+                }
+            }
+            else if (setting.Value.ValueKind != JsonValueKind.Null)
+            {
+                // A null value for a key SD Web UI does not know is a no-op there (it compares before it looks the key up).
+                OptionKeyCheck.Check(draft, setting.Name, field);
+            }
+        }
     }
 
-    private void CheckField(JsonProperty property, KnownField field)
+    private void CheckField(JsonProperty property, KnownField field, TaskType? taskType)
     {
         var value = property.Value;
         string? problem = null;
+        JsonNode? normalized = null;
         double number = 0;
         switch (field.Kind)
         {
-            case FieldKind.String when value.ValueKind != JsonValueKind.String:
-                problem = "must be a string";
+            case FieldKind.String:
+                problem = PydanticCoercion.String(value, out normalized);
                 break;
-            case FieldKind.Boolean when value.ValueKind is not (JsonValueKind.True or JsonValueKind.False):
-                problem = "must be true or false";
+            case FieldKind.Boolean:
+                problem = PydanticCoercion.Boolean(value, out normalized);
+                break;
+            case FieldKind.Object when value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0:
+                // pydantic's dict([]) is {}.
+                draft.ContentRemovals.Add(property.Name);
                 break;
             case FieldKind.Object when value.ValueKind != JsonValueKind.Object:
                 problem = "must be an object";
@@ -71,20 +144,30 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
                 problem = "must be an array";
                 break;
             case FieldKind.Integer:
-                problem = JsonFields.Integer(value, out var integer);
+                problem = PydanticCoercion.Integer(value, out var integer, out normalized);
                 number = integer;
                 break;
             case FieldKind.Number:
-                problem = JsonFields.Number(value, out number);
+                problem = PydanticCoercion.Number(value, out number, out normalized);
                 break;
-            case FieldKind.StringArray or FieldKind.ImageArray:
-                problem = CheckArray(property, field.Kind == FieldKind.ImageArray);
+            case FieldKind.StringArray:
+                problem = CheckStrings(property);
+                break;
+            case FieldKind.ImageArray:
+                problem = CheckImages(property);
                 break;
             case FieldKind.Image when value.ValueKind != JsonValueKind.String:
                 problem = "must be a string";
                 break;
-            case FieldKind.Image when !IsEmptyString(value):
-                // An empty string means "none" to SD Web UI (e.g. "mask": "").
+            case FieldKind.Image when RawString(value).IsEmpty:
+                // SD Web UI skips decoding an empty mask and then fails on it (500): "" means no mask, so it is dropped.
+                if (property.NameEquals("mask") && taskType == TaskType.ImageToImage)
+                {
+                    draft.ContentRemovals.Add(property.Name);
+                }
+
+                break;
+            case FieldKind.Image:
                 problem = CheckImage(value, path + property.Name);
                 hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
                 break;
@@ -93,28 +176,67 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         if (problem is not null)
         {
             draft.Error(path + property.Name, problem);
+            return;
         }
-        else if (field.Bound != BoundedField.None)
+
+        if (normalized is not null)
+        {
+            draft.ContentReplacements[property.Name] = normalized;
+        }
+
+        if (field.Bound != BoundedField.None)
         {
             values.Set(field.Bound, number);
         }
     }
 
-    private string? CheckArray(JsonProperty property, bool images)
+    private string? CheckStrings(JsonProperty property)
     {
-        var array = property.Value;
-        if (array.ValueKind != JsonValueKind.Array)
+        if (property.Value.ValueKind != JsonValueKind.Array)
         {
-            return images ? "must be an array of images" : "must be an array of strings";
+            return "must be an array of strings";
+        }
+
+        JsonArray? coerced = null;
+        var index = 0;
+        foreach (var item in property.Value.EnumerateArray())
+        {
+            JsonNode? normalized = null;
+            var problem = item.ValueKind == JsonValueKind.Null ? "must be a string" : PydanticCoercion.String(item, out normalized);
+            if (problem is not null)
+            {
+                draft.Error($"{path}{property.Name}[{index}]", problem);
+            }
+            else if (normalized is not null)
+            {
+                coerced ??= JsonArray.Create(property.Value)!;
+                coerced[index] = normalized;
+            }
+
+            index++;
+        }
+
+        if (coerced is not null)
+        {
+            draft.ContentReplacements[property.Name] = coerced;
+        }
+
+        return null;
+    }
+
+    private string? CheckImages(JsonProperty property)
+    {
+        if (property.Value.ValueKind != JsonValueKind.Array)
+        {
+            return "must be an array of images";
         }
 
         var index = 0;
-        foreach (var item in array.EnumerateArray())
+        foreach (var item in property.Value.EnumerateArray())
         {
             var problem = item.ValueKind != JsonValueKind.String ? "must be a string"
-                : images && IsEmptyString(item) ? ImageFormMessage
-                : images ? CheckImage(item, $"{path}{property.Name}[{index}]")
-                : null;
+                : RawString(item).IsEmpty ? ImageFormMessage
+                : CheckImage(item, $"{path}{property.Name}[{index}]");
             if (problem is not null)
             {
                 draft.Error($"{path}{property.Name}[{index}]", problem);
@@ -123,7 +245,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
             index++;
         }
 
-        hasInitImages |= images && index > 0;
+        initImageCount = index;
         return null;
     }
 
@@ -142,45 +264,8 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         return kind == ImageInputKind.Invalid ? ImageFormMessage : null;
     }
 
-    private void CheckAlwaysOnScripts(JsonElement scripts)
-    {
-        if (scripts.ValueKind != JsonValueKind.Object)
-        {
-            return;
-        }
-
-        foreach (var script in scripts.EnumerateObject())
-        {
-            if (script.NameEquals(RoutingKeys.ImageLink))
-            {
-                CheckImageLink(script.Value);
-            }
-            else if (!RoutingKeys.IsRoutingKey(script.Name, draft.ApiVersion) && script.Value.ValueKind != JsonValueKind.Object)
-            {
-                draft.Error($"{path}{SdWebUiFields.AlwaysOnScripts}.{script.Name}", ScriptMessage);
-            }
-        }
-    }
-
-    private void CheckImageLink(JsonElement link)
-    {
-        var field = $"{path}{SdWebUiFields.AlwaysOnScripts}.{RoutingKeys.ImageLink}";
-        if (link.ValueKind == JsonValueKind.Null || (link.ValueKind == JsonValueKind.String && IsEmptyString(link)))
-        {
-            return;
-        }
-
-        if (link.ValueKind != JsonValueKind.String)
-        {
-            draft.Error(field, "must be a string");
-            return;
-        }
-
-        draft.ImageLink = link.GetString()!;
-        draft.CheckUrl(field, draft.ImageLink);
-    }
+    /// <summary>Inputs a null leaves to alwayson_scripts.image_link, or to the "needs an input" check.</summary>
+    private static bool IsInput(string name) => name is SdWebUiFields.InitImages or SdWebUiFields.Image;
 
     private static ReadOnlySpan<byte> RawString(JsonElement value) => JsonMarshal.GetRawUtf8Value(value)[1..^1];
-
-    private static bool IsEmptyString(JsonElement value) => RawString(value).IsEmpty;
 }

@@ -9,6 +9,8 @@ internal sealed class GenerationValues
 
     public void Set(BoundedField field, double value) => values[(int)field] = value;
 
+    public double? Get(BoundedField field) => values[(int)field];
+
     public void Check(GenerationBounds bounds, TaskDraft draft, string path)
     {
         CheckSize(BoundedField.Width, "width", bounds, draft, path);

@@ -31,6 +31,21 @@ internal sealed class TaskDraft(string apiVersion)
 
     public string? Model { get; set; }
 
+    /// <summary>Where <see cref="Model"/> was named, for error messages.</summary>
+    public string? ModelField { get; set; }
+
+    /// <summary>Every place the content names a checkpoint (override_settings, alwayson_scripts); they must agree.</summary>
+    public List<(string Field, string Model)> ModelRequests { get; } = [];
+
+    /// <summary>Content fields to forward in their coerced form (pydantic's "20" → 20).</summary>
+    public Dictionary<string, JsonNode?> ContentReplacements { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Content fields that mean nothing to SD Web UI as sent and are left out ("mask": "", alwayson_scripts: []).</summary>
+    public HashSet<string> ContentRemovals { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Settings given in alwayson_scripts (sd_vae, override_settings): they join override_settings.</summary>
+    public JsonObject ExtraOverrides { get; } = [];
+
     public string? ImageLink { get; set; }
 
     public JsonElement Content { get; set; }
@@ -60,33 +75,49 @@ internal sealed class TaskDraft(string apiVersion)
         CallbackUrl = CallbackUrl,
         Model = Model,
         ImageLink = ImageLink,
-        Content = StripRoutingKeys(JsonObject.Create(Content)!),
+        Content = Shape(JsonObject.Create(Content)!),
     };
 
-    private JsonObject StripRoutingKeys(JsonObject content)
+    /// <summary>The content SD Web UI gets: coerced values, routing and compatibility keys out of alwayson_scripts.</summary>
+    private JsonObject Shape(JsonObject content)
     {
-        if (content[SdWebUiFields.AlwaysOnScripts] is not JsonObject scripts)
+        foreach (var (name, value) in ContentReplacements)
         {
-            return content;
+            content[name] = value;
         }
 
-        List<string>? routing = null;
-        foreach (var (key, _) in scripts)
+        foreach (var name in ContentRemovals)
         {
-            if (RoutingKeys.IsRoutingKey(key, ApiVersion))
+            content.Remove(name);
+        }
+
+        if (content[SdWebUiFields.AlwaysOnScripts] is JsonObject scripts)
+        {
+            foreach (var key in scripts.Select(p => p.Key).ToList())
             {
-                (routing ??= []).Add(key);
+                if (RoutingKeys.IsRoutingKey(key, ApiVersion) || AlwaysOnScriptsValidator.IsCompatibilityKey(key, ApiVersion))
+                {
+                    scripts.Remove(key);
+                }
+            }
+
+            if (scripts.Count == 0)
+            {
+                content.Remove(SdWebUiFields.AlwaysOnScripts);
             }
         }
 
-        foreach (var key in routing ?? [])
+        if (ExtraOverrides.Count > 0)
         {
-            scripts.Remove(key);
-        }
+            if (content[SdWebUiFields.OverrideSettings] is not JsonObject overrides)
+            {
+                content[SdWebUiFields.OverrideSettings] = overrides = [];
+            }
 
-        if (scripts.Count == 0)
-        {
-            content.Remove(SdWebUiFields.AlwaysOnScripts);
+            foreach (var (key, value) in ExtraOverrides)
+            {
+                overrides[key] = value?.DeepClone();
+            }
         }
 
         return content;

@@ -16,14 +16,13 @@ internal static class V1Alpha1Reader
     {
         draft.Content = root;
 
-        // A wrong type of alwayson_scripts itself is reported by the content checks.
+        // A wrong type of alwayson_scripts itself is reported by the content checks; its routing keys are then missing.
         var scripts = JsonFields.Get(root, Scripts);
-        if (scripts.ValueKind == JsonValueKind.Object || scripts.ValueKind == JsonValueKind.Undefined)
-        {
-            ReadRouting(scripts.ValueKind == JsonValueKind.Object ? scripts : EmptyObject, draft, catalog);
-        }
+        ReadRouting(scripts.ValueKind == JsonValueKind.Object ? scripts : EmptyObject, draft, catalog);
 
-        new ContentValidator(draft, string.Empty).Validate(root, RoutingFields.BoundsOf(draft), draft.TaskType);
+        var validator = new ContentValidator(draft, string.Empty);
+        validator.Validate(root, RoutingFields.BoundsOf(draft), draft.TaskType);
+        validator.ResolveModel();
     }
 
     private static void ReadRouting(JsonElement scripts, TaskDraft draft, RuntimeCatalog catalog)
@@ -33,7 +32,8 @@ internal static class V1Alpha1Reader
         var model = JsonFields.String(scripts, RoutingKeys.Model, "alwayson_scripts.sd_model_checkpoint", draft, required: true);
         if (model is not null)
         {
-            draft.Model = model;
+            // First in line: every other place naming a checkpoint must agree with it.
+            draft.ModelRequests.Add(("alwayson_scripts.sd_model_checkpoint", model));
             draft.Runtime = catalog.FindByModel(model);
             if (draft.Runtime is null)
             {

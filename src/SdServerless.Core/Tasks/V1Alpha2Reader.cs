@@ -31,11 +31,11 @@ internal static class V1Alpha2Reader
         draft.Content = content;
         var validator = new ContentValidator(draft, ContentPath);
         validator.Validate(content, RoutingFields.BoundsOf(draft), draft.TaskType);
-        draft.Model = validator.ReadModelOverride(content);
+        validator.ResolveModel();
         if (draft.Model is not null && draft.Runtime is not null && !RuntimeCatalog.Serves(draft.Runtime, draft.Model))
         {
             draft.Error(
-                validator.ModelOverrideField,
+                draft.ModelField!,
                 $"'{draft.Model}' is not served by runtime '{draft.Runtime.Name}' (it serves: {RoutingFields.Known(draft.Runtime.Models)})");
         }
     }

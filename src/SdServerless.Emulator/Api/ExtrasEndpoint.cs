@@ -6,9 +6,10 @@ using SdServerless.Emulator.Images;
 namespace SdServerless.Emulator.Api;
 
 /// <summary>
-/// POST /sdapi/v1/extra-single-image: the input scaled by upscaling_resize (resize_mode 0) or to
-/// upscaling_resize_w × upscaling_resize_h (resize_mode 1, centre-cropped when upscaling_crop), nearest neighbour.
-/// Answers {"html_info": "…", "image": base64 PNG}.
+/// POST /sdapi/v1/extra-single-image: with an upscaler, the input scaled by upscaling_resize (resize_mode 0) or to
+/// cover upscaling_resize_w × upscaling_resize_h (resize_mode 1, centre-cropped when upscaling_crop), its sides
+/// floored to multiples of 8, nearest neighbour; with upscaler_1 "None" the input keeps its size. Visibilities
+/// outside 0..1 and target sizes below 1 are refused by validation (422). Answers {"html_info": "…", "image": base64 PNG}.
 /// </summary>
 internal static class ExtrasEndpoint
 {
@@ -22,19 +23,29 @@ internal static class ExtrasEndpoint
 
         var issues = new List<ValidationIssue>();
         var request = PydanticBinder.Bind(body.RootElement, SdApiFields.ExtrasSingleImage, issues);
+        CheckBounds(request, issues);
         if (issues.Count > 0)
         {
             await SdResponses.WriteValidationAsync(context, issues);
             return;
         }
 
-        if (InputImage.TryDecode(request.Str("image") ?? "", out var error) is not { } input)
+        if (InputImage.TryDecode(request.Str("image") ?? "", out var error, emulator.Options.ApiEnableRequests) is not { } input)
         {
             await SdResponses.WriteHttpExceptionAsync(context, 500, error);
             return;
         }
 
-        var (scaledWidth, scaledHeight, width, height, scale) = Target(request, input);
+        var upscaler = request.Str("upscaler_1") ?? "None";
+        if (!SdWebUiFacts.Upscalers.Contains(upscaler, StringComparer.Ordinal))
+        {
+            await SdResponses.WriteErrorAsync(context, SdError.Exception("AssertionError", $"could not find upscaler named {upscaler}"));
+            return;
+        }
+
+        var (scaledWidth, scaledHeight, width, height, scale) = upscaler == "None"
+            ? (input.Width, input.Height, input.Width, input.Height, 1.0)
+            : Target(request, input);
         if (width < 1 || height < 1 || scaledWidth > emulator.Options.MaxImageSide || scaledHeight > emulator.Options.MaxImageSide)
         {
             await SdResponses.WriteErrorAsync(context, 500, width < 1 || height < 1 ? "ValueError" : "OutOfMemoryError", "",
@@ -44,7 +55,6 @@ internal static class ExtrasEndpoint
 
         var outcome = await emulator.RunAsync(new GpuWork("extras", null, 1, 1, 0));
 
-        var upscaler = request.Str("upscaler_1") ?? "None";
         var infotext = string.Create(CultureInfo.InvariantCulture,
             $"Postprocess upscale by: {scale:0.####}, Postprocess upscaler: {upscaler}, Version: {InfoText.Version}");
         var text = new KeyValuePair<string, string>[] { new("extras", infotext), new("Software", PlaceholderImage.Software) };
@@ -73,7 +83,7 @@ internal static class ExtrasEndpoint
             var scaledWidth = Scaled(input.Width, by);
             var scaledHeight = Scaled(input.Height, by);
             return request.Bool("upscaling_crop", true)
-                ? (scaledWidth, scaledHeight, Math.Min(width, scaledWidth), Math.Min(height, scaledHeight), by)
+                ? (scaledWidth, scaledHeight, width, height, by)
                 : (scaledWidth, scaledHeight, scaledWidth, scaledHeight, by);
         }
 
@@ -83,5 +93,32 @@ internal static class ExtrasEndpoint
         return (w, h, w, h, scale);
     }
 
-    private static int Scaled(int size, double by) => (int)Math.Clamp(Math.Floor(size * by), 0, int.MaxValue);
+    /// <summary>Upscaler.upscale: int((size * scale) // 8 * 8).</summary>
+    private static int Scaled(int size, double by) => (int)Math.Clamp(Math.Floor(size * by / 8) * 8, 0, int.MaxValue);
+
+    private static readonly string[] Visibilities = ["gfpgan_visibility", "codeformer_visibility", "codeformer_weight", "extras_upscaler_2_visibility"];
+
+    /// <summary>The Field(ge=…, le=…) bounds of ExtrasBaseRequest, reported as pydantic reports them.</summary>
+    private static void CheckBounds(BoundRequest request, List<ValidationIssue> issues)
+    {
+        foreach (var name in Visibilities)
+        {
+            if (request[name] is double value && value < 0)
+            {
+                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 0", "value_error.number.not_ge", "{\"limit_value\":0}"));
+            }
+            else if (request[name] is double high && high > 1)
+            {
+                issues.Add(new ValidationIssue([name], "ensure this value is less than or equal to 1", "value_error.number.not_le", "{\"limit_value\":1}"));
+            }
+        }
+
+        foreach (var name in (string[])["upscaling_resize_w", "upscaling_resize_h"])
+        {
+            if (request[name] is long size && size < 1)
+            {
+                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 1", "value_error.number.not_ge", "{\"limit_value\":1}"));
+            }
+        }
+    }
 }

@@ -4,7 +4,10 @@ using Microsoft.Extensions.Logging;
 
 namespace SdServerless.Emulator.Api;
 
-/// <summary>Applies the emulator's fault hook to a request before its handler runs.</summary>
+/// <summary>
+/// What stands before every /sdapi handler: the start-up delay (connections are dropped, as before a real server
+/// listens), --api-auth's HTTP Basic check, and the emulator's fault hook.
+/// </summary>
 internal static partial class FaultGate
 {
     public const long MaxBodyBytes = 256L * 1024 * 1024;
@@ -18,7 +21,20 @@ internal static partial class FaultGate
                 limit.MaxRequestBodySize = MaxBodyBytes;
             }
 
-            var request = emulator.NextRequest(context.Request.Method, context.Request.Path.Value ?? "");
+            if (emulator.IsStarting)
+            {
+                context.Abort();
+                return;
+            }
+
+            if (emulator.Options.ApiAuth is { } credentials && Unauthorized(context, credentials) is { } refused)
+            {
+                context.Response.Headers.WWWAuthenticate = "Basic";
+                await SdResponses.WriteErrorAsync(context, refused);
+                return;
+            }
+
+            var request = emulator.NextRequest(context.Request.Method, context.Request.Path.Value ?? "", context.Request.Headers.AcceptEncoding.ToString());
             var fault = emulator.FaultInjector?.Invoke(request);
             if (fault is not null)
             {
@@ -31,6 +47,28 @@ internal static partial class FaultGate
 
             await handler(context, emulator);
         };
+
+    /// <summary>Why the request's HTTP Basic credentials do not open /sdapi, or null when they do.</summary>
+    private static SdError? Unauthorized(HttpContext context, string credentials)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return SdError.HttpException(401, "Not authenticated");
+        }
+
+        try
+        {
+            var sent = System.Text.Encoding.UTF8.GetBytes(System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(header[6..].Trim())));
+            return System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(sent, System.Text.Encoding.UTF8.GetBytes(credentials))
+                ? null
+                : SdError.HttpException(401, "Incorrect username or password");
+        }
+        catch (FormatException)
+        {
+            return SdError.HttpException(401, "Invalid authentication credentials");
+        }
+    }
 
     /// <summary>Returns whether the request should still be handled normally.</summary>
     private static async Task<bool> ApplyAsync(HttpContext context, EmulatorFault fault)

@@ -30,8 +30,9 @@ internal static class GenerationEndpoint
             return;
         }
 
-        if (job == "img2img" && !await CheckInputsAsync(context, request))
+        if (ProcessingChecks.Check(request, emulator, job == "img2img") is { } refused)
         {
+            await SdResponses.WriteErrorAsync(context, refused);
             return;
         }
 
@@ -49,39 +50,6 @@ internal static class GenerationEndpoint
         var info = InfoText.Json(plan, infotexts, produced, withGrid ? 1 : 0);
         await WriteResponseAsync(context, plan, infotexts, withGrid, info, emulator.Options.ImageNoiseBits);
         await emulator.CompleteResponseAsync(context, outcome);
-    }
-
-    /// <summary>img2img needs its init images (404 without them) and decodable images (500 otherwise), checked before queueing.</summary>
-    private static async Task<bool> CheckInputsAsync(HttpContext context, BoundRequest request)
-    {
-        if (request.StrList("init_images") is not { } images)
-        {
-            await SdResponses.WriteHttpExceptionAsync(context, 404, "Init image not found");
-            return false;
-        }
-
-        if (images.Count == 0)
-        {
-            await SdResponses.WriteErrorAsync(context, 500, "IndexError", "", "list index out of range");
-            return false;
-        }
-
-        var inputs = images.ToList();
-        if (request.Str("mask") is { } mask)
-        {
-            inputs.Add(mask);
-        }
-
-        foreach (var encoded in inputs)
-        {
-            if (InputImage.TryDecode(encoded, out var error) is null)
-            {
-                await SdResponses.WriteHttpExceptionAsync(context, 500, error);
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static async Task WriteResponseAsync(HttpContext context, GenerationPlan plan, List<string> infotexts, bool withGrid, string info, int noiseBits)

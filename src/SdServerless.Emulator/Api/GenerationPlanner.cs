@@ -23,6 +23,13 @@ internal static class GenerationPlanner
         var width = (int)Math.Clamp(request.Int("width", 512), int.MinValue, int.MaxValue) / 8 * 8;
         var height = (int)Math.Clamp(request.Int("height", 512), int.MinValue, int.MaxValue) / 8 * 8;
         var batchSize = request.Int("batch_size", 1);
+
+        // img2img with 2..batch_size init images makes one image per input.
+        if (job == "img2img" && request.StrList("init_images") is { Count: > 1 } inputs && inputs.Count <= batchSize)
+        {
+            batchSize = inputs.Count;
+        }
+
         var iterations = request.Int("n_iter", 1);
         if (width < 8 || height < 8 || batchSize < 1 || iterations < 1)
         {
@@ -54,8 +61,9 @@ internal static class GenerationPlanner
     }
 
     /// <summary>
-    /// The override's checkpoint when it names a known one (kept as the default when the request asks not to restore
-    /// settings), else the /options checkpoint: SD Web UI ignores an unknown override without a word.
+    /// The override's checkpoint when it is an exact alias of a listed one (kept as the default when the request asks
+    /// not to restore settings), else the /options checkpoint, which is then loaded again if another one is: SD Web UI
+    /// drops an override naming no alias without a word.
     /// </summary>
     private static EmulatorModel Checkpoint(BoundRequest request, SdWebUiEmulator emulator)
     {

@@ -12,6 +12,9 @@ internal static class PydanticBinder
     private static readonly HashSet<string> TrueWords = ["1", "on", "t", "true", "y", "yes"];
     private static readonly HashSet<string> FalseWords = ["0", "off", "f", "false", "n", "no"];
 
+    /// <summary>dict([]): an empty list is an empty dict to pydantic.</summary>
+    private static readonly JsonElement EmptyDict = JsonElement.Parse("{}");
+
     public static BoundRequest Bind(JsonElement body, IReadOnlyList<FieldSpec> fields, List<ValidationIssue> issues)
     {
         var values = new Dictionary<string, object?>(fields.Count, StringComparer.Ordinal);
@@ -59,7 +62,9 @@ internal static class PydanticBinder
             FieldKind.Float => ToFloat(value),
             FieldKind.Bool => ToBool(value),
             FieldKind.Str => ToStr(value),
-            FieldKind.Dict => value.ValueKind == JsonValueKind.Object ? value.Clone() : null,
+            FieldKind.Dict => value.ValueKind == JsonValueKind.Object ? value.Clone()
+                : value.ValueKind == JsonValueKind.Array && value.GetArrayLength() == 0 ? EmptyDict
+                : null,
             FieldKind.List => value.ValueKind == JsonValueKind.Array ? value.Clone() : null,
             FieldKind.StrList => ToStrList(value, field.Name, issues),
             FieldKind.ZeroOrOne => ToZeroOrOne(value),

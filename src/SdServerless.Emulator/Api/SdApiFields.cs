@@ -44,23 +44,30 @@ internal static class SdApiFields
         new("comments", FieldKind.Dict, "null"),
     ];
 
+    /// <summary>Fields the API adds to the processing model: those with a default other than None refuse null (422).</summary>
     private static readonly FieldSpec[] ApiAdditions =
     [
         new("force_task_id", FieldKind.Str, "null"),
-        new("sampler_index", FieldKind.Str, "\"Euler\""),
+        new("sampler_index", FieldKind.Str, "\"Euler\"", Nullable: false),
         new("script_name", FieldKind.Str, "null"),
-        new("script_args", FieldKind.List, "[]"),
-        new("send_images", FieldKind.Bool, "true"),
-        new("save_images", FieldKind.Bool, "false"),
-        new("alwayson_scripts", FieldKind.Dict, "{}"),
+        new("script_args", FieldKind.List, "[]", Nullable: false),
+        new("send_images", FieldKind.Bool, "true", Nullable: false),
+        new("save_images", FieldKind.Bool, "false", Nullable: false),
+        new("alwayson_scripts", FieldKind.Dict, "{}", Nullable: false),
         new("infotext", FieldKind.Str, "null"),
     ];
+
+    /// <summary>Processing fields that pass validation as null and then fail inside processing (500).</summary>
+    public static readonly IReadOnlySet<string> CrashOnNull = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "prompt", "negative_prompt", "steps", "width", "height", "batch_size", "n_iter", "cfg_scale",
+    };
 
     public static readonly IReadOnlyList<FieldSpec> Txt2Img =
     [
         .. Processing,
         new("enable_hr", FieldKind.Bool, "false"),
-        new("denoising_strength", FieldKind.Float, "0.75"),
+        new("denoising_strength", FieldKind.Float, "null"),
         new("firstphase_width", FieldKind.Int, "0"),
         new("firstphase_height", FieldKind.Int, "0"),
         new("hr_scale", FieldKind.Float, "2.0"),
@@ -81,7 +88,7 @@ internal static class SdApiFields
         .. Processing,
         new("init_images", FieldKind.StrList, "null"),
         new("resize_mode", FieldKind.Int, "0"),
-        new("denoising_strength", FieldKind.Float, "0.75"),
+        new("denoising_strength", FieldKind.Float, "0.75", Nullable: false),
         new("image_cfg_scale", FieldKind.Float, "null"),
         new("mask", FieldKind.Str, "null"),
         new("mask_blur_x", FieldKind.Int, "4"),
@@ -94,7 +101,7 @@ internal static class SdApiFields
         new("inpainting_mask_invert", FieldKind.Int, "0"),
         new("initial_noise_multiplier", FieldKind.Float, "null"),
         new("latent_mask", FieldKind.Str, "null"),
-        new("include_init_images", FieldKind.Bool, "false", Echoed: false),
+        new("include_init_images", FieldKind.Bool, "false", Nullable: false, Echoed: false),
         .. ApiAdditions,
     ];
 

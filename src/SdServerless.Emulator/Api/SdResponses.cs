@@ -31,6 +31,9 @@ internal static class SdResponses
             writer.WriteEndObject();
         });
 
+    public static Task WriteErrorAsync(HttpContext context, SdError error) =>
+        WriteErrorAsync(context, error.Status, error.Error, error.Detail, error.Errors);
+
     public static Task WriteHttpExceptionAsync(HttpContext context, int status, string detail) =>
         WriteErrorAsync(context, status, "HTTPException", detail, "");
 

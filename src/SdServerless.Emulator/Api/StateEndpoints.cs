@@ -3,7 +3,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace SdServerless.Emulator.Api;
 
-/// <summary>The endpoints that read or change server state: sd-models, options, progress, interrupt, and the emulator's GPUs.</summary>
+/// <summary>
+/// The endpoints that read or change server state: sd-models, refresh-checkpoints, options, progress, interrupt, and
+/// the emulator's GPUs.
+/// </summary>
 internal static class StateEndpoints
 {
     public static Task SdModelsAsync(HttpContext context, SdWebUiEmulator emulator) =>
@@ -15,6 +18,7 @@ internal static class StateEndpoints
                 writer.WriteStartObject();
                 writer.WriteString("title", model.Title);
                 writer.WriteString("model_name", model.ModelName);
+                // null until the file has been hashed (when first loaded).
                 writer.WriteString("hash", model.Hash);
                 writer.WriteString("sha256", model.Sha256);
                 writer.WriteString("filename", model.Filename);
@@ -25,10 +29,20 @@ internal static class StateEndpoints
             writer.WriteEndArray();
         });
 
+    /// <summary>Re-reads the checkpoint folder once the queue lets it (it waits for a GPU like a generation).</summary>
+    public static async Task RefreshCheckpointsAsync(HttpContext context, SdWebUiEmulator emulator)
+    {
+        await emulator.RefreshCheckpointsAsync();
+        await SdResponses.WriteJsonAsync(context, 200, writer => writer.WriteNullValue());
+    }
+
     public static Task GetOptionsAsync(HttpContext context, SdWebUiEmulator emulator) =>
         SdResponses.WriteJsonAsync(context, 200, writer => emulator.Settings.WriteTo(writer, emulator.Gpus[0].LoadedModel));
 
-    /// <summary>Sets options; an unknown checkpoint fails the whole request as SD Web UI's set_config does.</summary>
+    /// <summary>
+    /// Sets options as SD Web UI's set_config does: an unknown checkpoint fails the whole request (500 RuntimeError),
+    /// then each key goes through opts.set (unknown key: 500 KeyError; with --freeze-settings: 500 AssertionError).
+    /// </summary>
     public static async Task SetOptionsAsync(HttpContext context, SdWebUiEmulator emulator)
     {
         using var body = await SdResponses.ReadBodyAsync(context);
@@ -58,6 +72,27 @@ internal static class StateEndpoints
 
         foreach (var property in root.EnumerateObject())
         {
+            var current = emulator.Settings.Get(property.Name);
+            if (property.Value.ValueKind == JsonValueKind.Null && current is null)
+            {
+                continue;
+            }
+
+            if (!emulator.Options.OptionKeys.Contains(property.Name, StringComparer.Ordinal))
+            {
+                await SdResponses.WriteErrorAsync(context, SdError.Exception("KeyError", $"'{property.Name}'"));
+                return;
+            }
+
+            if (emulator.Options.FreezeSettings && !(current is { } value && JsonElement.DeepEquals(value, property.Value)))
+            {
+                await SdResponses.WriteErrorAsync(context, SdError.Exception("AssertionError", "changing settings is disabled"));
+                return;
+            }
+        }
+
+        foreach (var property in root.EnumerateObject())
+        {
             if (property.Name is not ("sd_model_checkpoint" or "sd_checkpoint_hash"))
             {
                 emulator.Settings.Set(property.Name, property.Value);
@@ -66,6 +101,8 @@ internal static class StateEndpoints
 
         if (checkpoint is not null)
         {
+            // SD Web UI loads a checkpoint set here at once, which hashes it; the emulated GPUs load it on their next request.
+            checkpoint.MarkHashed();
             emulator.Settings.Checkpoint = checkpoint;
         }
 

@@ -1,7 +1,10 @@
 namespace SdServerless.Emulator;
 
-/// <summary>What a fault hook sees of a request: its method, path and its number among the requests the emulator got.</summary>
-public sealed record EmulatorRequest(string Method, string Path, long Sequence)
+/// <summary>
+/// What a fault hook sees of a request: its method, path, its number among the requests the emulator got, and the
+/// Accept-Encoding it sent (empty when none).
+/// </summary>
+public sealed record EmulatorRequest(string Method, string Path, long Sequence, string AcceptEncoding = "")
 {
     /// <summary>txt2img, img2img or extra-single-image: the requests that occupy a GPU.</summary>
     public bool IsGeneration =>

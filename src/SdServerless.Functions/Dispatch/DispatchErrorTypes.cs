@@ -6,6 +6,7 @@ public static class DispatchErrorTypes
     public const string SdWebUiRejected = "sdwebui_rejected";
     public const string SdWebUiError = "sdwebui_error";
     public const string SdWebUiOutOfMemory = "sdwebui_out_of_memory";
+    public const string NoImages = "sdwebui_no_images";
     public const string PoolUnavailable = "pool_unavailable";
     public const string PoolTimeout = "pool_timeout";
     public const string NoCapacity = "no_capacity";

@@ -6,14 +6,18 @@ namespace SdServerless.Functions.Dispatch;
 /// A task could not be generated. Transient failures (the pool is unreachable or busy, a timeout) are retried
 /// through the queue; permanent ones (SD Web UI rejected the request, a bad input, an unknown model) fail the task at once.
 /// </summary>
-public sealed class DispatchFailure(TaskError error, bool transient, Exception? innerException = null)
+public sealed class DispatchFailure(TaskError error, bool transient, Exception? innerException = null, int? attemptLimit = null)
     : Exception(error.Message, innerException)
 {
     public TaskError Error { get; } = error;
 
     public bool IsTransient { get; } = transient;
 
+    /// <summary>Attempts worth making for this failure (fewer than the task's limit), or null for the task's limit.</summary>
+    public int? AttemptLimit { get; } = attemptLimit;
+
     public static DispatchFailure Permanent(string type, string message, Exception? inner = null) => new(new TaskError(type, message), false, inner);
 
-    public static DispatchFailure Transient(string type, string message, Exception? inner = null) => new(new TaskError(type, message), true, inner);
+    public static DispatchFailure Transient(string type, string message, Exception? inner = null, int? attemptLimit = null) =>
+        new(new TaskError(type, message), true, inner, attemptLimit);
 }

@@ -43,7 +43,7 @@ public static class DispatcherFactory
     {
         clock ??= TimeProvider.System;
         metrics ??= new LoggingTaskMetrics(loggerFactory.CreateLogger<LoggingTaskMetrics>());
-        sdWebUi ??= new SdWebUiClient(settings);
+        sdWebUi ??= new SdWebUiClient(settings, ApiAuthLookup.For(options.Runtimes));
         registry ??= new InProcessPoolRegistry(FixedPoolServers.From(options.Runtimes, settings.CapacityOf), settings.PoolRules, clock);
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);

@@ -8,10 +8,21 @@ namespace SdServerless.Functions.Dispatch;
 /// Resolves a task's image inputs before any GPU is claimed: image_link becomes init_images[0] (image-to-image) or
 /// image (extras); every URL among init_images, mask and image is downloaded (SD Web UI would otherwise fetch URLs
 /// itself, from inside the pool's network); data-URLs are unwrapped to their base64; plain base64 passes as sent.
+/// URLs inside always-on scripts' arguments are downloaded too (<see cref="ScriptArgumentInputs"/>).
 /// </summary>
 public sealed class InputResolver(IInputDownloader downloader)
 {
     public async Task<SdWebUiInputs> ResolveAsync(SdTask task, CancellationToken cancellationToken)
+    {
+        var scripts = ScriptArgumentInputs.ResolveAsync(task.Content["alwayson_scripts"] as JsonObject, downloader, cancellationToken);
+        var images = ResolveImagesAsync(task, cancellationToken);
+        await Task.WhenAll(scripts, images);
+        return scripts.Result is not { } resolved
+            ? images.Result
+            : new SdWebUiInputs { InitImages = images.Result.InitImages, Mask = images.Result.Mask, Image = images.Result.Image, AlwaysOnScripts = resolved };
+    }
+
+    private async Task<SdWebUiInputs> ResolveImagesAsync(SdTask task, CancellationToken cancellationToken)
     {
         switch (task.TaskType)
         {

@@ -1,14 +1,16 @@
-using SdServerless.Core;
 using System.Collections.Concurrent;
+using SdServerless.Core;
 using SdServerless.Core.Pool;
 using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// The checkpoints each endpoint serves (GET /sdapi/v1/sd-models), cached per endpoint. A name the cache does not
-/// know re-reads the list, at most once per <see cref="DispatcherSettings.ModelCatalogRefresh"/>, so a checkpoint
-/// added to a server is found without a flood of requests for names that will never exist.
+/// The checkpoints each endpoint serves (GET /sdapi/v1/sd-models), cached per endpoint. SD Web UI lists only what it
+/// found the last time it read its checkpoint folder, so a name nobody serves makes the server read it again
+/// (POST /sdapi/v1/refresh-checkpoints) before the model is declared unknown: a checkpoint uploaded since is found.
+/// That happens at most once per <see cref="DispatcherSettings.ModelCatalogRefresh"/> per endpoint, so names that will
+/// never exist cannot flood a server with folder scans (each one waits for its current job).
 /// </summary>
 public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, DispatcherSettings settings, TimeProvider clock)
 {
@@ -26,11 +28,21 @@ public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, D
         await entry.Refreshing.WaitAsync(cancellationToken);
         try
         {
-            if (entry.Models is null || clock.GetUtcNow() - entry.FetchedAt >= settings.ModelCatalogRefresh)
+            if (entry.Models is null)
             {
-                entry.Models = await client.GetModelsAsync(endpoint, cancellationToken);
-                entry.FetchedAt = clock.GetUtcNow();
-                await ObserveLoadedModelAsync(runtime, endpoint, cancellationToken);
+                await ReadAsync(entry, runtime, endpoint, cancellationToken);
+            }
+
+            if (Match(entry.Models, model) is { } listed)
+            {
+                return listed;
+            }
+
+            if (entry.RefreshedAt is not { } refreshed || clock.GetUtcNow() - refreshed >= settings.ModelCatalogRefresh)
+            {
+                await client.RefreshCheckpointsAsync(endpoint, cancellationToken);
+                entry.RefreshedAt = clock.GetUtcNow();
+                await ReadAsync(entry, runtime, endpoint, cancellationToken);
             }
 
             return Match(entry.Models, model);
@@ -48,14 +60,21 @@ public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, D
     private static SdWebUiModel? Match(IReadOnlyList<SdWebUiModel>? models, string model) =>
         models?.FirstOrDefault(m => m.IsNamedBy(model));
 
-    /// <summary>Seeds model affinity with what the server has loaded; not knowing it only costs affinity.</summary>
-    private async Task ObserveLoadedModelAsync(string runtime, string endpoint, CancellationToken cancellationToken)
+    private async Task ReadAsync(Entry entry, string runtime, string endpoint, CancellationToken cancellationToken)
+    {
+        entry.Models = await client.GetModelsAsync(endpoint, cancellationToken);
+        await ObserveLoadedModelAsync(runtime, endpoint, entry.Models, cancellationToken);
+    }
+
+    /// <summary>Seeds model affinity with the checkpoint the server has loaded; not knowing it only costs affinity.</summary>
+    private async Task ObserveLoadedModelAsync(string runtime, string endpoint, IReadOnlyList<SdWebUiModel> models, CancellationToken cancellationToken)
     {
         try
         {
-            if (await client.GetLoadedModelAsync(endpoint, cancellationToken) is { } loaded)
+            if (await client.GetLoadedCheckpointHashAsync(endpoint, cancellationToken) is { } hash
+                && models.FirstOrDefault(m => string.Equals(m.Sha256, hash, StringComparison.OrdinalIgnoreCase)) is { } loaded)
             {
-                await registry.ObserveLoadedModelAsync(runtime, endpoint, loaded, cancellationToken);
+                await registry.ObserveLoadedModelAsync(runtime, endpoint, loaded.Title, cancellationToken);
             }
         }
         catch (Exception e) when (e is DispatchFailure or DependencyUnavailableException)
@@ -69,6 +88,6 @@ public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, D
 
         public IReadOnlyList<SdWebUiModel>? Models { get; set; }
 
-        public DateTimeOffset FetchedAt { get; set; }
+        public DateTimeOffset? RefreshedAt { get; set; }
     }
 }

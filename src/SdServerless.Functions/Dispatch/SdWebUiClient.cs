@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SdServerless.Core.Json;
@@ -11,29 +12,33 @@ namespace SdServerless.Functions.Dispatch;
 /// <summary>
 /// Talks to SD Web UI servers: one pooled HttpClient for every endpoint, a short connect timeout, and reads bounded
 /// only by the caller's token (the invocation's deadline): SD Web UI has no server-side generation timeout.
-/// Failures come out as <see cref="DispatchFailure"/>, transient or permanent.
+/// Failures come out as <see cref="DispatchFailure"/>, transient or permanent. It asks for no compression: SD Web UI
+/// gzips at level 9 in its event loop, which costs more than moving megabytes of base64 over the pool's network.
 /// </summary>
 public sealed class SdWebUiClient : IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
 
     private readonly HttpClient _http;
+    private readonly Func<string, string?> _apiAuth;
 
-    public SdWebUiClient(DispatcherSettings settings)
+    /// <param name="apiAuth">The "user:password" of an endpoint started with --api-auth, or null (see <see cref="ApiAuthLookup"/>).</param>
+    public SdWebUiClient(DispatcherSettings settings, Func<string, string?>? apiAuth = null)
         : this(new SocketsHttpHandler
         {
             ConnectTimeout = settings.ConnectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
             AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-        })
+            AutomaticDecompression = DecompressionMethods.None,
+        }, apiAuth)
     {
     }
 
     /// <summary>For tests: any handler, e.g. a fake SD Web UI.</summary>
-    public SdWebUiClient(HttpMessageHandler handler)
+    public SdWebUiClient(HttpMessageHandler handler, Func<string, string?>? apiAuth = null)
     {
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        _apiAuth = apiAuth ?? (_ => null);
     }
 
     public async Task<IReadOnlyList<SdWebUiModel>> GetModelsAsync(string endpoint, CancellationToken cancellationToken)
@@ -42,10 +47,6 @@ public sealed class SdWebUiClient : IDisposable
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
         return await JsonSerializer.DeserializeAsync(stream, CoreJsonContext.Default.ListSdWebUiModel, cancellationToken) ?? [];
     }
-
-    /// <summary>The checkpoint a server has loaded (options.sd_model_checkpoint), or null when it does not say.</summary>
-    public async Task<string?> GetLoadedModelAsync(string endpoint, CancellationToken cancellationToken) =>
-        LoadedModel(await GetOptionsAsync(endpoint, cancellationToken));
 
     /// <summary>The server's settings (GET /sdapi/v1/options); empty when it answers something else than an object.</summary>
     public async Task<JsonObject> GetOptionsAsync(string endpoint, CancellationToken cancellationToken)
@@ -58,6 +59,21 @@ public sealed class SdWebUiClient : IDisposable
     /// <summary>options.sd_model_checkpoint, or null when the options do not say.</summary>
     public static string? LoadedModel(JsonObject options) =>
         options["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
+
+    /// <summary>
+    /// The sha256 of the checkpoint a server has loaded (options.sd_checkpoint_hash), or null when it does not say.
+    /// options.sd_model_checkpoint is no guide: after a request's override it shows the default again, not what is loaded.
+    /// </summary>
+    public async Task<string?> GetLoadedCheckpointHashAsync(string endpoint, CancellationToken cancellationToken) =>
+        (await GetOptionsAsync(endpoint, cancellationToken))["sd_checkpoint_hash"] is JsonValue value && value.TryGetValue<string>(out var hash) && hash.Length > 0
+            ? hash
+            : null;
+
+    /// <summary>Makes the server re-read its checkpoint folder (it waits for the server's current job).</summary>
+    public async Task RefreshCheckpointsAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.RefreshCheckpoints)), cancellationToken);
+    }
 
     /// <summary>Stops whatever job the server runs now: only for the holder of the lease whose request that is.</summary>
     public async Task InterruptAsync(string endpoint, CancellationToken cancellationToken)
@@ -112,6 +128,11 @@ public sealed class SdWebUiClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(string endpoint, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
+        if (_apiAuth(endpoint) is { } credentials)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        }
+
         try
         {
             using (request)

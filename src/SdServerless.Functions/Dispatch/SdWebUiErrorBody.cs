@@ -13,6 +13,9 @@ internal static class SdWebUiErrorBody
 {
     private const int MaxErrorBytes = 64 * 1024;
 
+    /// <summary>The first attempt and one retry.</summary>
+    public const int OutOfMemoryAttempts = 2;
+
     public static async Task<string> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
@@ -37,7 +40,8 @@ internal static class SdWebUiErrorBody
     /// <summary>
     /// 502/503/504, 408 and 429 mean the pool is busy or down: retried. A 500 is SD Web UI's exception for this
     /// request (e.g. "Invalid encoded image"), which fails again on a retry, except running out of GPU memory, which a
-    /// less busy server may not. Every other 4xx is a request SD Web UI will never accept.
+    /// less busy server may not: that is worth one more attempt, no more (a request too large for the GPU stays too
+    /// large). Every other 4xx is a request SD Web UI will never accept; 401 means the runtime's credentials are wrong.
     /// </summary>
     public static DispatchFailure Classify(string endpoint, HttpStatusCode status, string detail)
     {
@@ -48,7 +52,10 @@ internal static class SdWebUiErrorBody
         return code switch
         {
             408 or 429 or 502 or 503 or 504 => DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, message),
-            500 when IsOutOfMemory(detail) => DispatchFailure.Transient(DispatchErrorTypes.SdWebUiOutOfMemory, message),
+            500 when IsOutOfMemory(detail) => DispatchFailure.Transient(DispatchErrorTypes.SdWebUiOutOfMemory, message, attemptLimit: OutOfMemoryAttempts),
+            401 => DispatchFailure.Permanent(
+                DispatchErrorTypes.SdWebUiRejected,
+                $"{message} (the server was started with --api-auth: the runtime's api_auth must hold its user:password)"),
             >= 400 and < 500 => DispatchFailure.Permanent(DispatchErrorTypes.SdWebUiRejected, message),
             _ => DispatchFailure.Permanent(DispatchErrorTypes.SdWebUiError, message),
         };

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core;
 using SdServerless.Core.Configuration;
@@ -8,8 +9,8 @@ using SdServerless.Core.Tasks;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), build the request,
-/// lease a slot of a server in the pool, check the model against it, call SD Web UI and stream its images into
+/// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), lease a slot of a
+/// server in the pool, match the model against its checkpoints, build the request with their title, call SD Web UI and stream its images into
 /// storage. The slot is released as soon as SD Web UI starts answering, not after the images are stored, so its GPU
 /// does not wait for us. No slot within the wait is <see cref="NoCapacityException"/>. The generation's deadline
 /// starts with the lease (waiting for a slot does not count); when it passes before the server answered, the server
@@ -39,7 +40,6 @@ public sealed partial class TaskGenerator(
         }
 
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
-        var body = SdWebUiRequestBuilder.Build(task, resolved);
 
         var lease = await LeaseAsync(task, deadline, cancellationToken);
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -52,7 +52,8 @@ public sealed partial class TaskGenerator(
         var sent = false;
         try
         {
-            if (task.Model is { } model && await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token) is null)
+            SdWebUiModel? checkpoint = null;
+            if (task.Model is { } model && (checkpoint = await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token)) is null)
             {
                 var served = string.Join(", ", catalog.KnownTitles(lease.Url));
                 throw DispatchFailure.Permanent(
@@ -60,6 +61,8 @@ public sealed partial class TaskGenerator(
                     $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
             }
 
+            // The server's own title: the one name of the checkpoint every SD Web UI version resolves.
+            var body = SdWebUiRequestBuilder.Build(task, resolved, checkpoint?.Title);
             await starting(generation.Token);
             logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
             var images = new List<TaskResultImage>();
@@ -74,6 +77,13 @@ public sealed partial class TaskGenerator(
 
                 // The server's GPU is free once it answers: the next task may go to it while these images are stored.
                 answering: () => releasing = ReleaseAsync(lease));
+            if (images.Count == 0 && ExpectsImages(task))
+            {
+                throw DispatchFailure.Permanent(
+                    DispatchErrorTypes.NoImages,
+                    $"SD Web UI at {lease.Url} answered without any image (was the generation interrupted on the server?)");
+            }
+
             return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
         }
         catch (Exception e) when (generation.IsCancellationRequested && releasing is null)
@@ -183,6 +193,13 @@ public sealed partial class TaskGenerator(
             LogReleaseFailed(lease.TaskId, lease.Url, e.Message);
         }
     }
+
+    /// <summary>Every task asks for images, except a generation sent with send_images false.</summary>
+    private static bool ExpectsImages(SdTask task) =>
+        task.TaskType == TaskType.ExtraSingleImage
+        || task.Content["send_images"] is not JsonValue send
+        || !send.TryGetValue<bool>(out var sendImages)
+        || sendImages;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: past its deadline; {Endpoint} interrupted")]
     private partial void LogInterrupted(string taskId, string endpoint);

@@ -147,7 +147,7 @@ public sealed class TaskRecordHandler(
         var task = loaded.Task;
         var attempts = delivery.Attempt;
         using var bookkeeping = BookkeepingToken(cancellationToken);
-        if (failure.IsTransient && attempts < options.MaxAttempts)
+        if (failure.IsTransient && attempts < Math.Min(options.MaxAttempts, failure.AttemptLimit ?? int.MaxValue))
         {
             logger.LogWarning("Task {TaskId} attempt {Attempt} failed, will retry: {ErrorType} {Error}", task.Id, attempts, failure.Error.Type, failure.Error.Message);
             await TryWriteQueuedStateAsync(task, attempts, failure.Error, WaitingReasons.RetryBackoff, bookkeeping.Token, startedAt);

@@ -1,6 +1,7 @@
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Emulator;
@@ -87,7 +88,10 @@ public sealed class LocalPipeline : IAsyncDisposable
                 Workers = host.EmulatorWorkers,
                 DelayPerImage = TimeSpan.FromMilliseconds(host.EmulatorDelayMs),
                 ModelSwitchDelay = TimeSpan.FromMilliseconds(host.EmulatorModelSwitchMs),
-                Models = [.. catalog.Models()],
+                Models = [.. catalog.Models().Select(SdWebUiModelNames.WithoutHash).Distinct(StringComparer.Ordinal)],
+
+                // The emulator stands for the servers the runtimes describe: their scripts are installed on it.
+                AlwaysOnScripts = [.. catalog.Runtimes.SelectMany(r => r.AlwaysOnScripts ?? SdWebUiFacts.AlwaysOnScripts).Distinct(StringComparer.OrdinalIgnoreCase)],
             };
             host.ConfigureEmulator?.Invoke(emulatorOptions);
             emulator = await EmulatorHost.StartAsync(emulatorOptions);

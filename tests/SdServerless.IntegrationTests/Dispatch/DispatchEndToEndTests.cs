@@ -56,7 +56,7 @@ public sealed class DispatchEndToEndTests
         await using var bed = await DispatchTestbed.StartAsync();
         var input = await bed.RenderPngAsync(64, 48);
         bed.Images.Handler = (_, context) => context.Response.Body.WriteAsync(input).AsTask();
-        await bed.SubmitAsync(DispatchTestbed.Task("up", TaskType.ExtraSingleImage, """{"upscaling_resize":2}""", imageLink: bed.Images.Url("in.png").ToString()));
+        await bed.SubmitAsync(DispatchTestbed.Task("up", TaskType.ExtraSingleImage, """{"upscaling_resize":2,"upscaler_1":"Nearest"}""", imageLink: bed.Images.Url("in.png").ToString()));
 
         await bed.DrainAsync();
 

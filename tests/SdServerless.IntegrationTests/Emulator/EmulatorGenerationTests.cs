@@ -112,7 +112,9 @@ public class EmulatorGenerationTests
 
     [Theory]
     [InlineData("aGVsbG8=", "Invalid encoded image")]
-    [InlineData("https://example.com/cat.png", "Requests not allowed")]
+    [InlineData("https://example.com/cat.png", "Invalid image url")]
+    [InlineData("https://127.0.0.1/cat.png", "Request to local resource not allowed")]
+    [InlineData("https://images.example.com:8443/cat.png", "Request to local resource not allowed")]
     public async Task Img2ImgWithAnUndecodableImageGetsSdWebUisError(string init, string detail)
     {
         await using var client = await EmulatorClient.StartAsync();
@@ -129,7 +131,7 @@ public class EmulatorGenerationTests
     {
         await using var client = await EmulatorClient.StartAsync();
 
-        var (status, body) = await client.PostJsonAsync("sdapi/v1/extra-single-image", $$"""{"image": "{{SmallPng}}"}""");
+        var (status, body) = await client.PostJsonAsync("sdapi/v1/extra-single-image", $$"""{"image": "{{SmallPng}}", "upscaler_1": "Nearest"}""");
 
         Assert.Equal(200, status);
         var image = EmulatorClient.DecodePng(body.GetProperty("image").GetString()!);
@@ -146,7 +148,7 @@ public class EmulatorGenerationTests
         await using var client = await EmulatorClient.StartAsync();
 
         var (status, body) = await client.PostJsonAsync("sdapi/v1/extra-single-image",
-            $$"""{"image": "{{SmallPng}}", "resize_mode": 1, "upscaling_resize_w": 100, "upscaling_resize_h": 100}""");
+            $$"""{"image": "{{SmallPng}}", "resize_mode": 1, "upscaling_resize_w": 100, "upscaling_resize_h": 100, "upscaler_1": "Nearest"}""");
 
         Assert.Equal(200, status);
         var image = EmulatorClient.DecodePng(body.GetProperty("image").GetString()!);

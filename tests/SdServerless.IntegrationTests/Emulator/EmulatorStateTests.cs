@@ -38,7 +38,7 @@ public class EmulatorStateTests
         Assert.Equal(200, status);
         var options = await client.GetJsonAsync("sdapi/v1/options");
         Assert.StartsWith("b.safetensors [", options.GetProperty("sd_model_checkpoint").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, options.GetProperty("CLIP_stop_at_last_layers").GetInt32());
+        Assert.Equal("2.0", options.GetProperty("CLIP_stop_at_last_layers").GetRawText());
 
         await client.PostJsonAsync("sdapi/v1/txt2img", """{"width": 64, "height": 64}""");
         Assert.Equal("b.safetensors", client.Emulator.Gpus[0].LoadedModel.Name);

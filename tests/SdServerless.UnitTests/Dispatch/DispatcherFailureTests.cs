@@ -127,7 +127,7 @@ public sealed class DispatcherFailureTests
     [InlineData("v1-5-pruned-emaonly.safetensors")]
     [InlineData("v1-5-pruned-emaonly")]
     [InlineData(FakeSdWebUi.Model)]
-    public async Task AServedModelIsSentInOverrideSettings(string model)
+    public async Task AServedModelIsSentInOverrideSettingsUnderTheServersTitle(string model)
     {
         var harness = new DispatcherHarness();
         var task = DispatcherHarness.Task("model", TaskType.TextToImage, """{"prompt":"x","override_settings":{"CLIP_stop_at_last_layers":2}}""", model: model);
@@ -136,7 +136,7 @@ public sealed class DispatcherFailureTests
         await harness.DispatchAsync(record);
 
         var sent = harness.SdWebUi.Generations.Single();
-        Assert.Equal(model, (string?)sent["override_settings"]!["sd_model_checkpoint"]);
+        Assert.Equal(FakeSdWebUi.Model, (string?)sent["override_settings"]!["sd_model_checkpoint"]);
         Assert.Equal(2, (int)sent["override_settings"]!["CLIP_stop_at_last_layers"]!);
         Assert.Equal("succeeded", (string?)(await harness.ResultAsync("model"))!["status"]);
     }

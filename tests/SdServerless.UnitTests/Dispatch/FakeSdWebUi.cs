@@ -15,6 +15,12 @@ public sealed class FakeSdWebUi : HttpMessageHandler
 
     public ConcurrentQueue<(string Path, JsonObject? Body)> Requests { get; } = new();
 
+    /// <summary>The Authorization and Accept-Encoding headers of every request, in order ("" when absent).</summary>
+    public ConcurrentQueue<(string Authorization, string AcceptEncoding)> Headers { get; } = new();
+
+    /// <summary>What GET /sdapi/v1/options answers for sd_checkpoint_hash (null: the key is left out).</summary>
+    public string? LoadedCheckpointHash { get; set; }
+
     /// <summary>Answers for the next generation calls, in order; when empty, generations succeed.</summary>
     public ConcurrentQueue<Func<HttpResponseMessage>> ScriptedAnswers { get; } = new();
 
@@ -42,12 +48,17 @@ public sealed class FakeSdWebUi : HttpMessageHandler
         var path = request.RequestUri!.AbsolutePath;
         var body = request.Content is null ? null : JsonNode.Parse(await request.Content.ReadAsStringAsync(cancellationToken)) as JsonObject;
         Requests.Enqueue((path, body));
+        Headers.Enqueue((request.Headers.Authorization?.ToString() ?? "", string.Join(",", request.Headers.AcceptEncoding)));
         switch (path)
         {
             case "/sdapi/v1/sd-models":
                 return Json(HttpStatusCode.OK, $$"""[{"title":"{{Model}}","model_name":"v1-5-pruned-emaonly","hash":"6ce0161689","sha256":"6ce01616","filename":"/models/Stable-diffusion/v1-5-pruned-emaonly.safetensors","config":null}]""");
             case "/sdapi/v1/options":
-                return Json(HttpStatusCode.OK, $$"""{"sd_model_checkpoint":"{{Model}}"}""");
+                return Json(HttpStatusCode.OK, LoadedCheckpointHash is { } hash
+                    ? $$"""{"sd_model_checkpoint":"{{Model}}","sd_checkpoint_hash":"{{hash}}"}"""
+                    : $$"""{"sd_model_checkpoint":"{{Model}}"}""");
+            case "/sdapi/v1/refresh-checkpoints":
+                return Json(HttpStatusCode.OK, "null");
             case "/sdapi/v1/interrupt":
                 Interrupted.TrySetResult();
                 return Json(HttpStatusCode.OK, "{}");

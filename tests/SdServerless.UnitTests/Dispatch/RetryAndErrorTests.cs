@@ -56,7 +56,7 @@ public sealed class RetryAndErrorTests
     }
 
     [Fact]
-    public void ACheckpointIsNamedByEverySpellingSdWebUiAccepts()
+    public void ACheckpointIsNamedByEverySpellingSdWebUiAcceptsAndNoOther()
     {
         var model = new SdWebUiModel
         {
@@ -69,9 +69,15 @@ public sealed class RetryAndErrorTests
 
         Assert.True(model.IsNamedBy("sd15/v1-5-pruned-emaonly.safetensors [6ce0161689]"));
         Assert.True(model.IsNamedBy("sd15/v1-5-pruned-emaonly.safetensors"));
-        Assert.True(model.IsNamedBy("v1-5-pruned-emaonly.safetensors"));
+        Assert.True(model.IsNamedBy("v1-5-pruned-emaonly"));
+        Assert.True(model.IsNamedBy("v1-5-pruned-emaonly [6ce0161689]"));
         Assert.True(model.IsNamedBy("sd15_v1-5-pruned-emaonly"));
         Assert.True(model.IsNamedBy("6ce0161689"));
+        Assert.True(model.IsNamedBy("6ce0161689b3853acaa03779ec93eafe75a02f4ced659bee03f50797806fa2fa"));
+
+        // SD Web UI drops a bare file name of a checkpoint in a sub-folder and uses its default checkpoint instead.
+        Assert.False(model.IsNamedBy("v1-5-pruned-emaonly.safetensors"));
+        Assert.False(model.IsNamedBy("V1-5-pruned-emaonly"));
         Assert.False(model.IsNamedBy("v1-5-pruned.safetensors"));
         Assert.False(model.IsNamedBy(""));
     }

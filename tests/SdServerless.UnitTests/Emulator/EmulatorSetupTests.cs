@@ -46,10 +46,19 @@ public class EmulatorSetupTests
     [InlineData("--emulator-delay-ms", "soon", "invalid value")]
     [InlineData("--emulator-noise-bits", "9", "invalid value")]
     [InlineData("--bogus", "1", "Unknown option --bogus")]
+    [InlineData("--api-auth", "no-colon-secret", "takes USER:PASSWORD")]
     public void BadOptionsAreNamed(string name, string value, string message)
     {
         Assert.False(EmulatorCommandLine.TryParse([name, value], out _, out _, out var error));
         Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ApiAuthTakesSdWebUisUserColonPassword()
+    {
+        Assert.True(EmulatorCommandLine.TryParse(["--api-auth", "alice:s3cret"], out var options, out _, out _));
+        Assert.Equal("alice:s3cret", options.ApiAuth);
     }
 
     [Fact]
@@ -65,10 +74,29 @@ public class EmulatorSetupTests
         var model = EmulatorModel.FromName("v1-5-pruned-emaonly.safetensors");
 
         Assert.Equal($"v1-5-pruned-emaonly.safetensors [{model.Hash}]", model.Title);
-        Assert.Equal(10, model.Hash.Length);
-        Assert.StartsWith(model.Hash, model.Sha256, StringComparison.Ordinal);
-        Assert.All(new[] { model.Name, model.Title, "v1-5-pruned-emaonly", model.Hash, model.Sha256 }, alias => Assert.True(model.Matches(alias)));
+        Assert.Equal(10, model.Hash!.Length);
+        Assert.StartsWith(model.Hash, model.Sha256!, StringComparison.Ordinal);
+        Assert.All(new[] { model.Name, model.Title, "v1-5-pruned-emaonly", model.Hash, model.Sha256!, $"v1-5-pruned-emaonly [{model.Hash}]" }, alias => Assert.True(model.Matches(alias)));
         Assert.False(model.Matches("v1-5"));
+    }
+
+    [Fact]
+    public void AModelInASubFolderAnswersToItsIdsOnlyAndToItsHashOnlyOnceHashed()
+    {
+        var model = EmulatorModel.FromName("sd15/photo.safetensors", hashed: false);
+
+        Assert.Equal(("sd15/photo.safetensors", null, null), (model.Title, model.Hash, model.Sha256));
+        Assert.All(new[] { "sd15/photo.safetensors", "photo", "sd15_photo", model.LegacyHash }, alias => Assert.True(model.Matches(alias), alias));
+        Assert.False(model.Matches("photo.safetensors"));
+        Assert.False(model.Matches("photo [" + model.Sha256Hash[..10] + "]"));
+
+        model.MarkHashed();
+
+        Assert.Equal("sd15/photo.safetensors [" + model.Hash + "]", model.Title);
+        Assert.True(model.Matches("photo [" + model.Hash + "]"));
+        Assert.True(model.Matches(model.Sha256!));
+        Assert.True(model.Matches("sd15/photo.safetensors"));
+        Assert.False(model.Matches("photo.safetensors"));
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public class PydanticBinderTests
     [Fact]
     public void EveryFailingFieldIsReported()
     {
-        Bind("""{"steps": "many", "cfg_scale": "high", "restore_faces": "maybe", "prompt": {}, "override_settings": [], "script_args": 3}""",
+        Bind("""{"steps": "many", "cfg_scale": "high", "restore_faces": "maybe", "prompt": {}, "override_settings": "x", "script_args": 3}""",
             SdApiFields.Txt2Img, out var issues);
 
         Assert.Equal(

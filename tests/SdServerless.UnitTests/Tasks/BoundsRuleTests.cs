@@ -28,7 +28,7 @@ public class BoundsRuleTests
     [InlineData("""{"width":2048,"height":64,"steps":150,"cfg_scale":30,"denoising_strength":0}""")]
     [InlineData("""{"batch_size":4,"n_iter":4}""")]
     [InlineData("""{"width":512.0,"steps":2e1}""")]
-    [InlineData("""{"width":null,"steps":null}""")]
+    [InlineData("""{"seed":null,"subseed":null,"sampler_name":null}""")]
     public async Task ValuesAtTheBoundsAreAccepted(string content)
     {
         Parsing.AssertValid(await Parsing.V2(Parsing.V2Body(content)));

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Tasks;
 
@@ -6,6 +8,12 @@ namespace SdServerless.UnitTests.Tasks;
 public class ContentShapingTests
 {
     private const string ControlNet = """{"args":[{"enabled":true,"module":"canny"}]}""";
+
+    /// <summary>A runtime whose servers have the ControlNet extension.</summary>
+    private static readonly TaskParser WithControlNet = Parsing.Parser(new RuntimeCatalog(
+    [
+        new RuntimeConfig { Name = "sdruntime", Endpoints = ["http://127.0.0.1:7861"], Models = [RuntimeCatalog.DefaultModel], AlwaysOnScripts = ["ControlNet"] },
+    ]));
 
     [Fact]
     public async Task RoutingKeysAreStrippedAndRealAlwaysOnScriptsKept()
@@ -22,7 +30,7 @@ public class ContentShapingTests
             }
             """;
 
-        var result = await Parsing.V1(body);
+        var result = await Parsing.V1(body, WithControlNet);
 
         Parsing.AssertValid(result);
         var expected = JsonNode.Parse($$"""
@@ -43,7 +51,7 @@ public class ContentShapingTests
     public async Task AV1Alpha2ContentKeepsItsAlwaysOnScriptsButNotRoutingKeys()
     {
         var result = await Parsing.V2(Parsing.V2Body(
-            $$"""{"alwayson_scripts":{"id_task":"x","controlnet":{{ControlNet}}},"prompt":"x"}"""));
+            $$"""{"alwayson_scripts":{"id_task":"x","controlnet":{{ControlNet}}},"prompt":"x"}"""), WithControlNet);
 
         Parsing.AssertValid(result);
         Assert.Equal(

@@ -62,7 +62,7 @@ public class InputRuleTests
     [InlineData("https://169.254.169.254/latest/meta-data/", "non-public")]
     public async Task AnInitImageUrlFollowsTheUrlRules(string url, string expected)
     {
-        var body = Parsing.V2Body($$"""{"init_images":["{{Png}}","{{url}}"]}""", tasktype: "\"image-to-image\"");
+        var body = Parsing.V2Body($$"""{"init_images":["{{Png}}","{{url}}"],"batch_size":2}""", tasktype: "\"image-to-image\"");
 
         Assert.Contains(expected, Parsing.SingleError(await Parsing.V2(body), "task.content.init_images[1]"), StringComparison.Ordinal);
     }

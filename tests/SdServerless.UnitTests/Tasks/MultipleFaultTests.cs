@@ -34,7 +34,7 @@ public class MultipleFaultTests
         var body = """
             {
               "alwayson_scripts": { "task": "paint", "id_task": "a/b", "sd_model_checkpoint": "unknown.ckpt", "save_dir": "a/../b" },
-              "prompt": 12
+              "prompt": [12]
             }
             """;
 
@@ -49,7 +49,7 @@ public class MultipleFaultTests
     [Fact]
     public async Task AHostileBodyWithThousandsOfFaultsGetsABoundedList()
     {
-        var styles = string.Join(",", Enumerable.Range(0, 5000));
+        var styles = string.Join(",", Enumerable.Range(0, 5000).Select(_ => "{}"));
 
         var result = await Parsing.V2(Parsing.V2Body($$"""{"styles":[{{styles}}]}"""));
 

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Dispatch;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+/// <summary>The dispatcher talks to SD Web UI as SD Web UI 1.10 needs: credentials, no gzip, one OOM retry, no empty success.</summary>
+public sealed class DispatcherFidelityTests
+{
+    private const string OutOfMemory = """{"error":"OutOfMemoryError","detail":"","body":"","errors":"CUDA out of memory."}""";
+
+    private static SdTask Text(string id) => DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"a cat"}""");
+
+    [Fact]
+    public async Task RunningOutOfGpuMemoryTwiceFailsTheTaskAfterTwoAttempts()
+    {
+        var harness = new DispatcherHarness();
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
+
+        Assert.Single((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("oom")))).BatchItemFailures);
+        harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Empty((await harness.DispatchAsync([.. await harness.ReceiveAsync()])).BatchItemFailures);
+
+        var result = (await harness.ResultAsync("oom"))!;
+        Assert.Equal("failed", (string?)result["status"]);
+        Assert.Equal("sdwebui_out_of_memory", (string?)result["error"]!["type"]);
+        Assert.Equal(2, (int)result["attempts"]!);
+        Assert.Equal(2, harness.SdWebUi.Generations.Count());
+    }
+
+    [Fact]
+    public async Task AnAnswerWithoutImagesIsAFailureUnlessNoImagesWereAskedFor()
+    {
+        var harness = new DispatcherHarness();
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.OK, """{"images":[],"parameters":{},"info":"{}"}"""));
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.OK, """{"images":[],"parameters":{},"info":"{}"}"""));
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("empty")));
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(DispatcherHarness.Task("unsent", TaskType.TextToImage, """{"send_images":false}""")));
+
+        var empty = (await harness.ResultAsync("empty"))!;
+        Assert.Equal(("failed", "sdwebui_no_images"), ((string?)empty["status"], (string?)empty["error"]!["type"]));
+        Assert.Equal("succeeded", (string?)(await harness.ResultAsync("unsent"))!["status"]);
+    }
+
+    [Fact]
+    public async Task ApiAuthCredentialsGoInTheAuthorizationHeaderOfTheirRuntimesEndpointsOnly()
+    {
+        var fake = new FakeSdWebUi();
+        var runtimes = new[] { new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint + "/"], Models = [FakeSdWebUi.Model], ApiAuth = "pool:s3cret" } };
+        using var client = new SdWebUiClient(fake, ApiAuthLookup.For(runtimes));
+
+        await client.GetModelsAsync(DispatcherHarness.Endpoint, CancellationToken.None);
+        await client.GetModelsAsync("http://other:7861", CancellationToken.None);
+
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("pool:s3cret"));
+        Assert.Equal([(expected, ""), ("", "")], fake.Headers);
+
+    }
+
+    [Fact]
+    public async Task UrlsInScriptArgumentsAreDownloadedAndSentAsBase64()
+    {
+        var harness = new DispatcherHarness();
+        harness.Inputs.Files["https://images.example.com/unit.png"] = [1, 2, 3];
+        var task = DispatcherHarness.Task("cn", TaskType.TextToImage,
+            """{"alwayson_scripts":{"ControlNet":{"args":[{"image":{"image":"https://images.example.com/unit.png","mask":null}},"keep"]}}}""");
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(task));
+
+        var sent = harness.SdWebUi.Generations.Single();
+        Assert.Equal("""{"ControlNet":{"args":[{"image":{"image":"AQID","mask":null}},"keep"]}}""", sent["alwayson_scripts"]!.ToJsonString());
+        Assert.Equal(["https://images.example.com/unit.png"], harness.Inputs.Downloaded);
+    }
+}
