@@ -49,6 +49,7 @@ public sealed partial class TaskGenerator(
         }
 
         Task? releasing = null;
+        var sent = false;
         try
         {
             if (task.Model is { } model && await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token) is null)
@@ -63,6 +64,7 @@ public sealed partial class TaskGenerator(
             logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
             var images = new List<TaskResultImage>();
             var sentAt = clock.GetTimestamp();
+            sent = true;
             var response = await client.GenerateAsync(
                 lease.Url,
                 task.TaskType,
@@ -74,10 +76,14 @@ public sealed partial class TaskGenerator(
                 answering: () => releasing = ReleaseAsync(lease));
             return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
         }
-        catch (Exception e) when (generation.IsCancellationRequested && releasing is null && e is not NoCapacityException)
+        catch (Exception e) when (generation.IsCancellationRequested && releasing is null)
         {
-            // The deadline passed while the server still worked on our request, or had it queued.
-            await InterruptIfRunningAsync(lease);
+            // The deadline passed before the server answered: it may still work on our request, or have it queued.
+            if (sent)
+            {
+                await InterruptIfRunningAsync(lease);
+            }
+
             if (e is DispatchFailure)
             {
                 throw;
@@ -153,7 +159,9 @@ public sealed partial class TaskGenerator(
                 return;
             }
 
-            await client.InterruptAsync(lease.Url, bookkeeping.Token);
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(bookkeeping.Token);
+            interrupt.CancelAfter(settings.InterruptTimeout);
+            await client.InterruptAsync(lease.Url, interrupt.Token);
             LogInterrupted(lease.TaskId, lease.Url);
         }
         catch (Exception e) when (e is DependencyUnavailableException or DispatchFailure or OperationCanceledException)
