@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.S3.Model;
+using SdServerless.Aws.Pool;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Webhooks;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
@@ -119,6 +121,42 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
         Assert.Equal("succeeded", payload["status"]!.GetValue<string>());
         Assert.Equal(2, payload["image_url"]!.AsArray().Count);
         Assert.StartsWith(moto.ServiceUrl, payload["images"]![0]!["url"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheDispatcherLeasesASlotOfAServerThatJoinedThePoolTableAndGivesItBack()
+    {
+        await using var sdWebUi = await EmulatorHost.StartAsync(new EmulatorOptions { ModelSwitchDelay = TimeSpan.Zero });
+        var table = await moto.CreatePoolTableAsync();
+        using var dynamoDb = moto.CreateDynamoDbClient();
+        var pool = new DynamoDbPoolRegistry(dynamoDb, table, [], new PoolRules());
+        var server = sdWebUi.BaseUrl.ToString().TrimEnd('/');
+        await pool.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = server }, default);
+        var environment = _deployment.Environment();
+        environment["SDSERVERLESS_RUNTIMES"] = """{"runtimes":[{"name":"sdruntime","type":"sdwebui","endpoints":[],"models":[]}]}""";
+        environment["SDSERVERLESS_POOL_TABLE"] = table;
+        environment["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = moto.ServiceUrl;
+        await using var apiRuntime = await RuntimeApiEmulator.StartAsync();
+        await using var dispatcherRuntime = await RuntimeApiEmulator.StartAsync();
+        await using var api = await BootstrapProcess.StartAsync(apiRuntime, "api", environment);
+        await using var dispatcher = await BootstrapProcess.StartAsync(dispatcherRuntime, "dispatcher", environment);
+
+        var submitted = await apiRuntime.InvokeAsync(LambdaEvents.RestPost("/v1alpha2", TextToImage("pooled-t2i")));
+        Assert.Equal(200, JsonNode.Parse(submitted.Body)!["statusCode"]!.GetValue<int>());
+        var messages = await _deployment.TaskQueue.ReceiveAsync(10, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(5), CancellationToken.None);
+        var dispatched = await dispatcherRuntime.InvokeAsync(LambdaEvents.Sqs(MotoDeployment.QueueArn(_deployment.TaskQueueUrl), messages));
+
+        Assert.False(dispatched.IsError, dispatched.Body + dispatcher.Output);
+        Assert.Equal("""{"batchItemFailures":[]}""", dispatched.Body);
+        Assert.Contains(server, dispatcher.Output);
+        using (var result = await _deployment.S3.GetObjectAsync(_deployment.Bucket, "output/pooled-t2i/result.json"))
+        {
+            Assert.Equal("succeeded", (await JsonNode.ParseAsync(result.ResponseStream))!["status"]!.GetValue<string>());
+        }
+
+        // The server's only slot is free again: the dispatcher released its lease in the table.
+        var lease = await pool.AcquireAsync(new LeaseRequest("sdruntime", "after", null, TimeSpan.FromMinutes(1)), TimeSpan.Zero, default);
+        Assert.Equal(server, lease?.Url);
     }
 
     private static string TextToImage(string id) => $$"""
