@@ -57,7 +57,7 @@ public static class BenchmarkSuite
             case "cold-start":
                 return [await ColdStartScenario.RunAsync(quick ? 2 : 5, artifacts, cancellationToken)];
             case "aws-pool":
-                return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick), cancellationToken);
+                return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick) with { TimingsDirectory = artifacts }, cancellationToken);
             default:
                 throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario));
         }

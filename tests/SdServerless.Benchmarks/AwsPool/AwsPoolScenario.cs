@@ -19,9 +19,10 @@ public static class AwsPoolScenario
     /// <param name="Run1Tasks">Tasks of run 1, half of each checkpoint in a fixed shuffled order.</param>
     /// <param name="BacklogFactor">Run 2: runtime A's backlog in tasks per A GPU.</param>
     /// <param name="TrickleTasks">Run 2: runtime B's tasks, one every 1.5 generations.</param>
+    /// <param name="TimingsDirectory">Where each run's per-task CSV goes (<see cref="PoolTimingsCsv"/>); null: nowhere.</param>
     public sealed record Settings(
         int DelayMs, int SwitchMs, TimeSpan ZeroPool, IReadOnlyList<TimeSpan> JoinOffsets, int Run1Tasks, int BacklogFactor = 20,
-        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 2, int ShuffleSeed = 6);
+        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 2, int ShuffleSeed = 6, string? TimingsDirectory = null);
 
     /// <summary>Both runs; a run that breaks down is reported as a note, so that the other's figures are kept.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Settings settings, CancellationToken cancellationToken) =>
@@ -81,6 +82,7 @@ public static class AwsPoolScenario
         var outcomes = await client.WaitForAllAsync(tasks, timeout, cancellationToken);
         var logs = await deployment.LogsAsync(deployment.Servers, cancellationToken);
         var calls = deployment.Stack.Functions.Calls;
+        await WriteTimingsAsync(settings, "aws-pool-cold-timings.csv", deployment, logs, outcomes, cancellationToken);
 
         var result = new ScenarioResult("aws-pool", $"cold pool, {gpus} GPUs");
         Describe(result, deployment, tasks.Count);
@@ -146,6 +148,7 @@ public static class AwsPoolScenario
         var all = backlog.Concat(trickle).ToList();
         var timeout = TimeSpan.FromMilliseconds((settings.DelayMs + settings.SwitchMs) * 3.0 * backlog.Count / a.Gpus) + TimeSpan.FromSeconds(120);
         var outcomes = await client.WaitForAllAsync(all, timeout, cancellationToken);
+        await WriteTimingsAsync(settings, "aws-pool-runtimes-timings.csv", deployment, await deployment.LogsAsync(deployment.Servers, cancellationToken), outcomes, cancellationToken);
         var bLogs = await deployment.LogsAsync(deployment.ServersOf(b.Name), cancellationToken);
         var bOutcomes = outcomes.Where(o => o.Spec.Runtime == b.Name).ToList();
         var calls = deployment.Stack.Functions.Calls;
@@ -171,6 +174,17 @@ public static class AwsPoolScenario
 
         AddCalls(result, calls, deployment, all.Count);
         return result;
+    }
+
+    private static async Task WriteTimingsAsync(
+        Settings settings, string name, PoolDeployment deployment, IReadOnlyList<GpuServerLog> logs, IReadOnlyList<TaskOutcome> outcomes, CancellationToken cancellationToken)
+    {
+        if (settings.TimingsDirectory is { } directory)
+        {
+            Directory.CreateDirectory(directory);
+            var servers = deployment.Servers.Select(s => s.Options.Url).Zip(logs).ToList();
+            await File.WriteAllTextAsync(Path.Combine(directory, name), PoolTimingsCsv.Write(servers, outcomes), cancellationToken);
+        }
     }
 
     private static async Task WaitUntilRegisteredAsync(PoolDeployment deployment, CancellationToken cancellationToken)

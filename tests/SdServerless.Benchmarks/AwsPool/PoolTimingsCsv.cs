@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using SdServerless.Benchmarks.Harness;
+
+namespace SdServerless.Benchmarks.AwsPool;
+
+/// <summary>
+/// One line per task of an aws-pool run, times in ms from the first task's creation: when the api accepted it, when a
+/// dispatcher started it (result.json started_at), when its job ran on which server, when it completed. For finding
+/// where a task's time went.
+/// </summary>
+public static class PoolTimingsCsv
+{
+    public static string Write(IReadOnlyList<(string Url, GpuServerLog Log)> servers, IReadOnlyList<TaskOutcome> outcomes)
+    {
+        var csv = new StringBuilder("task,runtime,model,server,switched,created,started,job_start,job_end,completed,attempts\n");
+        if (outcomes.Count == 0)
+        {
+            return csv.ToString();
+        }
+
+        var origin = outcomes.Min(o => o.CreatedAt);
+        var jobs = servers.SelectMany(s => s.Log.Jobs.Select(j => (s.Url, Job: j))).Where(j => j.Job.Seed is not null)
+            .GroupBy(j => j.Job.Seed!.Value).ToDictionary(g => g.Key, g => g.MaxBy(j => j.Job.StartedAt));
+        foreach (var outcome in outcomes.OrderBy(o => o.CreatedAt))
+        {
+            var found = jobs.TryGetValue(outcome.Spec.Seed, out var job);
+            csv.AppendLine(string.Join(',',
+                outcome.Spec.Id,
+                outcome.Spec.Runtime,
+                outcome.Spec.Model ?? "",
+                found ? job.Url : "",
+                found && job.Job.SwitchedModel ? "1" : "0",
+                Ms(outcome.CreatedAt),
+                outcome.StartedAt is { } started ? Ms(started) : "",
+                found ? Ms(job.Job.StartedAt) : "",
+                found ? Ms(job.Job.FinishedAt) : "",
+                Ms(outcome.CompletedAt),
+                outcome.Attempts.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return csv.ToString();
+
+        string Ms(DateTimeOffset time) => (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
+    }
+}
