@@ -14,6 +14,12 @@ public sealed class TaskMessage
 
     public string? TaskKey { get; init; }
 
+    /// <summary>
+    /// The claim of the request.json this message was sent for; a message whose claim is no longer the record's
+    /// (another request took the id over) is dropped. Null in messages from before claims existed.
+    /// </summary>
+    public string? Claim { get; init; }
+
     /// <summary>SQS allows 256 KiB per message; stay below it with room for attributes.</summary>
     public const int MaxInlineBytes = 200 * 1024;
 }

@@ -53,6 +53,12 @@ public sealed class TaskRecordHandler(
             return await PoisonAsync(record, cancellationToken);
         }
 
+        if (loaded.Superseded)
+        {
+            logger.LogWarning("Task {TaskId}: message {MessageId} belongs to a request that was not accepted; dropped", message.IdTask, record.MessageId);
+            return RecordOutcome.Completed;
+        }
+
         return await RunAsync(loaded, record, attempts, cancellationToken);
     }
 

@@ -49,6 +49,51 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplaceWithTheCurrentETagWinsAndOneWithAStaleETagLoses()
+    {
+        var key = Key("request.json");
+        await Store.TryCreateAsync(key, Bytes("v1"), "application/json", default);
+        var first = (await Store.GetAsync(key, default))!;
+
+        Assert.True(await Store.TryReplaceAsync(key, Bytes("v2"), "application/json", first.ETag, default));
+        Assert.False(await Store.TryReplaceAsync(key, Bytes("v3"), "application/json", first.ETag, default));
+        var second = (await Store.GetAsync(key, default))!;
+
+        Assert.Equal("v2", Text(second.Content));
+        Assert.NotEqual(first.ETag, second.ETag);
+        Assert.True(await Store.TryReplaceAsync(key, Bytes("v4"), "application/json", second.ETag, default));
+        Assert.Equal("v4", Text((await Store.GetAsync(key, default))!.Content));
+    }
+
+    [Fact]
+    public async Task ReplacingAMissingObjectReturnsFalseAndCreatesNothing()
+    {
+        var key = Key("missing.json");
+
+        Assert.False(await Store.TryReplaceAsync(key, Bytes("x"), "application/json", "\"0123456789abcdef0123456789abcdef\"", default));
+
+        Assert.Null(await Store.GetAsync(key, default));
+    }
+
+    [Fact]
+    public async Task ConcurrentReplacesOfOneVersionHaveExactlyOneWinner()
+    {
+        var key = Key("contested.json");
+        for (var round = 0; round < 5; round++)
+        {
+            await Store.PutAsync(key, new MemoryStream(Bytes($"round-{round}").ToArray()), "application/json", default);
+            var eTag = (await Store.GetAsync(key, default))!.ETag;
+            var contenders = Enumerable.Range(0, 10).Select(i => $"round-{round}-contender-{i}").ToList();
+
+            var outcomes = await Task.WhenAll(contenders.Select(content =>
+                Task.Run(() => Store.TryReplaceAsync(key, Bytes(content), "application/json", eTag, default))));
+
+            var winner = Assert.Single(contenders.Where((_, i) => outcomes[i]));
+            Assert.Equal(winner, Text((await Store.GetAsync(key, default))!.Content));
+        }
+    }
+
+    [Fact]
     public async Task PutThenGetReturnsTheBytesAndTheContentType()
     {
         var key = Key("image-1.png");

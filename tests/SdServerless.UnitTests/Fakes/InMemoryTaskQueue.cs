@@ -13,6 +13,9 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
 
     public bool Unavailable { get; set; }
 
+    /// <summary>Awaited before each send, with the body (a test holds a send back to stage a race).</summary>
+    public Func<string, Task>? BeforeSend { get; set; }
+
     public IReadOnlyList<string> Bodies
     {
         get
@@ -24,14 +27,19 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
         }
     }
 
-    public Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
+        if (BeforeSend is { } beforeSend)
+        {
+            await beforeSend(body);
+        }
+
         ThrowIfUnavailable();
         lock (_gate)
         {
             var id = $"m-{++_nextId}";
             _entries.Add(new Entry(id, body, _clock.GetUtcNow()) { VisibleAt = _clock.GetUtcNow() + delay });
-            return Task.FromResult(id);
+            return id;
         }
     }
 

@@ -29,6 +29,12 @@ public sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
         return inner.TryCreateAsync(key, content, contentType, cancellationToken);
     }
 
+    public Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)
+    {
+        Write(key);
+        return inner.TryReplaceAsync(key, content, contentType, eTag, cancellationToken);
+    }
+
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         Write(key);
