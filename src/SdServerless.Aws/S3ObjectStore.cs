@@ -76,6 +76,22 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return true;
         }, cancellationToken);
 
+    public Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync(Service, async () =>
+        {
+            try
+            {
+                await s3.CopyObjectAsync(
+                    new CopyObjectRequest { SourceBucket = BucketName, SourceKey = sourceKey, DestinationBucket = BucketName, DestinationKey = destinationKey },
+                    cancellationToken);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {

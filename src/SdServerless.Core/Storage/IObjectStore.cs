@@ -23,6 +23,12 @@ public interface IObjectStore
     /// <summary>Creates or replaces the object. The stream is read to its end; it is not disposed.</summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Copies an object to another key of the bucket, replacing what is there, with its content type; false when the
+    /// source does not exist. On S3 the bytes never leave the service.
+    /// </summary>
+    Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken);
+
     /// <summary>The whole object, or null when there is none.</summary>
     Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken);
 

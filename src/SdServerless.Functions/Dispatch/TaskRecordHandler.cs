@@ -65,6 +65,9 @@ public sealed class TaskRecordHandler(
     private async Task<RecordOutcome> RunAsync(LoadedTask loaded, SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)
     {
         var task = loaded.Task;
+
+        // This run's images are staged apart from any other run's until result.json names the ones that won.
+        using var attempt = output.BeginAttempt(task);
         DateTimeOffset? startedAt = null;
         DispatchFailure failure;
         try

@@ -19,4 +19,5 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(CallbackPayload))]
 [JsonSerializable(typeof(CallbackDeadLetter))]
 [JsonSerializable(typeof(CallbackReplayReport))]
+[JsonSerializable(typeof(Dispatch.TaskCommit))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

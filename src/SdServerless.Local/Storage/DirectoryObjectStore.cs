@@ -160,6 +160,64 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         await RaiseCreatedAsync(key, written, cancellationToken);
     }
 
+    /// <summary>
+    /// A second name for the source's file (objects are never changed in place, only replaced by a rename, so they
+    /// may share their bytes), renamed over the destination: no bytes are copied.
+    /// </summary>
+    public async Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        var source = GetObjectPath(sourceKey);
+        var destination = GetObjectPath(destinationKey);
+        var flush = !_isExpendable(destinationKey);
+        var tempPath = _files.NewTempPath();
+        string contentType;
+        using (await Locks.AcquireAsync(sourceKey, cancellationToken))
+        {
+            var linked = Guard(() =>
+            {
+                try
+                {
+                    return PosixFileSystem.TryLink(source, tempPath);
+                }
+                catch (IOException) when (!File.Exists(source))
+                {
+                    return false;
+                }
+            });
+            if (!linked)
+            {
+                return false;
+            }
+
+            contentType = _files.ReadContentType(sourceKey);
+        }
+
+        WrittenFile written;
+        try
+        {
+            using (await Locks.AcquireAsync(destinationKey, cancellationToken))
+            {
+                written = await GuardAsync(async () =>
+                {
+                    var bytes = await File.ReadAllBytesAsync(tempPath, cancellationToken);
+                    var file = new WrittenFile(tempPath, bytes.Length, ObjectFiles.ETagOf(bytes));
+                    _files.WriteMeta(destinationKey, contentType, file.ETag, flush);
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    File.Move(tempPath, destination, overwrite: true);
+                    return file;
+                });
+            }
+        }
+        finally
+        {
+            File.Delete(tempPath);
+        }
+
+        FlushDirectory(destination, flush);
+        await RaiseCreatedAsync(destinationKey, written, cancellationToken);
+        return true;
+    }
+
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);

@@ -94,6 +94,25 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CopyingReplacesTheDestinationWithTheSourcesBytesAndTypeAndAMissingSourceCopiesNothing()
+    {
+        var source = Key("attempts/a/x-1.webp");
+        var destination = Key("out/x-1.webp");
+        var bytes = Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7)).ToArray();
+        await Store.PutAsync(source, new MemoryStream(bytes), "image/webp", default);
+        await Store.PutAsync(destination, new MemoryStream(Bytes("older").ToArray()), "image/png", default);
+
+        Assert.True(await Store.CopyAsync(source, destination, default));
+        await Store.DeleteAsync(source, default);
+
+        var copied = (await Store.GetAsync(destination, default))!;
+        Assert.Equal(bytes, copied.Content.ToArray());
+        Assert.Equal("image/webp", copied.ContentType);
+        Assert.False(await Store.CopyAsync(Key("attempts/none.png"), Key("out/none.png"), default));
+        Assert.Null(await Store.GetAsync(Key("out/none.png"), default));
+    }
+
+    [Fact]
     public async Task PutThenGetReturnsTheBytesAndTheContentType()
     {
         var key = Key("image-1.png");

@@ -58,6 +58,17 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
         await RaiseAsync(key, buffer.Length, cancellationToken);
     }
 
+    public async Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        if (await GetAsync(sourceKey, cancellationToken) is not { } source)
+        {
+            return false;
+        }
+
+        await PutAsync(destinationKey, new MemoryStream(source.Content.ToArray()), source.ContentType, cancellationToken);
+        return true;
+    }
+
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         await DelayAsync();

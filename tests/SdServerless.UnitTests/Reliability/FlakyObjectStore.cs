@@ -41,6 +41,12 @@ public sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
         return inner.PutAsync(key, content, contentType, cancellationToken);
     }
 
+    public Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        Write(destinationKey);
+        return inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
+    }
+
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         Read(key);
