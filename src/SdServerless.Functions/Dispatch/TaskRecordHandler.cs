@@ -78,6 +78,12 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
+            if (attempts > options.MaxAttempts)
+            {
+                // Every attempt was spent by runs that never reported back (crashed or killed): fail, do not run again.
+                throw DispatchFailure.Transient(DispatchErrorTypes.AttemptsExhausted, $"the message came back {attempts} times; the earlier attempts ended without an answer");
+            }
+
             var generated = await generator.GenerateAsync(
                 task,
                 async ct =>
