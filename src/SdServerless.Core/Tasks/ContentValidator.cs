@@ -14,7 +14,17 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     private const string ImageFormMessage = "must be an https URL, a data:image/...;base64 URL or base64 image data";
     private const string ScriptMessage = "must be an object (a script's {\"args\": [...]})";
 
+    /// <summary>
+    /// URL inputs one task may name (init_images, mask, image, image_link together): each is downloaded by the
+    /// dispatcher on every attempt and checked in DNS at submission, so their number is what bounds that work.
+    /// </summary>
+    public const int MaxUrlInputs = 4;
+
+    /// <summary>init_images entries of any form: SD Web UI refuses more images than batch_size (at most 16).</summary>
+    public const int MaxInitImages = 16;
+
     private readonly GenerationValues values = new();
+    private int urlInputs;
     private bool hasInitImages;
     private bool hasImage;
 
@@ -31,6 +41,12 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         }
 
         CheckAlwaysOnScripts(JsonFields.Get(content, SdWebUiFields.AlwaysOnScripts));
+        if (urlInputs > MaxUrlInputs)
+        {
+            draft.Error(path + SdWebUiFields.InitImages,
+                $"a task may name at most {MaxUrlInputs} URL inputs (init_images, mask, image and image_link together); this one names {urlInputs}. Send the others as base64 or data URLs");
+        }
+
         values.Check(bounds, draft, path);
         if (taskType == TaskType.ImageToImage && !hasInitImages && draft.ImageLink is null)
         {
@@ -108,6 +124,11 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
             return images ? "must be an array of images" : "must be an array of strings";
         }
 
+        if (images && array.GetArrayLength() > MaxInitImages)
+        {
+            return $"holds {array.GetArrayLength()} images; at most {MaxInitImages} (SD Web UI takes no more than batch_size)";
+        }
+
         var index = 0;
         foreach (var item in array.EnumerateArray())
         {
@@ -134,7 +155,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
         // Escaped JSON (e.g. "\/" from some encoders) has to be unescaped before it can be judged.
         var kind = raw.Contains((byte)'\\') ? ImageInput.Classify(value.GetString()) : ImageInput.Classify(raw);
-        if (kind == ImageInputKind.Url)
+        if (kind == ImageInputKind.Url && ++urlInputs <= MaxUrlInputs)
         {
             draft.CheckUrl(field, value.GetString()!);
         }
@@ -177,7 +198,10 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         }
 
         draft.ImageLink = link.GetString()!;
-        draft.CheckUrl(field, draft.ImageLink);
+        if (++urlInputs <= MaxUrlInputs)
+        {
+            draft.CheckUrl(field, draft.ImageLink);
+        }
     }
 
     private static ReadOnlySpan<byte> RawString(JsonElement value) => JsonMarshal.GetRawUtf8Value(value)[1..^1];

@@ -31,7 +31,7 @@ public static class DispatcherFactory
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);
         var generator = new TaskGenerator(
-            new InputResolver(downloader),
+            new InputResolver(downloader, options),
             selector,
             new ModelCatalog(sdWebUi, selector, settings, clock),
             sdWebUi,
