@@ -82,7 +82,9 @@ public sealed class LocalHost : IAsyncDisposable
                 ? await next(context)
                 : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
                     ApiResults.ProblemContentType, statusCode: 401));
-        app.MapFallback(bridge.HandleAsync);
+        // Every other path goes to the API, including ones that look like files ("/v1alpha2/tasks/dot.ted"): the
+        // default fallback pattern would leave those to a static-file handler this host does not have (a 404).
+        app.MapFallback("{**path}", bridge.HandleAsync);
 
         await app.StartAsync();
         var log = loggers.CreateLogger("SdServerless.Local");
