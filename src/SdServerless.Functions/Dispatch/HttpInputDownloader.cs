@@ -61,19 +61,22 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         var current = url;
         for (var redirects = 0; ; redirects++)
         {
+            // Messages end up in result.json and logs: a presigned URL's query (its signature) never does.
+            var shownUrl = UrlRedaction.ForDisplay(url);
+            var shownCurrent = UrlRedaction.ForDisplay(current);
             if (_policy.CheckSyntax(current) is { } problem)
             {
-                var what = redirects == 0 ? $"{field} {current}" : $"{field} {url} redirects to {current}, which";
+                var what = redirects == 0 ? $"{field} {shownCurrent}" : $"{field} {shownUrl} redirects to {shownCurrent}, which";
                 throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{what} {problem}");
             }
 
-            var source = redirects == 0 ? $"{field} {url}" : $"{field} {url} (redirected to {current})";
+            var source = redirects == 0 ? $"{field} {shownUrl}" : $"{field} {shownUrl} (redirected to {shownCurrent})";
             using var response = await SendAsync(current, source, timeout.Token, cancellationToken);
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 if (redirects == _settings.MaxRedirects)
                 {
-                    throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {url} redirects more than {_settings.MaxRedirects} times");
+                    throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {shownUrl} redirects more than {_settings.MaxRedirects} times");
                 }
 
                 current = new Uri(new Uri(current), location).AbsoluteUri;

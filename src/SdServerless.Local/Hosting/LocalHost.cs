@@ -54,7 +54,7 @@ public sealed class LocalHost : IAsyncDisposable
         var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
         var callbacks = CallbackServices.Create(
-            pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,
+            pipeline.Store, new LocalObjectUrlSigner(publicUrl, settings.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null), pipeline.CallbackDeadLetters, settings, loggers,
             new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
@@ -76,7 +76,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
-        app.MapObjectDownloads(pipeline.Store);
+        app.MapObjectDownloads(pipeline.Store, settings.ApiKey);
         app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
             ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
                 ? await next(context)

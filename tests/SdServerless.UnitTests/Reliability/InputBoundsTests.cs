@@ -133,6 +133,20 @@ public sealed class InputBoundsTests
         Assert.True(allocated < 100L * 1024 * 1024, $"{allocated} bytes allocated");
     }
 
+    [Fact]
+    public async Task APresignedInputUrlsSignatureNeverAppearsInTheFailure()
+    {
+        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherSettings(), new DelegatingAnswer(() =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden))));
+        const string presigned = "https://bucket.s3.amazonaws.com/in/cat.png?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=deadbeef";
+
+        var failure = await Assert.ThrowsAsync<DispatchFailure>(() => downloader.DownloadAsync(presigned, "image_link", default));
+
+        Assert.Contains("https://bucket.s3.amazonaws.com/in/cat.png", failure.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("deadbeef", failure.Error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("AKIAEXAMPLE", failure.Error.Message, StringComparison.Ordinal);
+    }
+
     private static string InitImages(string urls, int batchSize = 1) =>
         "{\"task\":{\"metadata\":{\"id\":\"many-urls\",\"runtime\":\"sdruntime\",\"tasktype\":\"image-to-image\"},"
         + $"\"content\":{{\"prompt\":\"p\",\"batch_size\":{batchSize},\"init_images\":[{urls}]}}}}}}";
