@@ -23,6 +23,9 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     /// <summary>init_images entries of any form: SD Web UI refuses more images than batch_size (at most 16).</summary>
     public const int MaxInitImages = 16;
 
+    /// <summary>The single-image fields whose URLs the dispatcher downloads (and sends on as base64).</summary>
+    private static readonly HashSet<string> DownloadedImageFields = new(StringComparer.Ordinal) { "mask", SdWebUiFields.Image };
+
     private readonly GenerationValues values = new();
     private int urlInputs;
     private bool hasInitImages;
@@ -101,7 +104,9 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
                 break;
             case FieldKind.Image when !IsEmptyString(value):
                 // An empty string means "none" to SD Web UI (e.g. "mask": "").
-                problem = CheckImage(value, path + property.Name);
+                problem = DownloadedImageFields.Contains(property.Name) || ImageInput.Classify(value.GetString()) != ImageInputKind.Url
+                    ? CheckImage(value, path + property.Name)
+                    : "must be a data:image/...;base64 URL or base64 image data: only init_images, mask and image may be URLs (the dispatcher downloads those; SD Web UI would fetch any other URL itself, from inside the GPU network)";
                 hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
                 break;
         }

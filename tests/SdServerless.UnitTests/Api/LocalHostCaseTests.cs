@@ -72,6 +72,24 @@ public class LocalHostCaseTests
         Assert.Empty(host.Queue.Bodies);
     }
 
+    [Theory]
+    [InlineData("firstpass_image")]
+    [InlineData("latent_mask")]
+    public async Task ImageFieldsTheDispatcherDoesNotDownloadRefuseUrlsButTakeBase64(string field)
+    {
+        var host = new ApiTestHost(resolve: (_, _) => Task.FromResult(new[] { System.Net.IPAddress.Parse("93.184.216.34") }));
+        string Body(string id, string value) =>
+            "{\"task\":{\"metadata\":{\"id\":\"" + id + "\",\"runtime\":\"sdruntime\",\"tasktype\":\"image-to-image\"},"
+            + "\"content\":{\"prompt\":\"p\",\"init_images\":[\"iVBORw0KGgo=\"],\"" + field + "\":\"" + value + "\"}}}";
+
+        var url = await host.PostAsync("/v1alpha2", Body("url-" + field, "https://images.example.com/x.png"));
+        var base64 = await host.PostAsync("/v1alpha2", Body("b64-" + field, "iVBORw0KGgo="));
+
+        Assert.Equal(400, url.StatusCode);
+        Assert.Contains("task.content." + field, ErrorFields(url));
+        Assert.Equal(200, base64.StatusCode);
+    }
+
     private static string Request(string id, string prefix) =>
         "{\"task\":{\"metadata\":{\"id\":\"" + id + "\",\"runtime\":\"sdruntime\",\"tasktype\":\"text-to-image\",\"prefix\":\"" + prefix + "\"},"
         + "\"content\":{\"prompt\":\"p\"}}}";
