@@ -40,6 +40,25 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             }
         }, cancellationToken);
 
+    public Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync(Service, async () =>
+        {
+            try
+            {
+                // S3 conditional write: 412 when the object is no longer this version, 404 when it is gone. A 409
+                // (another conditional write of the key in progress) means someone else is changing it: we lost.
+                using var stream = new MemoryStream(content.ToArray(), writable: false);
+                var put = NewPut(key, stream, contentType, ifNoneMatch: null);
+                put.IfMatch = eTag;
+                await s3.PutObjectAsync(put, cancellationToken);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.NotFound or HttpStatusCode.Conflict)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -57,6 +76,22 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return true;
         }, cancellationToken);
 
+    public Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync(Service, async () =>
+        {
+            try
+            {
+                await s3.CopyObjectAsync(
+                    new CopyObjectRequest { SourceBucket = BucketName, SourceKey = sourceKey, DestinationBucket = BucketName, DestinationKey = destinationKey },
+                    cancellationToken);
+                return true;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound)
+            {
+                return false;
+            }
+        }, cancellationToken);
+
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -65,7 +100,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
                 using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = BucketName, Key = key }, cancellationToken);
                 using var content = response.ContentLength > 0 ? new MemoryStream((int)response.ContentLength) : new MemoryStream();
                 await response.ResponseStream.CopyToAsync(content, cancellationToken);
-                return new StoredObject(key, content.ToArray(), response.Headers.ContentType ?? "application/octet-stream");
+                return new StoredObject(key, content.ToArray(), response.Headers.ContentType ?? "application/octet-stream", response.ETag ?? "");
             }
             catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.NotFound && e.ErrorCode is "NoSuchKey" or null)
             {

@@ -8,8 +8,13 @@ using SdServerless.Core.Tasks;
 
 namespace SdServerless.Core.Json;
 
-/// <summary>Source-generated JSON for every Core type (Native AOT: no reflection-based serialization).</summary>
+/// <summary>
+/// Source-generated JSON for every Core type (Native AOT: no reflection-based serialization). The depth limit is
+/// above the request parser's (64) plus the levels a task gains inside request.json and a queue message, so every
+/// body the parser accepts can be stored and read back.
+/// </summary>
 [JsonSourceGenerationOptions(
+    MaxDepth = 80,
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     ReadCommentHandling = JsonCommentHandling.Skip,

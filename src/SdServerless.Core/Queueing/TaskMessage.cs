@@ -22,6 +22,12 @@ public sealed class TaskMessage
     /// <summary>When the task first found no capacity; its queueing deadline counts from here. Null until then.</summary>
     public DateTimeOffset? WaitingSince { get; init; }
 
+    /// <summary>
+    /// The claim of the request.json this message was sent for; a message whose claim is no longer the record's
+    /// (another request took the id over) is dropped. Null in messages from before claims existed.
+    /// </summary>
+    public string? Claim { get; init; }
+
     /// <summary>SQS allows 256 KiB per message; stay below it with room for attributes.</summary>
     public const int MaxInlineBytes = 200 * 1024;
 }

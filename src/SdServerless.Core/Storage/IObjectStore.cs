@@ -13,8 +13,21 @@ public interface IObjectStore
     /// <summary>Creates the object only if no object has the key; returns false when one already exists.</summary>
     Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the object only if it still is the version <paramref name="eTag"/> (from <see cref="GetAsync"/>):
+    /// a compare-and-swap, S3's If-Match. False when the object changed or is gone; of two racers holding the same
+    /// ETag exactly one wins.
+    /// </summary>
+    Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken);
+
     /// <summary>Creates or replaces the object. The stream is read to its end; it is not disposed.</summary>
     Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Copies an object to another key of the bucket, replacing what is there, with its content type; false when the
+    /// source does not exist. On S3 the bytes never leave the service.
+    /// </summary>
+    Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken);
 
     /// <summary>The whole object, or null when there is none.</summary>
     Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken);

@@ -21,4 +21,7 @@ public static class ObjectStoreJsonExtensions
 
     public static Task<bool> TryCreateJsonAsync<T>(this IObjectStore store, string key, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
         store.TryCreateAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json", cancellationToken);
+
+    public static Task<bool> TryReplaceJsonAsync<T>(this IObjectStore store, string key, T value, JsonTypeInfo<T> typeInfo, string eTag, CancellationToken cancellationToken) =>
+        store.TryReplaceAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json", eTag, cancellationToken);
 }

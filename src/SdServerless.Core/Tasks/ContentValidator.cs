@@ -17,7 +17,20 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     private const string ImageFormMessage = "must be an https URL, a data:image/...;base64 URL or base64 image data";
 
     private readonly GenerationValues values = new();
+    /// <summary>
+    /// URL inputs one task may name (init_images, mask, image, image_link together): each is downloaded by the
+    /// dispatcher on every attempt and checked in DNS at submission, so their number is what bounds that work.
+    /// </summary>
+    public const int MaxUrlInputs = 4;
+
+    /// <summary>init_images entries of any form: SD Web UI refuses more images than batch_size (at most 16).</summary>
+    public const int MaxInitImages = 16;
+
+    /// <summary>The single-image fields whose URLs the dispatcher downloads (and sends on as base64).</summary>
+    private static readonly HashSet<string> DownloadedImageFields = new(StringComparer.Ordinal) { "mask", SdWebUiFields.Image };
+
     private int initImageCount;
+    private int urlInputs;
     private bool hasImage;
 
     public void Validate(JsonElement content, GenerationBounds bounds, TaskType? taskType)
@@ -47,6 +60,13 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         if (JsonFields.Get(content, SdWebUiFields.AlwaysOnScripts) is { ValueKind: JsonValueKind.Object } scripts)
         {
             new AlwaysOnScriptsValidator(draft, path).Check(scripts, overrides);
+        }
+
+        var urls = urlInputs + (draft.ImageLink is null ? 0 : 1);
+        if (urls > MaxUrlInputs)
+        {
+            draft.Error(path + SdWebUiFields.InitImages,
+                $"a task may name at most {MaxUrlInputs} URL inputs (init_images, mask, image and image_link together); this one names {urls}. Send the others as base64 or data URLs");
         }
 
         values.Check(bounds, draft, path);
@@ -168,7 +188,9 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
                 break;
             case FieldKind.Image:
-                problem = CheckImage(value, path + property.Name);
+                problem = DownloadedImageFields.Contains(property.Name) || ImageInput.Classify(value.GetString()) != ImageInputKind.Url
+                    ? CheckImage(value, path + property.Name)
+                    : "must be a data:image/...;base64 URL or base64 image data: only init_images, mask and image may be URLs (the dispatcher downloads those; SD Web UI would fetch any other URL itself, from inside the GPU network)";
                 hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
                 break;
         }
@@ -231,6 +253,11 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
             return "must be an array of images";
         }
 
+        if (property.Value.GetArrayLength() > MaxInitImages)
+        {
+            return $"holds {property.Value.GetArrayLength()} images; at most {MaxInitImages} (SD Web UI takes no more than batch_size)";
+        }
+
         var index = 0;
         foreach (var item in property.Value.EnumerateArray())
         {
@@ -256,7 +283,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
         // Escaped JSON (e.g. "\/" from some encoders) has to be unescaped before it can be judged.
         var kind = raw.Contains((byte)'\\') ? ImageInput.Classify(value.GetString()) : ImageInput.Classify(raw);
-        if (kind == ImageInputKind.Url)
+        if (kind == ImageInputKind.Url && ++urlInputs <= MaxUrlInputs)
         {
             draft.CheckUrl(field, value.GetString()!);
         }

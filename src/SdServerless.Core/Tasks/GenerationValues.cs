@@ -5,7 +5,13 @@ namespace SdServerless.Core.Tasks;
 /// <summary>The bounded values a request sets, checked against its runtime's <see cref="GenerationBounds"/>.</summary>
 internal sealed class GenerationValues
 {
-    private readonly double?[] values = new double?[(int)BoundedField.DenoisingStrength + 1];
+    /// <summary>SD Web UI's own default size, which a hires pass scales when width or height is not sent.</summary>
+    private const double DefaultSize = 512;
+
+    /// <summary>The largest extras scale factor (SD Web UI's own slider stops at 8; each doubling quadruples the work).</summary>
+    private const double MaxUpscale = 4;
+
+    private readonly double?[] values = new double?[Enum.GetValues<BoundedField>().Length];
 
     public void Set(BoundedField field, double value) => values[(int)field] = value;
 
@@ -24,8 +30,36 @@ internal sealed class GenerationValues
             draft.Error(path + "batch_size", $"batch_size × n_iter must be at most {bounds.MaxImages} (is {images})");
         }
 
+        CheckHires(bounds, draft, path);
+        CheckRange(BoundedField.UpscalingResize, "upscaling_resize", 0, MaxUpscale, draft, path);
+        CheckRange(BoundedField.UpscalingResizeW, "upscaling_resize_w", 0, bounds.MaxSize * MaxUpscale, draft, path);
+        CheckRange(BoundedField.UpscalingResizeH, "upscaling_resize_h", 0, bounds.MaxSize * MaxUpscale, draft, path);
         CheckRange(BoundedField.CfgScale, "cfg_scale", bounds.MinCfgScale, bounds.MaxCfgScale, draft, path);
         CheckRange(BoundedField.DenoisingStrength, "denoising_strength", bounds.MinDenoisingStrength, bounds.MaxDenoisingStrength, draft, path);
+    }
+
+    /// <summary>
+    /// The hires pass renders width × hr_scale by height × hr_scale, or hr_resize_x by hr_resize_y when set, with
+    /// hr_second_pass_steps steps: each must stay within the same bounds as a first pass.
+    /// </summary>
+    private void CheckHires(GenerationBounds bounds, TaskDraft draft, string path)
+    {
+        CheckRange(BoundedField.HrSecondPassSteps, "hr_second_pass_steps", 0, bounds.MaxSteps, draft, path);
+        var resizeXOk = CheckRange(BoundedField.HrResizeX, "hr_resize_x", 0, bounds.MaxSize, draft, path);
+        var resizeYOk = CheckRange(BoundedField.HrResizeY, "hr_resize_y", 0, bounds.MaxSize, draft, path);
+        if (values[(int)BoundedField.HrScale] is not { } scale || !resizeXOk || !resizeYOk
+            || (values[(int)BoundedField.HrResizeX] is > 0 && values[(int)BoundedField.HrResizeY] is > 0))
+        {
+            return;
+        }
+
+        var width = (values[(int)BoundedField.Width] ?? DefaultSize) * scale;
+        var height = (values[(int)BoundedField.Height] ?? DefaultSize) * scale;
+        if (scale < 0 || Math.Max(width, height) > bounds.MaxSize)
+        {
+            draft.Error(path + "hr_scale",
+                $"renders {width:0.#} × {height:0.#} (width × hr_scale, height × hr_scale); each side must be at most {bounds.MaxSize}");
+        }
     }
 
     private void CheckSize(BoundedField field, string name, GenerationBounds bounds, TaskDraft draft, string path)

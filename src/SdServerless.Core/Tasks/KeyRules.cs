@@ -17,7 +17,28 @@ public static class KeyRules
             return $"must be 1 to {MaxIdLength} characters of A-Z a-z 0-9 . _ -";
         }
 
-        return id is "." or ".." ? "must not be '.' or '..'" : null;
+        if (id is "." or "..")
+        {
+            return "must not be '.' or '..'";
+        }
+
+        // An id is a folder beside other tasks' files (PREFIX/ID/): it must not be able to stand for one of them.
+        return IsOutputFileName(id) ? $"must not be '{TaskKeys.ResultFileName}' or look like an output file (NAME-N.png)" : null;
+    }
+
+    /// <summary>result.json, or NAME-N.EXT with an output image extension: the names a task's folder holds.</summary>
+    private static bool IsOutputFileName(string id)
+    {
+        if (id.Equals(TaskKeys.ResultFileName, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var dot = id.LastIndexOf('.');
+        var dash = dot > 0 ? id.LastIndexOf('-', dot - 1) : -1;
+        return dash > 0 && dash < dot - 1
+            && id.AsSpan(dash + 1, dot - dash - 1).ContainsAnyExcept("0123456789") == false
+            && Images.ImageFormat.All.Any(f => id.AsSpan(dot + 1).Equals(f.Extension, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Checks a prefix and returns it without a trailing '/'.</summary>

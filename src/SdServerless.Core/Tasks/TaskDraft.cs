@@ -62,7 +62,21 @@ internal sealed class TaskDraft(string apiVersion)
         }
     }
 
-    public void CheckUrl(string field, string url) => UrlChecks.Add((field, url));
+    /// <summary>URLs one submission resolves in DNS, whatever names them: bounds the work a request can cause.</summary>
+    public const int MaxUrlChecks = 8;
+
+    /// <summary>Queues the URL for the address check (DNS); past <see cref="MaxUrlChecks"/> the field is refused instead.</summary>
+    public void CheckUrl(string field, string url)
+    {
+        if (UrlChecks.Count < MaxUrlChecks)
+        {
+            UrlChecks.Add((field, url));
+        }
+        else
+        {
+            Error(field, $"is one URL too many: a task may hold at most {MaxUrlChecks} URLs");
+        }
+    }
 
     public SdTask ToTask() => new()
     {

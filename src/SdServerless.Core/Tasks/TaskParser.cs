@@ -69,9 +69,12 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             V1Alpha2Reader.Read(root, draft, catalog);
         }
 
-        foreach (var (field, url) in draft.UrlChecks)
+        // At most a handful (the URL inputs are bounded, plus a callback): checked at once, so the whole check takes
+        // one resolver timeout at worst, not one per URL.
+        var checks = draft.UrlChecks.Select(async check => (check.Field, Problem: await urlPolicy.CheckAsync(check.Url, ct))).ToList();
+        foreach (var (field, problem) in await Task.WhenAll(checks))
         {
-            if (await urlPolicy.CheckAsync(url, ct) is { } problem)
+            if (problem is not null)
             {
                 draft.Error(field, problem);
             }

@@ -150,9 +150,10 @@ public sealed class ApiHandler(
 
     private static bool IsJson(string? contentType)
     {
+        // No Content-Type is not JSON: a web page can send such a request cross-site without a preflight.
         if (string.IsNullOrWhiteSpace(contentType))
         {
-            return true;
+            return false;
         }
 
         var parts = contentType.Split(';', StringSplitOptions.TrimEntries);

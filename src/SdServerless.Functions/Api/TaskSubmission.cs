@@ -11,9 +11,14 @@ namespace SdServerless.Functions.Api;
 
 /// <summary>
 /// Accepts a validated task exactly once. The id is the idempotency key: request.json is created only if none exists,
-/// and a task counts as accepted only once the queue holds it (the record then says Enqueued). A failed enqueue leaves
-/// a record that is not accepted, so the same request sent again simply finishes the job. A task goes to its runtime's
-/// queue, and that queue's depth alone decides backpressure: one runtime's backlog never turns another's tasks away.
+/// carrying a claim unique to this request, and the task counts as accepted only once the queue holds it and the
+/// record says Enqueued, marked by a conditional replace of the version this request wrote. A record that is not
+/// enqueued changes hands only by a conditional replace, once its writer withdrew it (busy, queue unreachable) or
+/// after <see cref="TakeoverGrace"/> (its writer died); a request that finds one being accepted right now waits for
+/// the outcome. So of any number of concurrent requests for one id exactly one is accepted: the others get the same
+/// answer (same body) or a conflict. A message sent by a request that then lost the record carries a stale claim and
+/// the dispatcher drops it. A task goes to its runtime's queue, and that queue's depth alone decides backpressure: one
+/// runtime's backlog never turns another's tasks away.
 /// </summary>
 public sealed class TaskSubmission(
     IObjectStore store,
@@ -22,6 +27,12 @@ public sealed class TaskSubmission(
     TimeProvider clock,
     ILogger<TaskSubmission> logger)
 {
+    /// <summary>A record neither enqueued nor withdrawn for this long belongs to a request that died: it may be taken over.</summary>
+    public static readonly TimeSpan TakeoverGrace = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a request waits for another one that is accepting the same id before it answers 503.</summary>
+    public static readonly TimeSpan PendingWait = TimeSpan.FromSeconds(10);
+
     public async Task<SubmissionOutcome> SubmitAsync(SdTask task, string requestHash, CancellationToken cancellationToken)
     {
         try
@@ -44,74 +55,153 @@ public sealed class TaskSubmission(
             RequestHash = requestHash,
             OutputLocation = TaskKeys.OutputLocation(store.BucketName, task.Prefix, task.Id),
             CreatedAt = clock.GetUtcNow(),
+            Claim = Guid.NewGuid().ToString("N"),
             Task = task,
         };
 
-        var created = await store.TryCreateJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken);
-        if (!created)
+        var waitUntil = clock.GetUtcNow() + PendingWait;
+        var pause = TimeSpan.FromMilliseconds(20);
+        while (true)
         {
-            var existing = await store.GetJsonAsync(key, CoreJsonContext.Default.TaskRecord, cancellationToken);
-            if (existing is null)
+            if (await store.TryCreateJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken))
             {
-                // Deleted between our create and read (a Busy rollback of a racing request): treat as unavailable.
-                return new SubmissionOutcome(SubmissionResult.Unavailable, null, "the task record changed while it was read");
+                return await EnqueueAsync(record, cancellationToken);
             }
 
-            if (existing.RequestHash == requestHash)
+            var found = await ReadAsync(key, cancellationToken);
+            if (found is not (var existing, var eTag))
             {
-                if (existing.Enqueued)
+                // Gone between our create and read (a withdrawal by an older version of this code deleted it): again.
+                if (clock.GetUtcNow() >= waitUntil)
                 {
-                    return new SubmissionOutcome(SubmissionResult.Replayed, existing);
+                    return new SubmissionOutcome(SubmissionResult.Unavailable, null, "the task record changed while it was read");
                 }
 
-                record = existing;
+                continue;
             }
-            else if (existing.Enqueued)
+
+            if (existing.Enqueued)
             {
-                return new SubmissionOutcome(SubmissionResult.Conflict, existing);
+                return Settled(existing, requestHash);
             }
-            else
+
+            var takeable = existing.Withdrawn || clock.GetUtcNow() - existing.CreatedAt >= TakeoverGrace;
+            if (takeable)
             {
-                // The id was never accepted (its enqueue failed): the new request may take it.
-                await store.PutJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken);
+                if (await store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken))
+                {
+                    logger.LogInformation("Task {TaskId}: took over a record that was never accepted", task.Id);
+                    return await EnqueueAsync(record, cancellationToken);
+                }
+
+                continue;
             }
+
+            // Another request is accepting this id at this moment: its outcome decides ours.
+            if (clock.GetUtcNow() >= waitUntil)
+            {
+                return existing.RequestHash == requestHash
+                    ? new SubmissionOutcome(SubmissionResult.Unavailable, null, "the same request is being accepted by another call")
+                    : new SubmissionOutcome(SubmissionResult.Conflict, existing);
+            }
+
+            await Task.Delay(pause, clock, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
+        }
+    }
+
+    /// <summary>Sends the task and marks the record enqueued, unless the record stopped being this request's.</summary>
+    private async Task<SubmissionOutcome> EnqueueAsync(TaskRecord record, CancellationToken cancellationToken)
+    {
+        var key = TaskKeys.Request(record.IdTask);
+        var found = await ReadAsync(key, cancellationToken);
+        if (found is not (var written, var eTag) || written.Claim != record.Claim)
+        {
+            return await LostAsync(record, cancellationToken);
         }
 
-        var queue = queues.For(task.Runtime);
+        var queue = queues.For(record.Task.Runtime);
         if (options.QueueDepthLimit > 0 && await queue.GetApproximateDepthAsync(cancellationToken) >= options.QueueDepthLimit)
         {
-            await store.DeleteAsync(key, cancellationToken);
+            await WithdrawAsync(record, eTag, cancellationToken);
             return new SubmissionOutcome(SubmissionResult.Busy, null);
         }
 
-        await queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
-        logger.LogInformation("Task {TaskId} accepted for runtime {Runtime}", task.Id, task.Runtime);
-
-        record.Enqueued = true;
         try
         {
-            await store.PutJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken);
+            await queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
         }
-        catch (DependencyUnavailableException ex)
+        catch (DependencyUnavailableException)
         {
-            // The queue holds the task, so it is accepted and will run; the status endpoint also finds it
-            // through its state.json once the dispatcher starts it.
-            logger.LogWarning("Task {TaskId} queued but its record was not marked: {Reason}", task.Id, ex.Message);
+            // Had the message reached the queue after all, its claim dies with the withdrawal: the dispatcher drops it.
+            await WithdrawAsync(record, eTag, CancellationToken.None);
+            throw;
         }
 
+        record.Enqueued = true;
+        if (!await store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken))
+        {
+            // Taken over between our read and now (we outlived the grace): our message will be dropped.
+            logger.LogWarning("Task {TaskId}: the record was taken over before it was marked accepted", record.IdTask);
+            return await LostAsync(record, cancellationToken);
+        }
+
+        logger.LogInformation("Task {TaskId} accepted for runtime {Runtime}", record.IdTask, record.Task.Runtime);
         return new SubmissionOutcome(SubmissionResult.Accepted, record);
+    }
+
+    /// <summary>The answer for a request whose record was taken over by another one.</summary>
+    private async Task<SubmissionOutcome> LostAsync(TaskRecord record, CancellationToken cancellationToken)
+    {
+        var current = (await ReadAsync(TaskKeys.Request(record.IdTask), cancellationToken))?.Record;
+        if (current is { Enqueued: true })
+        {
+            return Settled(current, record.RequestHash);
+        }
+
+        return current?.RequestHash is { } hash && hash != record.RequestHash
+            ? new SubmissionOutcome(SubmissionResult.Conflict, current)
+            : new SubmissionOutcome(SubmissionResult.Unavailable, null, "another call for the same id took the task over");
+    }
+
+    private static SubmissionOutcome Settled(TaskRecord accepted, string requestHash) =>
+        accepted.RequestHash == requestHash
+            ? new SubmissionOutcome(SubmissionResult.Replayed, accepted)
+            : new SubmissionOutcome(SubmissionResult.Conflict, accepted);
+
+    /// <summary>Best effort: a record left unwithdrawn can still be taken over after the grace period.</summary>
+    private async Task WithdrawAsync(TaskRecord record, string eTag, CancellationToken cancellationToken)
+    {
+        record.Withdrawn = true;
+        try
+        {
+            await store.TryReplaceJsonAsync(TaskKeys.Request(record.IdTask), record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken);
+        }
+        catch (DependencyUnavailableException e)
+        {
+            logger.LogWarning("Task {TaskId}: its record was not withdrawn ({Reason})", record.IdTask, e.Message);
+        }
+    }
+
+    private async Task<(TaskRecord Record, string ETag)?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var stored = await store.GetAsync(key, cancellationToken);
+        return stored is null || JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskRecord) is not { } record
+            ? null
+            : (record, stored.ETag);
     }
 
     private static string BuildMessage(TaskRecord record)
     {
-        var inline = JsonSerializer.Serialize(new TaskMessage { IdTask = record.IdTask, Task = record.Task }, CoreJsonContext.Default.TaskMessage);
+        var inline = JsonSerializer.Serialize(
+            new TaskMessage { IdTask = record.IdTask, Task = record.Task, Claim = record.Claim }, CoreJsonContext.Default.TaskMessage);
         if (System.Text.Encoding.UTF8.GetByteCount(inline) <= TaskMessage.MaxInlineBytes)
         {
             return inline;
         }
 
         return JsonSerializer.Serialize(
-            new TaskMessage { IdTask = record.IdTask, TaskKey = TaskKeys.Request(record.IdTask) },
+            new TaskMessage { IdTask = record.IdTask, TaskKey = TaskKeys.Request(record.IdTask), Claim = record.Claim },
             CoreJsonContext.Default.TaskMessage);
     }
 }

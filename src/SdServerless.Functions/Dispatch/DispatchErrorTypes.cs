@@ -19,4 +19,7 @@ public static class DispatchErrorTypes
     public const string InputInvalid = "input_invalid";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
+
+    /// <summary>The message came back more often than the attempt limit: earlier attempts ended without an answer (a crash).</summary>
+    public const string AttemptsExhausted = "attempts_exhausted";
 }

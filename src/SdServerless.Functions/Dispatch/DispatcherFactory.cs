@@ -48,7 +48,7 @@ public static class DispatcherFactory
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);
         var generator = new TaskGenerator(
-            new InputResolver(downloader),
+            new InputResolver(downloader, options),
             registry,
             new ModelCatalog(sdWebUi, registry, settings, clock),
             sdWebUi,

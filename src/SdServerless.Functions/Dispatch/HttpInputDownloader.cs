@@ -11,9 +11,17 @@ namespace SdServerless.Functions.Dispatch;
 /// (<see cref="GuardedHttpHandler"/>: DNS rebinding gains nothing), at most <see cref="DispatcherSettings.MaxRedirects"/>
 /// redirects are followed, the whole download has a timeout, the body is cut off once it passes
 /// <see cref="SdServerlessOptions.MaxInputBytes"/>, and only PNG, JPEG, WebP and GIF bytes are accepted.
+/// Memory follows the bytes that arrive, not the length a server announces, and at most
+/// <see cref="MaxConcurrentDownloads"/> downloads run at once in the process, however many tasks want one.
 /// </summary>
 public sealed class HttpInputDownloader : IInputDownloader, IDisposable
 {
+    public const int MaxConcurrentDownloads = 4;
+
+    /// <summary>The first buffer of a body: an announced length larger than this is believed only as bytes arrive.</summary>
+    private const int InitialBufferBytes = 256 * 1024;
+
+    private readonly SemaphoreSlim _slots = new(MaxConcurrentDownloads, MaxConcurrentDownloads);
     private readonly HttpClient _http;
     private readonly UrlPolicy _policy;
     private readonly SdServerlessOptions _options;
@@ -35,24 +43,40 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
 
     public async Task<ReadOnlyMemory<byte>> DownloadAsync(string url, string field, CancellationToken cancellationToken)
     {
+        await _slots.WaitAsync(cancellationToken);
+        try
+        {
+            return await DownloadOneAsync(url, field, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> DownloadOneAsync(string url, string field, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_settings.InputTimeout);
         var current = url;
         for (var redirects = 0; ; redirects++)
         {
+            // Messages end up in result.json and logs: a presigned URL's query (its signature) never does.
+            var shownUrl = UrlRedaction.ForDisplay(url);
+            var shownCurrent = UrlRedaction.ForDisplay(current);
             if (_policy.CheckSyntax(current) is { } problem)
             {
-                var what = redirects == 0 ? $"{field} {current}" : $"{field} {url} redirects to {current}, which";
+                var what = redirects == 0 ? $"{field} {shownCurrent}" : $"{field} {shownUrl} redirects to {shownCurrent}, which";
                 throw DispatchFailure.Permanent(DispatchErrorTypes.InputAddressRefused, $"{what} {problem}");
             }
 
-            var source = redirects == 0 ? $"{field} {url}" : $"{field} {url} (redirected to {current})";
+            var source = redirects == 0 ? $"{field} {shownUrl}" : $"{field} {shownUrl} (redirected to {shownCurrent})";
             using var response = await SendAsync(current, source, timeout.Token, cancellationToken);
             if (IsRedirect(response.StatusCode) && response.Headers.Location is { } location)
             {
                 if (redirects == _settings.MaxRedirects)
                 {
-                    throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {url} redirects more than {_settings.MaxRedirects} times");
+                    throw DispatchFailure.Permanent(DispatchErrorTypes.InputUnavailable, $"{field} {shownUrl} redirects more than {_settings.MaxRedirects} times");
                 }
 
                 current = new Uri(new Uri(current), location).AbsoluteUri;
@@ -82,7 +106,11 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _slots.Dispose();
+    }
 
     private static SocketsHttpHandler CreateHandler(SdServerlessOptions options, DispatcherSettings settings)
     {
@@ -125,7 +153,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
             throw tooLarge;
         }
 
-        var buffer = new byte[(int)Math.Min(announced is > 0 ? announced.Value + 1 : 64 * 1024, limit + 1)];
+        var buffer = new byte[(int)Math.Min(announced is > 0 ? Math.Min(announced.Value + 1, InitialBufferBytes) : 64 * 1024, limit + 1)];
         var length = 0;
         try
         {

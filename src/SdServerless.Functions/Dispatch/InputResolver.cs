@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SdServerless.Core.Configuration;
 using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
@@ -9,17 +10,17 @@ namespace SdServerless.Functions.Dispatch;
 /// image (extras); every URL among init_images, mask and image is downloaded (SD Web UI would otherwise fetch URLs
 /// itself, from inside the pool's network); data-URLs are unwrapped to their base64; plain base64 passes as sent.
 /// URLs inside always-on scripts' arguments are downloaded too (<see cref="ScriptArgumentInputs"/>).
+/// Downloads run one after another and their total is bounded (<see cref="SdServerlessOptions.MaxInputBytes"/> for all
+/// of a task's inputs together), so a task holds at most that much input however many URLs it names.
 /// </summary>
-public sealed class InputResolver(IInputDownloader downloader)
+public sealed class InputResolver(IInputDownloader downloader, SdServerlessOptions options)
 {
     public async Task<SdWebUiInputs> ResolveAsync(SdTask task, CancellationToken cancellationToken)
     {
-        var scripts = ScriptArgumentInputs.ResolveAsync(task.Content["alwayson_scripts"] as JsonObject, downloader, cancellationToken);
-        var images = ResolveImagesAsync(task, cancellationToken);
-        await Task.WhenAll(scripts, images);
-        return scripts.Result is not { } resolved
-            ? images.Result
-            : new SdWebUiInputs { InitImages = images.Result.InitImages, Mask = images.Result.Mask, Image = images.Result.Image, AlwaysOnScripts = resolved };
+        var images = await ResolveImagesAsync(task, cancellationToken);
+        return await ScriptArgumentInputs.ResolveAsync(task.Content["alwayson_scripts"] as JsonObject, downloader, cancellationToken) is not { } scripts
+            ? images
+            : new SdWebUiInputs { InitImages = images.InitImages, Mask = images.Mask, Image = images.Image, AlwaysOnScripts = scripts };
     }
 
     private async Task<SdWebUiInputs> ResolveImagesAsync(SdTask task, CancellationToken cancellationToken)
@@ -29,17 +30,26 @@ public sealed class InputResolver(IInputDownloader downloader)
             case TaskType.ImageToImage:
                 var sources = InitImageSources(task);
                 var mask = task.Content["mask"] is JsonValue maskValue && maskValue.TryGetValue<string>(out var maskText) ? maskText : null;
-                var initImages = sources is null ? null : Task.WhenAll(sources.Select((s, i) => ResolveAsync(s, $"init_images[{i}]", cancellationToken)));
-                var maskInput = mask is null ? null : ResolveAsync(mask, "mask", cancellationToken);
+                var budget = new InputBudget(options.MaxInputBytes);
+                List<SdWebUiInput>? initImages = null;
+                if (sources is not null)
+                {
+                    initImages = [];
+                    for (var i = 0; i < sources.Count; i++)
+                    {
+                        initImages.Add(await ResolveAsync(sources[i], $"init_images[{i}]", budget, cancellationToken));
+                    }
+                }
+
                 return new SdWebUiInputs
                 {
-                    InitImages = initImages is null ? null : await initImages,
-                    Mask = maskInput is null ? null : await maskInput,
+                    InitImages = initImages?.ToArray(),
+                    Mask = mask is null ? null : await ResolveAsync(mask, "mask", budget, cancellationToken),
                 };
             case TaskType.ExtraSingleImage:
                 var image = task.ImageLink
                     ?? (task.Content["image"] is JsonValue imageValue && imageValue.TryGetValue<string>(out var imageText) ? imageText : null);
-                return image is null ? SdWebUiInputs.None : new SdWebUiInputs { Image = await ResolveAsync(image, "image", cancellationToken) };
+                return image is null ? SdWebUiInputs.None : new SdWebUiInputs { Image = await ResolveAsync(image, "image", new InputBudget(options.MaxInputBytes), cancellationToken) };
             default:
                 return SdWebUiInputs.None;
         }
@@ -75,11 +85,25 @@ public sealed class InputResolver(IInputDownloader downloader)
         return sources;
     }
 
-    private async Task<SdWebUiInput> ResolveAsync(string source, string field, CancellationToken cancellationToken) =>
+    private async Task<SdWebUiInput> ResolveAsync(string source, string field, InputBudget budget, CancellationToken cancellationToken) =>
         ImageInput.Classify(source) switch
         {
-            ImageInputKind.Url => SdWebUiInput.FromBytes(await downloader.DownloadAsync(source, field, cancellationToken)),
+            ImageInputKind.Url => SdWebUiInput.FromBytes(budget.Take(field, await downloader.DownloadAsync(source, field, cancellationToken))),
             ImageInputKind.DataUrl or ImageInputKind.Base64 => SdWebUiInput.FromBase64(ImageInput.Base64Payload(source).ToString()),
             _ => throw DispatchFailure.Permanent(DispatchErrorTypes.InputInvalid, $"{field} is neither a URL, a base64 image data-URL nor base64"),
         };
+
+    /// <summary>The bytes a task's downloads may still take.</summary>
+    private sealed class InputBudget(long limit)
+    {
+        private long _used;
+
+        public ReadOnlyMemory<byte> Take(string field, ReadOnlyMemory<byte> bytes)
+        {
+            _used += bytes.Length;
+            return _used <= limit
+                ? bytes
+                : throw DispatchFailure.Permanent(DispatchErrorTypes.InputTooLarge, $"{field}: the task's downloaded inputs pass {limit} bytes together");
+        }
+    }
 }

@@ -3,4 +3,8 @@ using SdServerless.Core.Tasks;
 namespace SdServerless.Functions.Dispatch;
 
 /// <param name="CreatedAt">When the task was accepted: request.json's time, else the message's SentTimestamp.</param>
-public sealed record LoadedTask(SdTask Task, DateTimeOffset CreatedAt);
+/// <param name="Superseded">
+/// The message was sent for a request that did not end up owning the id (it withdrew, or another request took the
+/// record over): it must not run.
+/// </param>
+public sealed record LoadedTask(SdTask Task, DateTimeOffset CreatedAt, bool Superseded = false);

@@ -34,26 +34,35 @@ public sealed class TaskMessageReader(IObjectStore store, TimeProvider clock)
     /// </summary>
     public async Task<LoadedTask?> LoadAsync(TaskMessage message, SqsEvent.SqsMessage record, CancellationToken cancellationToken)
     {
-        if (message.Task is { } inline)
+        if (message.Task is { } inline && message.Claim is null)
         {
             return inline.Id == message.IdTask ? new LoadedTask(inline, SentAt(record)) : null;
         }
 
-        var stored = await store.GetAsync(message.TaskKey!, cancellationToken);
+        // A message with a claim runs only while request.json still carries that claim (see TaskSubmission).
+        var stored = await store.GetAsync(message.TaskKey ?? TaskKeys.Request(message.IdTask), cancellationToken);
         if (stored is null)
         {
             return null;
         }
 
+        TaskRecord? taskRecord;
         try
         {
-            var taskRecord = JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskRecord);
-            return taskRecord is not null && taskRecord.Task.Id == message.IdTask ? new LoadedTask(taskRecord.Task, taskRecord.CreatedAt) : null;
+            taskRecord = JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskRecord);
         }
         catch (JsonException)
         {
             return null;
         }
+
+        if (taskRecord is null || taskRecord.Task.Id != message.IdTask)
+        {
+            return null;
+        }
+
+        var superseded = message.Claim is { } claim && (taskRecord.Claim != claim || taskRecord.Withdrawn);
+        return new LoadedTask(message.Task is { } sent && !superseded ? sent : taskRecord.Task, taskRecord.CreatedAt, superseded);
     }
 
     /// <summary>SQS's ApproximateReceiveCount: 1 on the first delivery.</summary>

@@ -35,6 +35,7 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
             IdTask = message.IdTask,
             Task = message.Task,
             TaskKey = message.TaskKey,
+            Claim = message.Claim,
             Attempts = attemptsSpent,
             WaitingSince = waitingSince,
         };

@@ -63,6 +63,12 @@ public sealed class TaskRecordHandler(
             return RecordOutcome.Poison;
         }
 
+        if (loaded.Superseded)
+        {
+            logger.LogWarning("Task {TaskId}: message {MessageId} belongs to a request that was not accepted; dropped", message.IdTask, record.MessageId);
+            return RecordOutcome.Completed;
+        }
+
         return await RunAsync(loaded, delivery, cancellationToken);
     }
 
@@ -70,6 +76,9 @@ public sealed class TaskRecordHandler(
     {
         var task = loaded.Task;
         var attempt = delivery.Attempt;
+
+        // This run's images are staged apart from any other run's until result.json names the ones that won.
+        using var staging = output.BeginAttempt(task);
         DateTimeOffset? startedAt = null;
         DispatchFailure failure;
         try
@@ -78,6 +87,12 @@ public sealed class TaskRecordHandler(
             {
                 logger.LogInformation("Task {TaskId} is already finished; redelivery ignored", task.Id);
                 return RecordOutcome.Completed;
+            }
+
+            if (attempt > options.MaxAttempts)
+            {
+                // Every attempt was spent by runs that never reported back (crashed or killed): fail, do not run again.
+                throw DispatchFailure.Transient(DispatchErrorTypes.AttemptsExhausted, $"the message came back {attempt} times; the earlier attempts ended without an answer");
             }
 
             var generated = await generator.GenerateAsync(

@@ -20,4 +20,5 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(CallbackDeadLetter))]
 [JsonSerializable(typeof(CallbackReplayReport))]
 [JsonSerializable(typeof(CallbackReplayRequest))]
+[JsonSerializable(typeof(Dispatch.TaskCommit))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -13,12 +13,24 @@ public static class ObjectDownloadEndpoints
 {
     public const string RoutePrefix = "/objects/";
 
-    public static IEndpointConventionBuilder MapObjectDownloads(this IEndpointRouteBuilder endpoints, IObjectStore store) =>
-        endpoints.MapGet(RoutePrefix + "{**key}", (HttpContext context) => ServeAsync(context, store));
+    /// <param name="apiKey">When set, a request needs it in x-api-key or a link signed with it (see <see cref="ObjectLinkSignature"/>).</param>
+    public static IEndpointConventionBuilder MapObjectDownloads(this IEndpointRouteBuilder endpoints, IObjectStore store, string? apiKey = null)
+    {
+        var signature = apiKey is null ? null : new ObjectLinkSignature(apiKey);
+        return endpoints.MapGet(RoutePrefix + "{**key}", (HttpContext context) => ServeAsync(context, store, apiKey, signature));
+    }
 
-    private static async Task ServeAsync(HttpContext context, IObjectStore store)
+    private static async Task ServeAsync(HttpContext context, IObjectStore store, string? apiKey, ObjectLinkSignature? signature)
     {
         var key = KeyFromRawTarget(context);
+        if (key is not null && signature is not null
+            && !Functions.Api.ApiKeyCheck.IsValid(apiKey, context.Request.Headers[Functions.Api.ApiKeyCheck.HeaderName])
+            && !signature.IsValid(key, context.Request.Query["expires"], context.Request.Query["signature"], DateTimeOffset.UtcNow))
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return;
+        }
+
         var stored = key is null ? null : await store.GetAsync(key, context.RequestAborted);
         if (stored is null)
         {

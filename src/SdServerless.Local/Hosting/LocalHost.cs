@@ -54,7 +54,7 @@ public sealed class LocalHost : IAsyncDisposable
         var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Queues, settings, loggers);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
         var callbacks = CallbackServices.Create(
-            pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,
+            pipeline.Store, new LocalObjectUrlSigner(publicUrl, settings.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null), pipeline.CallbackDeadLetters, settings, loggers,
             new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
@@ -87,13 +87,15 @@ public sealed class LocalHost : IAsyncDisposable
 
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
-        app.MapObjectDownloads(pipeline.Store);
+        app.MapObjectDownloads(pipeline.Store, settings.ApiKey);
         app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
             ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
                 ? await next(context)
                 : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
                     ApiResults.ProblemContentType, statusCode: 401));
-        app.MapFallback(bridge.HandleAsync);
+        // Every other path goes to the API, including ones that look like files ("/v1alpha2/tasks/dot.ted"): the
+        // default fallback pattern would leave those to a static-file handler this host does not have (a 404).
+        app.MapFallback("{**path}", bridge.HandleAsync);
 
         await app.StartAsync();
         var log = loggers.CreateLogger("SdServerless.Local");

@@ -35,7 +35,13 @@ public sealed class LocalHostOptions
 
     public string? ApiKey { get; set; }
 
-    public long QueueDepthLimit { get; set; }
+    /// <summary>
+    /// Queued tasks above which submissions get 429. The embedded queue keeps every message body in memory (at most
+    /// 200 KB each; larger tasks travel as a key), so an unbounded queue would be unbounded memory; 0 lifts the limit.
+    /// </summary>
+    public long QueueDepthLimit { get; set; } = DefaultQueueDepthLimit;
+
+    public const long DefaultQueueDepthLimit = 2_000;
 
     public int MaxAttempts { get; set; } = 5;
 

@@ -123,7 +123,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         var queues = Path.Combine(data, "queues");
         // A task waiting for capacity moves to a new message each time, so only attempts add to a message's receives.
         var runtimeQueues = catalog.Runtimes
-            .Select((runtime, i) => RuntimeQueue.Open(queues, runtime, first: i == 0, new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts }))
+            .Select((runtime, i) => RuntimeQueue.Open(queues, runtime, first: i == 0, TaskQueueOptions(host.MaxAttempts)))
             .ToList();
 
         // Replays receive the same entries again and again until their receiver is back: they must never age out
@@ -132,6 +132,14 @@ public sealed class LocalPipeline : IAsyncDisposable
         var store = new DirectoryObjectStore(data, host.Bucket, IsExpendable);
         return new LocalPipeline(options, catalog, store, runtimeQueues, callbackDeadLetters, secret, secretFile, emulator, capacities);
     }
+
+    /// <summary>
+    /// The task queue's settings. Its receive limit stays above the attempt limit (as the AWS queue's maxReceiveCount
+    /// of 10 does above 5 attempts): a run that crashes on the last attempt brings the message back once more, and
+    /// the dispatcher then fails the task with result.json and a callback instead of the message vanishing into the
+    /// dead-letter queue with the task "running" forever. The dead-letter queue is left to messages no run can read.
+    /// </summary>
+    public static FileTaskQueueOptions TaskQueueOptions(int maxAttempts) => new() { MaxReceiveCount = maxAttempts + 5 };
 
     /// <summary>
     /// Objects the local store need not flush to disk (see <see cref="DirectoryObjectStore"/>): a state.json lost to a

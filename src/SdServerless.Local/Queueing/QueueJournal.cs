@@ -50,7 +50,11 @@ internal sealed class QueueJournal : IAsyncDisposable
     /// <summary>The size of the journal file after the last write.</summary>
     public long Length => Interlocked.Read(ref _length);
 
-    /// <summary>Every complete record of the journal file, in order; reading stops at the first torn line.</summary>
+    /// <summary>
+    /// Every complete record of the journal file, in order. A line that does not parse (a torn last line after a
+    /// crash, a damaged one anywhere) is skipped, and when there was one the file is copied to
+    /// <c>journal.log.damaged-TIME</c> before the snapshot replaces it.
+    /// </summary>
     public static List<JournalRecord> ReadAll(string path)
     {
         var records = new List<JournalRecord>();
@@ -62,6 +66,7 @@ internal sealed class QueueJournal : IAsyncDisposable
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         var buffer = new byte[256 * 1024];
         var filled = 0;
+        var damaged = false;
         while (true)
         {
             if (filled == buffer.Length)
@@ -75,12 +80,16 @@ internal sealed class QueueJournal : IAsyncDisposable
             int newline;
             while ((newline = Array.IndexOf(buffer, (byte)'\n', consumed, filled - consumed)) >= 0)
             {
-                if (JournalRecord.TryParse(buffer.AsSpan(consumed, newline - consumed)) is not { } record)
+                // A damaged line costs that record only, never the ones after it; the damaged file is kept aside.
+                if (JournalRecord.TryParse(buffer.AsSpan(consumed, newline - consumed)) is { } record)
                 {
-                    return records;
+                    records.Add(record);
+                }
+                else
+                {
+                    damaged = true;
                 }
 
-                records.Add(record);
                 consumed = newline + 1;
             }
 
@@ -88,6 +97,11 @@ internal sealed class QueueJournal : IAsyncDisposable
             filled -= consumed;
             if (read == 0)
             {
+                if (damaged)
+                {
+                    File.Copy(path, $"{path}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssfff}", overwrite: false);
+                }
+
                 return records;
             }
         }

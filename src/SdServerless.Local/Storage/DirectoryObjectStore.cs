@@ -10,7 +10,9 @@ namespace SdServerless.Local.Storage;
 /// (named by a hash of the key, so the s3 tree holds only objects and a key may be both an object and a "folder" of
 /// others); see <see cref="ObjectFiles"/>.
 /// Every write lands in <c>ROOT/s3tmp/</c> first, is flushed to disk, then renamed (put) or linked (create) into
-/// place, so readers never see a partial object. File-system failures become
+/// place, so readers never see a partial object. An object's ETag is the MD5 of its bytes, as S3's is for a single
+/// put; a conditional replace compares it under the process-wide key lock (one process owns a data directory: the
+/// queue's directory lock sees to that). File-system failures become
 /// <see cref="DependencyUnavailableException"/>.
 /// Writes are flushed to disk (the file, then its directory entry) before they return, so they survive a power
 /// failure, except objects the owner declares expendable: ones that are rewritten or recomputed when lost (the
@@ -21,7 +23,9 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
 {
     private readonly string _objectsRoot;
     private readonly ObjectFiles _files;
-    private readonly KeyLocks _locks = new();
+
+    /// <summary>Shared by every instance in the process, so that a compare-and-swap holds across them too.</summary>
+    private static readonly KeyLocks Locks = new();
     private readonly Func<string, bool> _isExpendable;
 
     /// <param name="isExpendable">Keys whose objects need not survive a power failure (default: none).</param>
@@ -63,7 +67,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         bool created;
         try
         {
-            using (await _locks.AcquireAsync(key, cancellationToken))
+            using (await Locks.AcquireAsync(key, cancellationToken))
             {
                 created = Guard(() =>
                 {
@@ -93,6 +97,43 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return created;
     }
 
+    public async Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)
+    {
+        var path = GetObjectPath(key);
+        var flush = !_isExpendable(key);
+        var written = await GuardAsync(() => _files.WriteTempAsync(null, content, flush, cancellationToken));
+        bool replaced;
+        try
+        {
+            using (await Locks.AcquireAsync(key, cancellationToken))
+            {
+                replaced = await GuardAsync(async () =>
+                {
+                    if (await ReadOrNullAsync(path, cancellationToken) is not { } current || ObjectFiles.ETagOf(current) != eTag)
+                    {
+                        return false;
+                    }
+
+                    _files.WriteMeta(key, contentType, written.ETag, flush);
+                    File.Move(written.TempPath, path, overwrite: true);
+                    return true;
+                });
+            }
+        }
+        finally
+        {
+            File.Delete(written.TempPath);
+        }
+
+        if (replaced)
+        {
+            FlushDirectory(path, flush);
+            await RaiseCreatedAsync(key, written, cancellationToken);
+        }
+
+        return replaced;
+    }
+
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
@@ -100,7 +141,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         var written = await GuardAsync(() => _files.WriteTempAsync(content, ReadOnlyMemory<byte>.Empty, flush, cancellationToken));
         try
         {
-            using (await _locks.AcquireAsync(key, cancellationToken))
+            using (await Locks.AcquireAsync(key, cancellationToken))
             {
                 Guard(() =>
                 {
@@ -119,30 +160,73 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         await RaiseCreatedAsync(key, written, cancellationToken);
     }
 
+    /// <summary>
+    /// A second name for the source's file (objects are never changed in place, only replaced by a rename, so they
+    /// may share their bytes), renamed over the destination: no bytes are copied.
+    /// </summary>
+    public async Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        var source = GetObjectPath(sourceKey);
+        var destination = GetObjectPath(destinationKey);
+        var flush = !_isExpendable(destinationKey);
+        var tempPath = _files.NewTempPath();
+        string contentType;
+        using (await Locks.AcquireAsync(sourceKey, cancellationToken))
+        {
+            var linked = Guard(() =>
+            {
+                try
+                {
+                    return PosixFileSystem.TryLink(source, tempPath);
+                }
+                catch (IOException) when (!File.Exists(source))
+                {
+                    return false;
+                }
+            });
+            if (!linked)
+            {
+                return false;
+            }
+
+            contentType = _files.ReadContentType(sourceKey);
+        }
+
+        WrittenFile written;
+        try
+        {
+            using (await Locks.AcquireAsync(destinationKey, cancellationToken))
+            {
+                written = await GuardAsync(async () =>
+                {
+                    var bytes = await File.ReadAllBytesAsync(tempPath, cancellationToken);
+                    var file = new WrittenFile(tempPath, bytes.Length, ObjectFiles.ETagOf(bytes));
+                    _files.WriteMeta(destinationKey, contentType, file.ETag, flush);
+                    Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                    File.Move(tempPath, destination, overwrite: true);
+                    return file;
+                });
+            }
+        }
+        finally
+        {
+            File.Delete(tempPath);
+        }
+
+        FlushDirectory(destination, flush);
+        await RaiseCreatedAsync(destinationKey, written, cancellationToken);
+        return true;
+    }
+
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        using (await _locks.AcquireAsync(key, cancellationToken))
+        using (await Locks.AcquireAsync(key, cancellationToken))
         {
             return await GuardAsync(async () =>
-            {
-                byte[] content;
-                try
-                {
-                    content = await File.ReadAllBytesAsync(path, cancellationToken);
-                }
-                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-                {
-                    return null;
-                }
-                catch (UnauthorizedAccessException) when (Directory.Exists(path))
-                {
-                    // The key names a "folder" of other keys, not an object.
-                    return null;
-                }
-
-                return new StoredObject(key, content, _files.ReadContentType(key));
-            });
+                await ReadOrNullAsync(path, cancellationToken) is { } content
+                    ? new StoredObject(key, content, _files.ReadContentType(key), ObjectFiles.ETagOf(content))
+                    : null);
         }
     }
 
@@ -177,13 +261,30 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
-        using (await _locks.AcquireAsync(key, cancellationToken))
+        using (await Locks.AcquireAsync(key, cancellationToken))
         {
             Guard(() =>
             {
                 File.Delete(path);
                 _files.DeleteMeta(key);
             });
+        }
+    }
+
+    private static async Task<byte[]?> ReadOrNullAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await File.ReadAllBytesAsync(path, cancellationToken);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException) when (Directory.Exists(path))
+        {
+            // The key names a "folder" of other keys, not an object.
+            return null;
         }
     }
 

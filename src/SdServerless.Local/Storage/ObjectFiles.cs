@@ -28,6 +28,16 @@ internal sealed class ObjectFiles(string metaRoot, string tempRoot)
     public static string ImpliedContentType(string key) =>
         ContentTypesByExtension.TryGetValue(Path.GetExtension(key), out var type) ? type : DefaultContentType;
 
+    /// <summary>A fresh name in the temporary folder (which exists once this returns).</summary>
+    public string NewTempPath()
+    {
+        Directory.CreateDirectory(tempRoot);
+        return Path.Combine(tempRoot, Guid.NewGuid().ToString("N"));
+    }
+
+    /// <summary>The S3-style ETag of an object's bytes (MD5, hex), the same one a write computes.</summary>
+    public static string ETagOf(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(MD5.HashData(content));
+
     /// <summary>
     /// Writes <paramref name="stream"/> to its end, or <paramref name="bytes"/> when there is no stream, to a new
     /// temporary file, flushed to disk when <paramref name="flush"/>; computes the size and S3-style ETag (MD5) on the way.

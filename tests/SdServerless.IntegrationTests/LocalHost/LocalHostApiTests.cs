@@ -37,6 +37,33 @@ public sealed class LocalHostApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnIdWithADotHasItsStatusLikeAnyOther()
+    {
+        using var client = _host.CreateClient();
+        var body = Seed("request-v1alpha2.jsonc").Replace("\"test-i2i\"", "\"dot.ted\"", StringComparison.Ordinal);
+
+        using var accepted = await client.PostAsync("/v1alpha2", Json(body));
+        using var status = await client.GetAsync("/v1alpha2/tasks/dot.ted");
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+        Assert.Equal("dot.ted", JsonNode.Parse(await status.Content.ReadAsStringAsync())!["id_task"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ABodyWithoutContentTypeIs415SoNoWebPageCanSubmitWithoutAPreflight()
+    {
+        using var client = _host.CreateClient();
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Seed("request-v1alpha2.jsonc")));
+
+        using var response = await client.PostAsync("/v1alpha2", content);
+
+        Assert.Null(content.Headers.ContentType);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/v1alpha2/tasks/test-i2i")).StatusCode);
+    }
+
+    [Fact]
     public async Task ATwentyMegabyteBodyIs413ProblemJson()
     {
         using var client = _host.CreateClient();

@@ -32,6 +32,30 @@ public sealed class FileTaskQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task ADamagedJournalLineCostsOnlyItsOwnRecordAndTheFileIsKeptAside()
+    {
+        await using (var queue = FileTaskQueue.Open(_directory))
+        {
+            foreach (var body in new[] { "first", "second", "third", "fourth" })
+            {
+                await queue.SendAsync(body, TimeSpan.Zero, default);
+            }
+        }
+
+        var lines = File.ReadAllLines(JournalPath).ToList();
+        var damaged = lines.FindIndex(l => l.Contains("second", StringComparison.Ordinal));
+        lines[damaged] = lines[damaged][..(lines[damaged].Length / 2)];
+        File.WriteAllLines(JournalPath, lines);
+
+        await using var reopened = FileTaskQueue.Open(_directory);
+        var bodies = (await reopened.ReceiveAsync(10, Hour, TimeSpan.Zero, default)).Select(m => m.Body).Order().ToList();
+
+        Assert.Equal(["first", "fourth", "third"], bodies);
+        var kept = Assert.Single(Directory.GetFiles(_directory, "journal.log.damaged-*"));
+        Assert.Equal(lines, File.ReadAllLines(kept));
+    }
+
+    [Fact]
     public async Task ADelayedMessageKeepsItsDelayAcrossAReopen()
     {
         await using (var queue = FileTaskQueue.Open(_directory))

@@ -49,6 +49,70 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AReplaceWithTheCurrentETagWinsAndOneWithAStaleETagLoses()
+    {
+        var key = Key("request.json");
+        await Store.TryCreateAsync(key, Bytes("v1"), "application/json", default);
+        var first = (await Store.GetAsync(key, default))!;
+
+        Assert.True(await Store.TryReplaceAsync(key, Bytes("v2"), "application/json", first.ETag, default));
+        Assert.False(await Store.TryReplaceAsync(key, Bytes("v3"), "application/json", first.ETag, default));
+        var second = (await Store.GetAsync(key, default))!;
+
+        Assert.Equal("v2", Text(second.Content));
+        Assert.NotEqual(first.ETag, second.ETag);
+        Assert.True(await Store.TryReplaceAsync(key, Bytes("v4"), "application/json", second.ETag, default));
+        Assert.Equal("v4", Text((await Store.GetAsync(key, default))!.Content));
+    }
+
+    [Fact]
+    public async Task ReplacingAMissingObjectReturnsFalseAndCreatesNothing()
+    {
+        var key = Key("missing.json");
+
+        Assert.False(await Store.TryReplaceAsync(key, Bytes("x"), "application/json", "\"0123456789abcdef0123456789abcdef\"", default));
+
+        Assert.Null(await Store.GetAsync(key, default));
+    }
+
+    [Fact]
+    public async Task ConcurrentReplacesOfOneVersionHaveExactlyOneWinner()
+    {
+        var key = Key("contested.json");
+        for (var round = 0; round < 5; round++)
+        {
+            await Store.PutAsync(key, new MemoryStream(Bytes($"round-{round}").ToArray()), "application/json", default);
+            var eTag = (await Store.GetAsync(key, default))!.ETag;
+            var contenders = Enumerable.Range(0, 10).Select(i => $"round-{round}-contender-{i}").ToList();
+
+            var outcomes = await Task.WhenAll(contenders.Select(content =>
+                Task.Run(() => Store.TryReplaceAsync(key, Bytes(content), "application/json", eTag, default))));
+
+            var winner = Assert.Single(contenders.Where((_, i) => outcomes[i]));
+            Assert.Equal(winner, Text((await Store.GetAsync(key, default))!.Content));
+        }
+    }
+
+    [Fact]
+    public async Task CopyingReplacesTheDestinationWithTheSourcesBytesAndTypeAndAMissingSourceCopiesNothing()
+    {
+        var source = Key("attempts/a/x-1.webp");
+        var destination = Key("out/x-1.webp");
+        var bytes = Enumerable.Range(0, 50_000).Select(i => (byte)(i * 7)).ToArray();
+        await Store.PutAsync(source, new MemoryStream(bytes), "image/webp", default);
+        await Store.PutAsync(destination, new MemoryStream(Bytes("older").ToArray()), "image/png", default);
+
+        Assert.True(await Store.CopyAsync(source, destination, default));
+        await Store.DeleteAsync(source, default);
+
+        var copied = (await Store.GetAsync(destination, default))!;
+        Assert.Equal(bytes, copied.Content.ToArray());
+        Assert.Equal("image/webp", copied.ContentType);
+        Assert.False(await Store.CopyAsync(Key("attempts/none.png"), Key("out/none.png"), default));
+        Assert.Null(await Store.GetAsync(Key("out/none.png"), default));
+    }
+
+    [Fact]
     public async Task PutThenGetReturnsTheBytesAndTheContentType()
     {
         var key = Key("image-1.png");

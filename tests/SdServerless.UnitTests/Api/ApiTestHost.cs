@@ -18,14 +18,19 @@ namespace SdServerless.UnitTests.Api;
 internal sealed class ApiTestHost
 {
     /// <param name="resolve">The DNS the URL checks use (default: the machine's).</param>
-    public ApiTestHost(SdServerlessOptions? options = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
+    public ApiTestHost(
+        SdServerlessOptions? options = null,
+        Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null,
+        TimeProvider? clock = null,
+        InMemoryObjectStore? store = null)
     {
+        Store = store ?? new InMemoryObjectStore();
         Options = options ?? new SdServerlessOptions();
         var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
         Options.Runtimes = catalog.Runtimes;
         Handler = new ApiHandler(
             new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
-            new TaskSubmission(Store, TaskQueues.Single(Queue), Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
+            new TaskSubmission(Store, TaskQueues.Single(Queue), Options, clock ?? TimeProvider.System, NullLogger<TaskSubmission>.Instance),
             new TaskStatusReader(Store),
             Options,
             NullLogger<ApiHandler>.Instance);
@@ -33,7 +38,7 @@ internal sealed class ApiTestHost
 
     public SdServerlessOptions Options { get; }
 
-    public InMemoryObjectStore Store { get; } = new();
+    public InMemoryObjectStore Store { get; }
 
     public InMemoryTaskQueue Queue { get; } = new();
 

@@ -8,10 +8,14 @@ namespace SdServerless.UnitTests.Fakes;
 public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IObjectStore, IObjectCreatedSource
 {
     private readonly ConcurrentDictionary<string, StoredObject> _objects = new(StringComparer.Ordinal);
+    private long _versions;
 
     public string BucketName { get; } = bucketName;
 
     public bool Unavailable { get; set; }
+
+    /// <summary>Each call waits this long first, as a network store would, so that concurrent callers interleave.</summary>
+    public TimeSpan Latency { get; set; }
 
     public event Func<ObjectCreated, CancellationToken, Task>? ObjectCreated;
 
@@ -19,8 +23,23 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
 
     public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
+        await DelayAsync();
         ThrowIfUnavailable();
-        if (!_objects.TryAdd(key, new StoredObject(key, content.ToArray(), contentType)))
+        if (!_objects.TryAdd(key, NewObject(key, content.ToArray(), contentType)))
+        {
+            return false;
+        }
+
+        await RaiseAsync(key, content.Length, cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)
+    {
+        await DelayAsync();
+        ThrowIfUnavailable();
+        if (!_objects.TryGetValue(key, out var current) || current.ETag != eTag
+            || !_objects.TryUpdate(key, NewObject(key, content.ToArray(), contentType), current))
         {
             return false;
         }
@@ -31,17 +50,30 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
 
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
+        await DelayAsync();
         ThrowIfUnavailable();
         using var buffer = new MemoryStream();
         await content.CopyToAsync(buffer, cancellationToken);
-        _objects[key] = new StoredObject(key, buffer.ToArray(), contentType);
+        _objects[key] = NewObject(key, buffer.ToArray(), contentType);
         await RaiseAsync(key, buffer.Length, cancellationToken);
     }
 
-    public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    public async Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
     {
+        if (await GetAsync(sourceKey, cancellationToken) is not { } source)
+        {
+            return false;
+        }
+
+        await PutAsync(destinationKey, new MemoryStream(source.Content.ToArray()), source.ContentType, cancellationToken);
+        return true;
+    }
+
+    public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        await DelayAsync();
         ThrowIfUnavailable();
-        return Task.FromResult(_objects.GetValueOrDefault(key));
+        return _objects.GetValueOrDefault(key);
     }
 
     public Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken)
@@ -61,6 +93,11 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
         _objects.TryRemove(key, out _);
         return Task.CompletedTask;
     }
+
+    private Task DelayAsync() => Latency > TimeSpan.Zero ? Task.Delay(Latency) : Task.CompletedTask;
+
+    private StoredObject NewObject(string key, byte[] content, string contentType) =>
+        new(key, content, contentType, $"v{Interlocked.Increment(ref _versions)}");
 
     private async Task RaiseAsync(string key, long size, CancellationToken cancellationToken)
     {

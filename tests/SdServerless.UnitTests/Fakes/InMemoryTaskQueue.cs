@@ -29,6 +29,9 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
         }
     }
 
+    /// <summary>Awaited before each send, with the body (a test holds a send back to stage a race).</summary>
+    public Func<string, Task>? BeforeSend { get; set; }
+
     public IReadOnlyList<string> Bodies
     {
         get
@@ -40,8 +43,13 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
         }
     }
 
-    public Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
+    public async Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
+        if (BeforeSend is { } beforeSend)
+        {
+            await beforeSend(body);
+        }
+
         ThrowIfUnavailable();
         if (FailSends)
         {
@@ -53,7 +61,7 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
             _sent.Add((body, delay));
             var id = $"m-{++_nextId}";
             _entries.Add(new Entry(id, body, _clock.GetUtcNow()) { VisibleAt = _clock.GetUtcNow() + delay });
-            return Task.FromResult(id);
+            return id;
         }
     }
 

@@ -29,10 +29,22 @@ public sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
         return inner.TryCreateAsync(key, content, contentType, cancellationToken);
     }
 
+    public Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)
+    {
+        Write(key);
+        return inner.TryReplaceAsync(key, content, contentType, eTag, cancellationToken);
+    }
+
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         Write(key);
         return inner.PutAsync(key, content, contentType, cancellationToken);
+    }
+
+    public Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken)
+    {
+        Write(destinationKey);
+        return inner.CopyAsync(sourceKey, destinationKey, cancellationToken);
     }
 
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
