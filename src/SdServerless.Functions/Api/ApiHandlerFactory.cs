@@ -11,11 +11,19 @@ namespace SdServerless.Functions.Api;
 /// <summary>Wires the API handler the same way for the Lambda host, the local host and the tests.</summary>
 public static class ApiHandlerFactory
 {
-    public static ApiHandler Create(IObjectStore store, ITaskQueue queue, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null) =>
-        new(
+    /// <param name="queuePositions">Where a queued task stands in its queue, when the host knows (the local host).</param>
+    public static ApiHandler Create(
+        IObjectStore store, ITaskQueue queue, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null, Func<string, CancellationToken, Task<long?>>? queuePositions = null)
+    {
+        clock ??= TimeProvider.System;
+        var statusReader = new TaskStatusReader(store, queuePositions);
+        return new(
             new TaskParser(new RuntimeCatalog(options.Runtimes), new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork)),
-            new TaskSubmission(store, queue, options, clock ?? TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
-            new TaskStatusReader(store),
+            new TaskSubmission(store, queue, options, clock, loggers.CreateLogger<TaskSubmission>()),
+            statusReader,
+            new TaskCancellation(store, statusReader, clock),
+            new TaskListing(store, statusReader),
             options,
             loggers.CreateLogger<ApiHandler>());
+    }
 }

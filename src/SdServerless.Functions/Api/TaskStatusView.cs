@@ -5,14 +5,17 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
-/// <summary>The body of GET /v1alpha2/tasks/{id} (CONTRACT §2 "Status").</summary>
+/// <summary>The body of GET /v1alpha2/tasks/{id}, and one item of the listing.</summary>
 public sealed record TaskStatusView(
     TaskRecord Record,
     TaskStatus Status,
     IReadOnlyList<string> Images,
     TaskError? Error,
     int Attempts,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    double? Progress = null,
+    double? EtaSeconds = null,
+    long? QueuePosition = null)
 {
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -40,6 +43,26 @@ public sealed record TaskStatusView(
             writer.WriteString("type", Error.Type);
             writer.WriteString("message", Error.Message);
             writer.WriteEndObject();
+        }
+
+        if (Status == TaskStatus.Running)
+        {
+            // 0 until the dispatcher has read the server's progress once.
+            writer.WriteNumber("progress", Math.Clamp(Progress ?? 0, 0, 1));
+            writer.WritePropertyName("eta_seconds");
+            if (EtaSeconds is { } eta)
+            {
+                writer.WriteNumberValue(Math.Round(Math.Max(0, eta), 1));
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        if (Status == TaskStatus.Queued && QueuePosition is { } position)
+        {
+            writer.WriteNumber("queue_position", position);
         }
 
         writer.WriteNumber("attempts", Attempts);

@@ -82,6 +82,8 @@ public sealed class TaskSubmission(
             return new SubmissionOutcome(SubmissionResult.Busy, null);
         }
 
+        // Before the enqueue: an accepted task is always listed; an entry whose task was not accepted is skipped.
+        await store.TryCreateAsync(TaskKeys.Index(record.CreatedAt, task.Id), IndexEntry(task.Id), "application/json", cancellationToken);
         await queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
         logger.LogInformation("Task {TaskId} accepted for runtime {Runtime}", task.Id, task.Runtime);
 
@@ -99,6 +101,9 @@ public sealed class TaskSubmission(
 
         return new SubmissionOutcome(SubmissionResult.Accepted, record);
     }
+
+    /// <summary>The key carries all a listing needs; the body names the task for a person browsing the bucket.</summary>
+    private static byte[] IndexEntry(string id) => System.Text.Encoding.UTF8.GetBytes($"{{\"id_task\":\"{JsonEncodedText.Encode(id)}\"}}");
 
     private static string BuildMessage(TaskRecord record)
     {

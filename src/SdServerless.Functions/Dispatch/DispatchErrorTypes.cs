@@ -17,4 +17,7 @@ public static class DispatchErrorTypes
     public const string InputInvalid = "input_invalid";
     public const string StorageUnavailable = "storage_unavailable";
     public const string InternalError = "internal_error";
+
+    /// <summary>Not a failure: the error of a task cancelled at the client's request.</summary>
+    public const string Cancelled = "cancelled";
 }

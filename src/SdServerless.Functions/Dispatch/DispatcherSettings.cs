@@ -44,5 +44,8 @@ public sealed class DispatcherSettings
     /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often a held task's cancel marker and, while it runs, its server's progress are read.</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

@@ -3,10 +3,10 @@ namespace SdServerless.Functions.Dispatch;
 /// <summary>One request's claim on an endpoint; disposing it frees the slot (once).</summary>
 public sealed class EndpointLease : IDisposable
 {
-    private readonly Action<string> _release;
+    private readonly Action<EndpointLease> _release;
     private int _released;
 
-    internal EndpointLease(string endpoint, Action<string> release)
+    internal EndpointLease(string endpoint, Action<EndpointLease> release)
     {
         Endpoint = endpoint;
         _release = release;
@@ -18,7 +18,7 @@ public sealed class EndpointLease : IDisposable
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
-            _release(Endpoint);
+            _release(this);
         }
     }
 }

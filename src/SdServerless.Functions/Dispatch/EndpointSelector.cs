@@ -80,6 +80,20 @@ public sealed class EndpointSelector(DispatcherSettings settings)
         }
     }
 
+    /// <summary>
+    /// True when the lease's request is the one the server's GPU runs now, and the only one it runs, so that
+    /// interrupting the server stops that request and no other task's. Requests reach a server in the order their
+    /// leases were taken, and SD Web UI runs them in arrival order.
+    /// </summary>
+    public bool RunsAlone(EndpointLease lease)
+    {
+        lock (_gate)
+        {
+            var leases = State(lease.Endpoint).Leases;
+            return leases.Count > 0 && leases[0] == lease && (leases.Count == 1 || State(lease.Endpoint).Gpus == 1);
+        }
+    }
+
     public int InFlight(string endpoint)
     {
         lock (_gate)
@@ -137,14 +151,17 @@ public sealed class EndpointSelector(DispatcherSettings settings)
             state.LoadedModel = model;
         }
 
-        return new EndpointLease(state.Endpoint, Release);
+        var lease = new EndpointLease(state.Endpoint, Release);
+        state.Leases.Add(lease);
+        return lease;
     }
 
-    private void Release(string endpoint)
+    private void Release(EndpointLease lease)
     {
         lock (_gate)
         {
-            var state = State(endpoint);
+            var state = State(lease.Endpoint);
+            state.Leases.Remove(lease);
             state.InFlight--;
             if (state.InFlight >= state.Capacity || NextWaiter(state) is not { } waiter)
             {
@@ -243,12 +260,17 @@ public sealed class EndpointSelector(DispatcherSettings settings)
     {
         public string Endpoint { get; } = endpoint;
 
+        public int Gpus { get; } = gpus;
+
         public int Capacity { get; } = capacity;
+
+        /// <summary>Leases held, oldest first: the order the server received their requests.</summary>
+        public List<EndpointLease> Leases { get; } = [];
 
         public int InFlight { get; set; }
 
         /// <summary>A request sent now would start at once: fewer requests in flight than GPUs.</summary>
-        public bool HasIdleGpu => InFlight < gpus;
+        public bool HasIdleGpu => InFlight < Gpus;
 
         public string? LoadedModel { get; set; }
 

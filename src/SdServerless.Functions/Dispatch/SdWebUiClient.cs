@@ -52,6 +52,30 @@ public sealed class SdWebUiClient : IDisposable
         return options?["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
     }
 
+    /// <summary>
+    /// The server's progress on the job it runs now (SD Web UI reports one job: the one its GPU samples):
+    /// the share done (0..1) and its estimate of the seconds left.
+    /// </summary>
+    public async Task<(double Progress, double? EtaSeconds)> GetProgressAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Progress + "?skip_current_image=true")), cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken);
+        var progress = body?["progress"] is JsonValue p && p.TryGetValue<double>(out var share) ? share : 0;
+        double? eta = body?["eta_relative"] is JsonValue e && e.TryGetValue<double>(out var seconds) ? seconds : null;
+        return (Math.Clamp(progress, 0, 1), eta);
+    }
+
+    /// <summary>Stops the job the server runs now; SD Web UI then answers its request with the images made so far.</summary>
+    public async Task InterruptAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.Interrupt))
+        {
+            Content = new ReadOnlyMemoryContent("{}"u8.ToArray()) { Headers = { ContentType = JsonMediaType } },
+        };
+        using var response = await SendAsync(endpoint, request, cancellationToken);
+    }
+
     /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>
     /// <param name="answering">
     /// Called once the server has started a successful answer: its GPU is done with this request (SD Web UI samples

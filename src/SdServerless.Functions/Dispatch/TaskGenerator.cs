@@ -25,7 +25,10 @@ public sealed class TaskGenerator(
     /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
     /// (a prefetched task waiting for a free GPU is still queued).
     /// </param>
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
+    /// <param name="progressed">Called about once a second while the request runs: share done (0..1), seconds left.</param>
+    /// <exception cref="ClientCancellation">The client cancelled the task before its request went out.</exception>
+    public async Task<GeneratedOutput> GenerateAsync(
+        SdTask task, Func<CancellationToken, Task> starting, Func<double, double?, CancellationToken, Task> progressed, CancellationToken cancellationToken)
     {
         var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
             ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
@@ -34,10 +37,11 @@ public sealed class TaskGenerator(
             throw DispatchFailure.Permanent(DispatchErrorTypes.PoolUnavailable, $"the runtime '{task.Runtime}' has no SD Web UI endpoint configured");
         }
 
+        await using var watch = new TaskWatch(task, output, client, settings.WatchInterval, clock, logger, cancellationToken);
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
         var body = SdWebUiRequestBuilder.Build(task, resolved);
 
-        using var lease = await selector.AcquireAsync(runtime.Endpoints, task.Model, settings.WaitForFreeEndpoint, cancellationToken);
+        using var lease = await AcquireAsync(runtime.Endpoints, task.Model, watch.CancelRequested, cancellationToken);
         if (task.Model is { } model && await catalog.FindAsync(lease.Endpoint, model, cancellationToken) is null)
         {
             var served = string.Join(", ", catalog.KnownTitles(lease.Endpoint));
@@ -46,8 +50,14 @@ public sealed class TaskGenerator(
                 $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
         }
 
+        if (watch.CancelRequested.IsCancellationRequested)
+        {
+            throw new ClientCancellation();
+        }
+
         await starting(cancellationToken);
         logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
+        watch.Sent(lease.Endpoint, () => selector.RunsAlone(lease), progressed);
         var images = new List<TaskResultImage>();
         var sentAt = clock.GetTimestamp();
         var response = await client.GenerateAsync(
@@ -59,6 +69,20 @@ public sealed class TaskGenerator(
 
             // The server's GPU is free once it answers: the next task may go to it while these images are stored.
             answering: lease.Dispose);
-        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
+        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
+    }
+
+    /// <summary>Waits for a server; a cancel seen meanwhile ends the wait (the request never reaches SD Web UI).</summary>
+    private async Task<EndpointLease> AcquireAsync(IReadOnlyList<string> endpoints, string? model, CancellationToken cancelRequested, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
+        try
+        {
+            return await selector.AcquireAsync(endpoints, model, settings.WaitForFreeEndpoint, waiting.Token);
+        }
+        catch (OperationCanceledException) when (cancelRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new ClientCancellation();
+        }
     }
 }

@@ -7,7 +7,7 @@ using SdServerless.Core.Tasks;
 
 namespace SdServerless.Functions.Dispatch;
 
-/// <summary>Writes a task's outputs, its state.json while it runs, and its result.json last.</summary>
+/// <summary>Writes a task's outputs, its state.json while it runs, and its result.json last; reads its cancel marker.</summary>
 public sealed class TaskOutputWriter(IObjectStore store)
 {
     private const string JsonContentType = "application/json";
@@ -27,6 +27,10 @@ public sealed class TaskOutputWriter(IObjectStore store)
 
     public async Task<bool> ResultExistsAsync(SdTask task, CancellationToken cancellationToken) =>
         await store.GetAsync(TaskKeys.Result(task.Prefix, task.Id), cancellationToken) is not null;
+
+    /// <summary>The client cancelled the task (the API left cancel.json beside its record).</summary>
+    public async Task<bool> CancelRequestedAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(TaskKeys.Cancel(id), cancellationToken) is not null;
 
     public async Task WriteStateAsync(TaskState state, CancellationToken cancellationToken)
     {

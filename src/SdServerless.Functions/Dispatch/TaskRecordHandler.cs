@@ -10,8 +10,9 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// What happens to one task message: skip it when result.json exists (redelivery does no new generation); mark the
-/// task running once a server is claimed for it; generate; write result.json last. Transient failures put the message
+/// What happens to one task message: skip it when result.json exists (redelivery does no new generation); finish it as
+/// cancelled when the client cancelled it; mark the task running once a server is claimed for it; generate (a cancel
+/// seen meanwhile interrupts the generation, see <see cref="TaskWatch"/>); write result.json last. Transient failures put the message
 /// back with a backoff until the attempt limit; permanent ones, and the last attempt, finish the task as failed, with
 /// result.json and so a callback.
 /// </summary>
@@ -26,6 +27,8 @@ public sealed class TaskRecordHandler(
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)
 {
+    private static readonly TaskError CancelledError = new(DispatchErrorTypes.Cancelled, "the task was cancelled at the client's request");
+
     public async Task<RecordOutcome> HandleAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
     {
         var attempts = TaskMessageReader.Attempts(record);
@@ -69,6 +72,14 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
+            if (await output.CancelRequestedAsync(task.Id, cancellationToken))
+            {
+                // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
+                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempts - 1), cancellationToken);
+                logger.LogInformation("Task {TaskId} cancelled before it ran", task.Id);
+                return RecordOutcome.Completed;
+            }
+
             var generated = await generator.GenerateAsync(
                 task,
                 async ct =>
@@ -77,9 +88,19 @@ public sealed class TaskRecordHandler(
                     await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
                     logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
                 },
+                (progress, eta, ct) => output.WriteStateAsync(
+                    new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = clock.GetUtcNow(), Progress = progress, EtaSeconds = eta },
+                    ct),
                 cancellationToken);
-            await FinishAsync(loaded, TaskStatus.Succeeded, generated, null, startedAt, attempts, cancellationToken);
-            logger.LogInformation("Task {TaskId} succeeded with {ImageCount} images", task.Id, generated.Images.Count);
+            var status = generated.Interrupted ? TaskStatus.Cancelled : TaskStatus.Succeeded;
+            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, attempts, cancellationToken);
+            logger.LogInformation("Task {TaskId} {Status} with {ImageCount} images", task.Id, generated.Interrupted ? "cancelled" : "succeeded", generated.Images.Count);
+            return RecordOutcome.Completed;
+        }
+        catch (ClientCancellation)
+        {
+            await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempts - 1), cancellationToken);
+            logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
             return RecordOutcome.Completed;
         }
         catch (DispatchFailure e)

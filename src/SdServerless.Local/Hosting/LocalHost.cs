@@ -51,7 +51,8 @@ public sealed class LocalHost : IAsyncDisposable
         var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
-        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers);
+        var positions = new LocalQueuePositions(pipeline.Tasks, pipeline.Store);
+        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers, queuePositions: positions.PositionAsync);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
         var callbacks = CallbackServices.Create(
             pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,

@@ -22,10 +22,13 @@ internal sealed class ApiTestHost
         Options = options ?? new SdServerlessOptions();
         var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
         Options.Runtimes = catalog.Runtimes;
+        var statusReader = new TaskStatusReader(Store);
         Handler = new ApiHandler(
             new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
             new TaskSubmission(Store, Queue, Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
-            new TaskStatusReader(Store),
+            statusReader,
+            new TaskCancellation(Store, statusReader, TimeProvider.System),
+            new TaskListing(Store, statusReader),
             Options,
             NullLogger<ApiHandler>.Instance);
     }
