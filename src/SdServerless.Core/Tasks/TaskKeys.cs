@@ -9,7 +9,7 @@ public static class TaskKeys
     public const string ReservedSegment = "_sdserverless";
     public const string ResultFileName = "result.json";
 
-    private const long MaxIndexMilliseconds = 9_999_999_999_999;
+    private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
 
     public static string OutputFolder(string prefix, string id) => $"{prefix}/{id}";
 
@@ -29,20 +29,22 @@ public static class TaskKeys
     /// <summary>One empty-ish object per accepted task, named so that S3's key order is newest first.</summary>
     public const string IndexPrefix = ReservedSegment + "/index/";
 
-    /// <summary>Inverted milliseconds, zero-padded: a later task sorts first (until the year 2286).</summary>
+    /// <summary>Inverted ticks (100 ns), zero-padded: a later task sorts first.</summary>
     public static string Index(DateTimeOffset createdAt, string id) =>
-        $"{IndexPrefix}{MaxIndexMilliseconds - createdAt.ToUnixTimeMilliseconds():D13}-{id}";
+        $"{IndexPrefix}{MaxTicks - createdAt.UtcTicks:D19}-{id}";
 
     /// <summary>The id and creation time an index key names, or null when the key is not an index key.</summary>
     public static (string Id, DateTimeOffset CreatedAt)? ParseIndex(string key)
     {
-        if (!key.StartsWith(IndexPrefix, StringComparison.Ordinal) || key.Length < IndexPrefix.Length + 15 || key[IndexPrefix.Length + 13] != '-'
-            || !long.TryParse(key.AsSpan(IndexPrefix.Length, 13), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inverted))
+        const int Digits = 19;
+        if (!key.StartsWith(IndexPrefix, StringComparison.Ordinal) || key.Length < IndexPrefix.Length + Digits + 2 || key[IndexPrefix.Length + Digits] != '-'
+            || !long.TryParse(key.AsSpan(IndexPrefix.Length, Digits), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var inverted)
+            || inverted > MaxTicks)
         {
             return null;
         }
 
-        return (key[(IndexPrefix.Length + 14)..], DateTimeOffset.FromUnixTimeMilliseconds(MaxIndexMilliseconds - inverted));
+        return (key[(IndexPrefix.Length + Digits + 1)..], new DateTimeOffset(MaxTicks - inverted, TimeSpan.Zero));
     }
 
     public static string OutputLocation(string bucket, string prefix, string id) => $"s3://{bucket}/{prefix}/{id}";

@@ -76,6 +76,19 @@ internal sealed class ApiTestHost
         return Handler.HandleRestAsync(request, CancellationToken.None);
     }
 
+    /// <summary>Any method on a path that may carry a query string ("/v1alpha2/tasks?limit=5").</summary>
+    public Task<ApiGatewayProxyResponse> CallAsync(string method, string pathAndQuery)
+    {
+        var request = LoadEvent<ApiGatewayProxyRequest>("apigw-rest-get-status.json", FunctionsJsonContext.Default.ApiGatewayProxyRequest);
+        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        request.HttpMethod = method;
+        request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
+        request.QueryStringParameters = query < 0 ? null : pathAndQuery[(query + 1)..].Split('&')
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => Uri.UnescapeDataString(pair[0]), pair => Uri.UnescapeDataString(pair.Length > 1 ? pair[1] : ""));
+        return Handler.HandleRestAsync(request, CancellationToken.None);
+    }
+
     public static T LoadEvent<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
         JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", file)), typeInfo)!;
 
