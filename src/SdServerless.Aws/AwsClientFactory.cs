@@ -1,4 +1,5 @@
 using Amazon;
+using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -7,7 +8,7 @@ using SdServerless.Core.Configuration;
 namespace SdServerless.Aws;
 
 /// <summary>
-/// Builds the S3 and SQS clients. A service URL override points them at an S3/SQS-compatible server (moto in the
+/// Builds the S3, SQS and DynamoDB clients. A service URL override points them at a compatible server (moto in the
 /// tests); S3 then uses path-style addressing, since such servers do not resolve bucket subdomains.
 /// </summary>
 public static class AwsClientFactory
@@ -34,6 +35,14 @@ public static class AwsClientFactory
         return credentials is null ? new AmazonSQSClient(config) : new AmazonSQSClient(credentials, config);
     }
 
+    /// <inheritdoc cref="CreateS3"/>
+    public static AmazonDynamoDBClient CreateDynamoDb(string? serviceUrl, string? region, AWSCredentials? credentials = null)
+    {
+        var config = new AmazonDynamoDBConfig();
+        Configure(config, serviceUrl, region);
+        return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
+    }
+
     /// <summary>An S3 client from <see cref="EnvironmentVariableNames.S3ServiceUrl"/> and AWS_REGION.</summary>
     public static AmazonS3Client CreateS3FromEnvironment(Func<string, string?> getVariable) =>
         CreateS3(NullIfEmpty(getVariable(EnvironmentVariableNames.S3ServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
@@ -41,6 +50,10 @@ public static class AwsClientFactory
     /// <summary>An SQS client from <see cref="EnvironmentVariableNames.SqsServiceUrl"/> and AWS_REGION.</summary>
     public static AmazonSQSClient CreateSqsFromEnvironment(Func<string, string?> getVariable) =>
         CreateSqs(NullIfEmpty(getVariable(EnvironmentVariableNames.SqsServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
+
+    /// <summary>A DynamoDB client from <see cref="EnvironmentVariableNames.DynamoDbServiceUrl"/> and AWS_REGION.</summary>
+    public static AmazonDynamoDBClient CreateDynamoDbFromEnvironment(Func<string, string?> getVariable) =>
+        CreateDynamoDb(NullIfEmpty(getVariable(EnvironmentVariableNames.DynamoDbServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
 
     private static void Configure(ClientConfig config, string? serviceUrl, string? region)
     {

@@ -115,6 +115,7 @@ public sealed partial class SdWebUiEmulator
 
     internal int Interrupt()
     {
+        Interlocked.Increment(ref interrupts);
         lock (jobsGate)
         {
             foreach (var job in jobs)

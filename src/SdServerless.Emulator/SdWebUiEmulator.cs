@@ -20,6 +20,7 @@ public sealed partial class SdWebUiEmulator : IDisposable
     private readonly List<EmulatorJobRecord> jobLog = [];
     private readonly CancellationTokenSource shutdown = new();
     private long requestSequence;
+    private long interrupts;
 
     public SdWebUiEmulator(EmulatorOptions options, ILogger<SdWebUiEmulator>? logger = null)
     {
@@ -47,6 +48,9 @@ public sealed partial class SdWebUiEmulator : IDisposable
 
     /// <summary>Requests served by all GPUs (generation and extras), finished ones.</summary>
     public long RequestCount => Gpus.Sum(gpu => gpu.RequestCount);
+
+    /// <summary>POST /sdapi/v1/interrupt calls received (whether or not a job was running).</summary>
+    public long InterruptCount => Interlocked.Read(ref interrupts);
 
     public long ModelSwitches => Gpus.Sum(gpu => gpu.ModelSwitches);
 

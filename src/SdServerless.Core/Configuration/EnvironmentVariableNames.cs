@@ -12,9 +12,13 @@ public static class EnvironmentVariableNames
     public const string AllowPrivateNetwork = "SDSERVERLESS_ALLOW_PRIVATE_NETWORK";
     public const string QueueDepthLimit = "SDSERVERLESS_QUEUE_DEPTH_LIMIT";
     public const string MaxAttempts = "SDSERVERLESS_MAX_ATTEMPTS";
+    public const string QueueingDeadlineSeconds = "SDSERVERLESS_QUEUEING_DEADLINE_SECONDS";
+    public const string GenerationTimeoutSeconds = "SDSERVERLESS_GENERATION_TIMEOUT_SECONDS";
     public const string DefaultWebhookUrl = "SDSERVERLESS_WEBHOOK_URL";
     public const string WebhookSecret = "SDSERVERLESS_WEBHOOK_SECRET";
     public const string S3ServiceUrl = "SDSERVERLESS_S3_SERVICE_URL";
     public const string SqsServiceUrl = "SDSERVERLESS_SQS_SERVICE_URL";
+    public const string PoolTable = "SDSERVERLESS_POOL_TABLE";
+    public const string DynamoDbServiceUrl = "SDSERVERLESS_DYNAMODB_SERVICE_URL";
     public const string MetricsNamespace = "SDSERVERLESS_METRICS_NAMESPACE";
 }

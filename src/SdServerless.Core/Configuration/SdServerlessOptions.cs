@@ -21,8 +21,14 @@ public sealed class SdServerlessOptions
     /// <summary>Queue depth above which submissions get 429; 0 means no limit.</summary>
     public long QueueDepthLimit { get; set; }
 
-    /// <summary>Attempts on transient pool failures before a task fails.</summary>
+    /// <summary>Attempts on transient pool failures before a task fails; only calls that reached SD Web UI count.</summary>
     public int MaxAttempts { get; set; } = 5;
+
+    /// <summary>
+    /// How long a task may wait for capacity (no server could take it: pool at zero, booting, all busy), from the first
+    /// time it found none; then it fails with no_capacity.
+    /// </summary>
+    public TimeSpan QueueingDeadline { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Downloaded input images above this fail the task.</summary>
     public long MaxInputBytes { get; set; } = 20 * 1024 * 1024;

@@ -71,10 +71,11 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
             Endpoints = endpoints,
             Models = r.Models,
             DefaultPrefix = r.DefaultPrefix,
+            QueueUrl = r.QueueUrl,
             Bounds = r.Bounds,
         })]);
 
-    /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","bounds":{...}}]}.</summary>
+    /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","queue_url","bounds":{...}}]}.</summary>
     /// <exception cref="FormatException">The JSON is unreadable or describes an unusable configuration; the message lists every problem.</exception>
     public static RuntimeCatalog Parse(string json)
     {

@@ -17,5 +17,11 @@ public sealed class RuntimeConfig
 
     public string DefaultPrefix { get; set; } = "output";
 
+    /// <summary>
+    /// This runtime's own task queue on AWS (JSON <c>queue_url</c>), so that its backlog never holds up another
+    /// runtime's tasks; null: the deployment's shared task queue.
+    /// </summary>
+    public string? QueueUrl { get; set; }
+
     public GenerationBounds Bounds { get; set; } = new();
 }

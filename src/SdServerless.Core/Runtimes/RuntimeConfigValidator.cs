@@ -49,6 +49,11 @@ internal static class RuntimeConfigValidator
                 problems.Add($"{at}.default_prefix '{runtime.DefaultPrefix}' {prefixProblem}");
             }
 
+            if (runtime.QueueUrl is { } queueUrl && !IsHttpUrl(queueUrl))
+            {
+                problems.Add($"{at}.queue_url '{queueUrl}' must be an absolute http or https URL without credentials");
+            }
+
             CheckBounds(runtime.Bounds, $"{at}.bounds", problems);
         }
 
@@ -66,15 +71,15 @@ internal static class RuntimeConfigValidator
         for (var i = 0; i < endpoints.Count; i++)
         {
             var endpoint = endpoints[i];
-            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri)
-                || uri.Scheme is not ("http" or "https")
-                || uri.Host.Length == 0
-                || uri.UserInfo.Length > 0)
+            if (!IsHttpUrl(endpoint))
             {
                 problems.Add($"{at}.endpoints[{i}] '{endpoint}' must be an absolute http or https URL without credentials");
             }
         }
     }
+
+    private static bool IsHttpUrl(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is ("http" or "https") && uri.Host.Length > 0 && uri.UserInfo.Length == 0;
 
     private static void CheckModels(IReadOnlyList<string?>? models, string at, List<string> problems)
     {

@@ -21,4 +21,7 @@ public sealed class TaskState
 
     /// <summary>The last transient error, while the task waits for its next attempt.</summary>
     public TaskError? LastError { get; init; }
+
+    /// <summary>Why a queued task waits: <see cref="WaitingReasons.Capacity"/>, <see cref="WaitingReasons.RetryBackoff"/>, or null.</summary>
+    public string? WaitingFor { get; init; }
 }

@@ -1,8 +1,8 @@
 namespace SdServerless.Core.Telemetry;
 
 /// <summary>
-/// Per-task figures the dispatcher reports when a task ends: CloudWatch embedded metrics on Lambda,
-/// a log line in the local host.
+/// Figures the dispatcher reports: per finished task, per task put back for lack of capacity, and the pool's size
+/// whenever it reads the registry. CloudWatch embedded metrics on Lambda, a log line in the local host.
 /// </summary>
 public interface ITaskMetrics
 {
@@ -12,4 +12,10 @@ public interface ITaskMetrics
     /// <param name="attempts">Deliveries the task took, 1 when it ran at once.</param>
     /// <param name="succeeded">False when the task ended failed.</param>
     void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded);
+
+    /// <summary>A task went back to the queue because no server could take it: the signal to scale from zero.</summary>
+    void RecordWaitingForCapacity(string runtime);
+
+    /// <summary>The runtime's pool as the registry showed it: GPUs of its fresh servers and slots leased on them.</summary>
+    void RecordPool(string runtime, int registeredGpus, int leasedSlots);
 }

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SdServerless.Core.Telemetry;
 
-/// <summary>Task metrics as one log line per task, for hosts without a metrics service (the local host, tests).</summary>
-public sealed class LoggingTaskMetrics(ILogger<LoggingTaskMetrics> logger) : ITaskMetrics
+/// <summary>Task metrics as log lines, for hosts without a metrics service (the local host, tests).</summary>
+public sealed partial class LoggingTaskMetrics(ILogger<LoggingTaskMetrics> logger) : ITaskMetrics
 {
     public void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded) =>
         logger.LogInformation(
@@ -13,4 +13,14 @@ public sealed class LoggingTaskMetrics(ILogger<LoggingTaskMetrics> logger) : ITa
             (long)inference.TotalMilliseconds,
             attempts,
             succeeded);
+
+    public void RecordWaitingForCapacity(string runtime) => LogWaitingForCapacity(runtime);
+
+    public void RecordPool(string runtime, int registeredGpus, int leasedSlots) => LogPool(runtime, registeredGpus, leasedSlots);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool metrics on {Runtime}: a task waits for capacity")]
+    private partial void LogWaitingForCapacity(string runtime);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Pool metrics on {Runtime}: {RegisteredGpus} registered GPUs, {LeasedSlots} leased slots")]
+    private partial void LogPool(string runtime, int registeredGpus, int leasedSlots);
 }

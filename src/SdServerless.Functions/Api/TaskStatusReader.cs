@@ -33,7 +33,8 @@ public sealed class TaskStatusReader(IObjectStore store, Func<string, Cancellati
         var state = await ReadStateAsync(id, cancellationToken);
         if (state is not null)
         {
-            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt, state.Progress, state.EtaSeconds,
+            var waitingFor = state.Status == TaskStatus.Queued ? state.WaitingFor : null;
+            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt, waitingFor, state.Progress, state.EtaSeconds,
                 state.Status == TaskStatus.Queued ? await PositionAsync(id, withQueuePosition, cancellationToken) : null);
         }
 

@@ -5,7 +5,10 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
-/// <summary>The body of GET /v1alpha2/tasks/{id}, and one item of the listing.</summary>
+/// <summary>The body of GET /v1alpha2/tasks/{id}, and one item of the listing: where a task stands.</summary>
+/// <param name="WaitingFor">Why a queued task waits (<see cref="WaitingReasons"/>); null otherwise.</param>
+/// <param name="Progress">A running task's share done (0..1), from its server.</param>
+/// <param name="QueuePosition">A queued task's place in its queue, where the host knows it.</param>
 public sealed record TaskStatusView(
     TaskRecord Record,
     TaskStatus Status,
@@ -13,6 +16,7 @@ public sealed record TaskStatusView(
     TaskError? Error,
     int Attempts,
     DateTimeOffset UpdatedAt,
+    string? WaitingFor = null,
     double? Progress = null,
     double? EtaSeconds = null,
     long? QueuePosition = null)
@@ -24,6 +28,15 @@ public sealed record TaskStatusView(
         writer.WriteString("runtime", Record.Task.Runtime);
         writer.WritePropertyName("status");
         JsonSerializer.Serialize(writer, Status, CoreJsonContext.Default.TaskStatus);
+        if (WaitingFor is null)
+        {
+            writer.WriteNull("waiting_for");
+        }
+        else
+        {
+            writer.WriteString("waiting_for", WaitingFor);
+        }
+
         writer.WriteString("output_location", Record.OutputLocation);
         writer.WriteStartArray("images");
         foreach (var image in Images)

@@ -12,11 +12,12 @@ namespace SdServerless.Functions.Api;
 /// <summary>
 /// Accepts a validated task exactly once. The id is the idempotency key: request.json is created only if none exists,
 /// and a task counts as accepted only once the queue holds it (the record then says Enqueued). A failed enqueue leaves
-/// a record that is not accepted, so the same request sent again simply finishes the job.
+/// a record that is not accepted, so the same request sent again simply finishes the job. A task goes to its runtime's
+/// queue, and that queue's depth alone decides backpressure: one runtime's backlog never turns another's tasks away.
 /// </summary>
 public sealed class TaskSubmission(
     IObjectStore store,
-    ITaskQueue queue,
+    TaskQueues queues,
     SdServerlessOptions options,
     TimeProvider clock,
     ILogger<TaskSubmission> logger)
@@ -76,6 +77,7 @@ public sealed class TaskSubmission(
             }
         }
 
+        var queue = queues.For(task.Runtime);
         if (options.QueueDepthLimit > 0 && await queue.GetApproximateDepthAsync(cancellationToken) >= options.QueueDepthLimit)
         {
             await store.DeleteAsync(key, cancellationToken);

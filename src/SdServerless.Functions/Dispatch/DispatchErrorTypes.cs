@@ -8,6 +8,7 @@ public static class DispatchErrorTypes
     public const string SdWebUiOutOfMemory = "sdwebui_out_of_memory";
     public const string PoolUnavailable = "pool_unavailable";
     public const string PoolTimeout = "pool_timeout";
+    public const string NoCapacity = "no_capacity";
     public const string UnknownModel = "unknown_model";
     public const string UnknownRuntime = "unknown_runtime";
     public const string InputUnavailable = "input_unavailable";

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Telemetry;
+using SdServerless.Functions.Pool;
 
 namespace SdServerless.Functions.Dispatch;
 
@@ -11,6 +13,7 @@ public static class DispatcherFactory
 {
     /// <param name="metrics">Null: per-task figures go to the log (<see cref="LoggingTaskMetrics"/>).</param>
     /// <param name="downloader">Null: URL inputs are fetched over HTTP under <paramref name="options"/>' URL rules.</param>
+    /// <param name="registry">Null: the configured endpoints, in this process's memory.</param>
     /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout.</param>
     public static DispatcherHandler Create(
         IObjectStore store,
@@ -22,18 +25,32 @@ public static class DispatcherFactory
         TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
-        EndpointSelector? selector = null)
+        IPoolRegistry? registry = null) =>
+        Create(store, TaskQueues.Single(queue), options, settings, loggerFactory, metrics, clock, downloader, sdWebUi, registry);
+
+    /// <param name="queues">Every runtime's queue: a record's eventSourceARN names the one it came from.</param>
+    public static DispatcherHandler Create(
+        IObjectStore store,
+        TaskQueues queues,
+        SdServerlessOptions options,
+        DispatcherSettings settings,
+        ILoggerFactory loggerFactory,
+        ITaskMetrics? metrics = null,
+        TimeProvider? clock = null,
+        IInputDownloader? downloader = null,
+        SdWebUiClient? sdWebUi = null,
+        IPoolRegistry? registry = null)
     {
         clock ??= TimeProvider.System;
         metrics ??= new LoggingTaskMetrics(loggerFactory.CreateLogger<LoggingTaskMetrics>());
         sdWebUi ??= new SdWebUiClient(settings);
-        selector ??= new EndpointSelector(settings);
+        registry ??= new InProcessPoolRegistry(FixedPoolServers.From(options.Runtimes, settings.CapacityOf), settings.PoolRules, clock);
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);
         var generator = new TaskGenerator(
             new InputResolver(downloader),
-            selector,
-            new ModelCatalog(sdWebUi, selector, settings, clock),
+            registry,
+            new ModelCatalog(sdWebUi, registry, settings, clock),
             sdWebUi,
             output,
             options,
@@ -44,7 +61,8 @@ public static class DispatcherFactory
             new TaskMessageReader(store, clock),
             generator,
             output,
-            queue,
+            queues,
+            new TaskPutBack(settings, clock, loggerFactory.CreateLogger<TaskPutBack>()),
             options,
             settings,
             metrics,

@@ -10,13 +10,16 @@ namespace SdServerless.Functions.Dispatch;
 /// </summary>
 public sealed class DispatcherHandler(TaskRecordHandler records, ILogger<DispatcherHandler> logger)
 {
-    public async Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, CancellationToken cancellationToken)
+    public Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, CancellationToken cancellationToken) => HandleAsync(sqsEvent, null, cancellationToken);
+
+    /// <param name="deadline">When the invocation ends: no slot is leased for a generation that could not finish by then.</param>
+    public async Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        var outcomes = await Task.WhenAll(sqsEvent.Records.Select(record => HandleRecordAsync(record, cancellationToken)));
+        var outcomes = await Task.WhenAll(sqsEvent.Records.Select(record => HandleRecordAsync(record, deadline, cancellationToken)));
         var response = new SqsBatchResponse();
         for (var i = 0; i < outcomes.Length; i++)
         {
-            if (outcomes[i] != RecordOutcome.Completed)
+            if (outcomes[i] is RecordOutcome.RetryLater or RecordOutcome.Poison)
             {
                 response.BatchItemFailures.Add(new SqsBatchResponse.BatchItemFailure { ItemIdentifier = sqsEvent.Records[i].MessageId });
             }
@@ -25,11 +28,11 @@ public sealed class DispatcherHandler(TaskRecordHandler records, ILogger<Dispatc
         return response;
     }
 
-    private async Task<RecordOutcome> HandleRecordAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    private async Task<RecordOutcome> HandleRecordAsync(SqsEvent.SqsMessage record, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         try
         {
-            return await records.HandleAsync(record, cancellationToken);
+            return await records.HandleAsync(record, deadline, cancellationToken);
         }
         catch (Exception e)
         {

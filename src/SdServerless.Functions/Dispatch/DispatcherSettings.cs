@@ -1,3 +1,5 @@
+using SdServerless.Core.Pool;
+
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>The dispatcher's own knobs; the defaults suit both hosts.</summary>
@@ -16,6 +18,27 @@ public sealed class DispatcherSettings
 
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Delay of a task put back for capacity: about as long as it has waited so far (so the queue is polled often when
+    /// a GPU is about to come, rarely when none comes), at least the base, at most the cap; half of it jittered.
+    /// </summary>
+    public TimeSpan CapacityBackoffBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long one generation may run, counted from the lease of its slot (waiting for capacity does not count).
+    /// Null: until the invocation's deadline. Past it the server is interrupted (when our request is the one it runs)
+    /// and the task retried.
+    /// </summary>
+    public TimeSpan? GenerationTimeout { get; set; }
+
+    /// <summary>
+    /// The least time left in the invocation (after <see cref="BookkeepingTimeout"/>) for which a slot is leased at all;
+    /// with less, the task goes back to the queue at once. At most <see cref="GenerationTimeout"/>.
+    /// </summary>
+    public TimeSpan MinimumGenerationTime { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>An unknown model re-reads /sdapi/v1/sd-models at most this often per endpoint.</summary>
     public TimeSpan ModelCatalogRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -23,10 +46,24 @@ public sealed class DispatcherSettings
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; set; } = new Dictionary<string, int>();
 
     /// <summary>
-    /// Wait for a free endpoint instead of queueing at the least loaded one. The local host's prefetching workers
-    /// wait (the next task is ready the moment a GPU frees, and goes to the GPU with its model); a Lambda does not.
+    /// How long one delivery waits for a free slot in the pool before the task goes back to the queue (no attempt
+    /// spent); never longer than the invocation leaves for a generation after it. A Lambda waits a little (a waiting
+    /// invocation costs money); the local host's prefetching workers wait as long as a generation may last (the next
+    /// task is ready the moment a GPU frees, and goes to the GPU with its model). <see cref="Timeout.InfiniteTimeSpan"/>:
+    /// as long as the invocation allows.
     /// </summary>
-    public bool WaitForFreeEndpoint { get; set; }
+    public TimeSpan FreeSlotWait { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// How long a slot's lease holds when the generation has no deadline (neither <see cref="GenerationTimeout"/> nor
+    /// an invocation deadline): longer than a generation may take, so that a lease its holder never released (a crash)
+    /// frees the slot on its own. Lambda's longest timeout plus a margin. With a deadline, the lease lasts until it
+    /// plus <see cref="LeaseMargin"/>.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(16);
+
+    /// <summary>Kept on a lease past its generation's deadline: the interrupt and the release happen after it.</summary>
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
     /// Requests sent ahead per GPU slot, to wait in SD Web UI's own queue, so
@@ -41,11 +78,18 @@ public sealed class DispatcherSettings
     /// </summary>
     public bool ModelAffinity { get; set; } = true;
 
-    /// <summary>Writing state.json / result.json and changing visibility after the deadline's token fired.</summary>
+    /// <summary>
+    /// Writing state.json / result.json, interrupting and releasing, and changing visibility after the deadline's
+    /// token fired; a generation's deadline ends this long before the invocation's, so that all of it fits.
+    /// </summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>How often a held task's cancel marker and, while it runs, its server's progress are read.</summary>
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+    /// <summary>The least time a delivery must have left for a generation (see <see cref="MinimumGenerationTime"/>).</summary>
+    public TimeSpan RequiredGenerationTime => GenerationTimeout is { } timeout && timeout < MinimumGenerationTime ? timeout : MinimumGenerationTime;
+
+    public PoolRules PoolRules => new(RequestsAheadPerSlot, ModelAffinity);
 
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

@@ -1,4 +1,6 @@
+using SdServerless.Core;
 using System.Collections.Concurrent;
+using SdServerless.Core.Pool;
 using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.Functions.Dispatch;
@@ -8,12 +10,12 @@ namespace SdServerless.Functions.Dispatch;
 /// know re-reads the list, at most once per <see cref="DispatcherSettings.ModelCatalogRefresh"/>, so a checkpoint
 /// added to a server is found without a flood of requests for names that will never exist.
 /// </summary>
-public sealed class ModelCatalog(SdWebUiClient client, EndpointSelector selector, DispatcherSettings settings, TimeProvider clock)
+public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, DispatcherSettings settings, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 
     /// <summary>The endpoint's checkpoint that <paramref name="model"/> names, or null when it serves none by that name.</summary>
-    public async Task<SdWebUiModel?> FindAsync(string endpoint, string model, CancellationToken cancellationToken)
+    public async Task<SdWebUiModel?> FindAsync(string runtime, string endpoint, string model, CancellationToken cancellationToken)
     {
         var entry = _entries.GetOrAdd(endpoint, _ => new Entry());
         if (Match(entry.Models, model) is { } known)
@@ -28,7 +30,7 @@ public sealed class ModelCatalog(SdWebUiClient client, EndpointSelector selector
             {
                 entry.Models = await client.GetModelsAsync(endpoint, cancellationToken);
                 entry.FetchedAt = clock.GetUtcNow();
-                await ObserveLoadedModelAsync(endpoint, cancellationToken);
+                await ObserveLoadedModelAsync(runtime, endpoint, cancellationToken);
             }
 
             return Match(entry.Models, model);
@@ -47,16 +49,16 @@ public sealed class ModelCatalog(SdWebUiClient client, EndpointSelector selector
         models?.FirstOrDefault(m => m.IsNamedBy(model));
 
     /// <summary>Seeds model affinity with what the server has loaded; not knowing it only costs affinity.</summary>
-    private async Task ObserveLoadedModelAsync(string endpoint, CancellationToken cancellationToken)
+    private async Task ObserveLoadedModelAsync(string runtime, string endpoint, CancellationToken cancellationToken)
     {
         try
         {
             if (await client.GetLoadedModelAsync(endpoint, cancellationToken) is { } loaded)
             {
-                selector.ObserveLoadedModel(endpoint, loaded);
+                await registry.ObserveLoadedModelAsync(runtime, endpoint, loaded, cancellationToken);
             }
         }
-        catch (DispatchFailure)
+        catch (Exception e) when (e is DispatchFailure or DependencyUnavailableException)
         {
         }
     }

@@ -6,12 +6,23 @@ public static class RetryBackoff
     /// <summary>SQS refuses visibility timeouts above 12 hours.</summary>
     private static readonly TimeSpan SqsMaximum = TimeSpan.FromHours(12);
 
+    /// <summary>SQS refuses message delays above 15 minutes.</summary>
+    private static readonly TimeSpan SqsMaximumDelay = TimeSpan.FromMinutes(15);
+
     /// <param name="attempt">The attempt that just failed, from 1.</param>
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {
         var exponent = Math.Clamp(attempt - 1, 0, 30);
         var full = Math.Min(baseDelay.TotalSeconds * Math.Pow(2, exponent), Math.Min(cap.TotalSeconds, SqsMaximum.TotalSeconds));
+        return TimeSpan.FromSeconds(Math.Round((full / 2) + (full / 2 * jitter)));
+    }
+
+    /// <summary>The delay of a task put back for capacity after waiting <paramref name="waited"/> (see <see cref="DispatcherSettings.CapacityBackoffBase"/>).</summary>
+    /// <param name="jitter">A number in [0, 1).</param>
+    public static TimeSpan ForCapacity(TimeSpan waited, TimeSpan baseDelay, TimeSpan cap, double jitter)
+    {
+        var full = Math.Min(Math.Max(waited.TotalSeconds, baseDelay.TotalSeconds), Math.Min(cap.TotalSeconds, SqsMaximumDelay.TotalSeconds));
         return TimeSpan.FromSeconds(Math.Round((full / 2) + (full / 2 * jitter)));
     }
 }

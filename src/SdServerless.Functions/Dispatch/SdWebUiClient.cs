@@ -66,14 +66,10 @@ public sealed class SdWebUiClient : IDisposable
         return (Math.Clamp(progress, 0, 1), eta);
     }
 
-    /// <summary>Stops the job the server runs now; SD Web UI then answers its request with the images made so far.</summary>
+    /// <summary>Stops whatever job the server runs now: only for the holder of the lease whose request that is.</summary>
     public async Task InterruptAsync(string endpoint, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.Interrupt))
-        {
-            Content = new ReadOnlyMemoryContent("{}"u8.ToArray()) { Headers = { ContentType = JsonMediaType } },
-        };
-        using var response = await SendAsync(endpoint, request, cancellationToken);
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Post, Url(endpoint, SdWebUiPaths.Interrupt)), cancellationToken);
     }
 
     /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>

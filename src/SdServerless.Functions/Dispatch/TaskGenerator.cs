@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Logging;
+using SdServerless.Core;
 using SdServerless.Core.Configuration;
+using SdServerless.Core.Pool;
 using SdServerless.Core.SdWebUi;
 using SdServerless.Core.Tasks;
 
@@ -7,12 +9,17 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// One generation: resolve the inputs (before a GPU is claimed, so downloads never hold one), build the request,
-/// choose an endpoint, check the model against it, call SD Web UI and stream its images into storage. The endpoint is
-/// released as soon as SD Web UI starts answering, not after the images are stored, so its GPU does not wait for us.
+/// lease a slot of a server in the pool, check the model against it, call SD Web UI and stream its images into
+/// storage. The slot is released as soon as SD Web UI starts answering, not after the images are stored, so its GPU
+/// does not wait for us. No slot within the wait is <see cref="NoCapacityException"/>. The generation's deadline
+/// starts with the lease (waiting for a slot does not count); when it passes before the server answered, the server
+/// is interrupted if our request is the one it runs, never when it runs someone else's. A <see cref="TaskWatch"/>
+/// follows the task meanwhile: a client's cancel ends the wait for a slot (<see cref="ClientCancellation"/>) or
+/// interrupts the server under the same rule, and the server's progress goes to the caller once a second.
 /// </summary>
-public sealed class TaskGenerator(
+public sealed partial class TaskGenerator(
     InputResolver inputs,
-    EndpointSelector selector,
+    IPoolRegistry registry,
     ModelCatalog catalog,
     SdWebUiClient client,
     TaskOutputWriter output,
@@ -21,6 +28,7 @@ public sealed class TaskGenerator(
     TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
+    /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
     /// <param name="starting">
     /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
     /// (a prefetched task waiting for a free GPU is still queued).
@@ -28,61 +36,177 @@ public sealed class TaskGenerator(
     /// <param name="progressed">Called about once a second while the request runs: share done (0..1), seconds left.</param>
     /// <exception cref="ClientCancellation">The client cancelled the task before its request went out.</exception>
     public async Task<GeneratedOutput> GenerateAsync(
-        SdTask task, Func<CancellationToken, Task> starting, Func<double, double?, CancellationToken, Task> progressed, CancellationToken cancellationToken)
+        SdTask task,
+        DateTimeOffset? deadline,
+        Func<CancellationToken, Task> starting,
+        Func<double, double?, CancellationToken, Task> progressed,
+        CancellationToken cancellationToken)
     {
-        var runtime = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)
-            ?? throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
-        if (runtime.Endpoints.Count == 0)
+        if (!options.Runtimes.Any(r => r.Name == task.Runtime))
         {
-            throw DispatchFailure.Permanent(DispatchErrorTypes.PoolUnavailable, $"the runtime '{task.Runtime}' has no SD Web UI endpoint configured");
+            throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
         }
 
         await using var watch = new TaskWatch(task, output, client, settings.WatchInterval, clock, logger, cancellationToken);
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
         var body = SdWebUiRequestBuilder.Build(task, resolved);
 
-        using var lease = await AcquireAsync(runtime.Endpoints, task.Model, watch.CancelRequested, cancellationToken);
-        if (task.Model is { } model && await catalog.FindAsync(lease.Endpoint, model, cancellationToken) is null)
+        var lease = await LeaseAsync(task, deadline, watch.CancelRequested, cancellationToken);
+        using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (GenerationWindow(deadline) is { } window)
         {
-            var served = string.Join(", ", catalog.KnownTitles(lease.Endpoint));
-            throw DispatchFailure.Permanent(
-                DispatchErrorTypes.UnknownModel,
-                $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+            generation.CancelAfter(window);
         }
 
-        if (watch.CancelRequested.IsCancellationRequested)
+        Task? releasing = null;
+        try
         {
-            throw new ClientCancellation();
+            if (task.Model is { } model && await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token) is null)
+            {
+                var served = string.Join(", ", catalog.KnownTitles(lease.Url));
+                throw DispatchFailure.Permanent(
+                    DispatchErrorTypes.UnknownModel,
+                    $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+            }
+
+            if (watch.CancelRequested.IsCancellationRequested)
+            {
+                throw new ClientCancellation();
+            }
+
+            await starting(generation.Token);
+            logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
+            watch.Sent(lease.Url, ct => registry.IsRunningAsync(lease, ct), progressed);
+            var images = new List<TaskResultImage>();
+            var sentAt = clock.GetTimestamp();
+            var response = await client.GenerateAsync(
+                lease.Url,
+                task.TaskType,
+                body,
+                async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
+                generation.Token,
+
+                // The server's GPU is free once it answers: the next task may go to it while these images are stored.
+                answering: () => releasing = ReleaseAsync(lease));
+            return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
         }
+        catch (Exception e) when (generation.IsCancellationRequested && releasing is null && e is not (NoCapacityException or ClientCancellation))
+        {
+            // The deadline passed while the server still worked on our request, or had it queued.
+            await InterruptIfRunningAsync(lease);
+            if (e is DispatchFailure)
+            {
+                throw;
+            }
 
-        await starting(cancellationToken);
-        logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Endpoint, task.TaskType);
-        watch.Sent(lease.Endpoint, () => selector.RunsAlone(lease), progressed);
-        var images = new List<TaskResultImage>();
-        var sentAt = clock.GetTimestamp();
-        var response = await client.GenerateAsync(
-            lease.Endpoint,
-            task.TaskType,
-            body,
-            async (number, image, ct) => images.Add(await output.WriteImageAsync(task, number, image, ct)),
-            cancellationToken,
-
-            // The server's GPU is free once it answers: the next task may go to it while these images are stored.
-            answering: lease.Dispose);
-        return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {lease.Url} did not finish before the deadline", e);
+        }
+        finally
+        {
+            await (releasing ?? ReleaseAsync(lease));
+        }
     }
 
-    /// <summary>Waits for a server; a cancel seen meanwhile ends the wait (the request never reaches SD Web UI).</summary>
-    private async Task<EndpointLease> AcquireAsync(IReadOnlyList<string> endpoints, string? model, CancellationToken cancelRequested, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a slot only while the invocation keeps enough time for a generation after the wait; no slot in that
+    /// time is no capacity.
+    /// </summary>
+    private async Task<PoolLease> LeaseAsync(SdTask task, DateTimeOffset? deadline, CancellationToken cancelRequested, CancellationToken cancellationToken)
     {
+        var wait = settings.FreeSlotWait;
+        if (deadline is { } end)
+        {
+            var spare = end - settings.BookkeepingTimeout - settings.RequiredGenerationTime - clock.GetUtcNow();
+            if (spare < TimeSpan.Zero)
+            {
+                throw new NoCapacityException(task.Runtime, "too little of this invocation is left for a generation");
+            }
+
+            wait = wait == Timeout.InfiniteTimeSpan || spare < wait ? spare : wait;
+        }
+
+        // The lease outlives the generation's deadline, so that a crashed dispatcher's slot frees on its own.
+        var duration = GenerationWindow(deadline) is { } window ? window + settings.LeaseMargin : settings.LeaseDuration;
+        PoolLease? lease;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
         try
         {
-            return await selector.AcquireAsync(endpoints, model, settings.WaitForFreeEndpoint, waiting.Token);
+            lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration), wait, waiting.Token);
         }
         catch (OperationCanceledException) when (cancelRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            // A cancel seen while the task waited for a slot: its request never reaches SD Web UI.
             throw new ClientCancellation();
         }
+        catch (DependencyUnavailableException e)
+        {
+            // No server was called: like an empty pool, this spends no attempt, and the queueing deadline bounds it.
+            throw new NoCapacityException(task.Runtime, $"the pool registry is unreachable ({e.Message})");
+        }
+
+        return lease ?? throw new NoCapacityException(task.Runtime, wait == Timeout.InfiniteTimeSpan ? "no server had a free slot" : $"no server had a free slot within {wait.TotalSeconds:0.#} s");
     }
+
+    /// <summary>How long a generation may run from now: its own timeout, cut to what the invocation leaves; null when unbounded.</summary>
+    private TimeSpan? GenerationWindow(DateTimeOffset? deadline)
+    {
+        var window = settings.GenerationTimeout;
+        if (deadline is { } end)
+        {
+            var left = end - settings.BookkeepingTimeout - clock.GetUtcNow();
+            window = window is { } timeout && timeout < left ? timeout : left;
+        }
+
+        return window is { } positive && positive < TimeSpan.Zero ? TimeSpan.Zero : window;
+    }
+
+    /// <summary>
+    /// Interrupts the server only when the registry says our request is the one its GPU runs: interrupting a request
+    /// queued behind another's would stop someone else's task.
+    /// </summary>
+    private async Task InterruptIfRunningAsync(PoolLease lease)
+    {
+        using var bookkeeping = new CancellationTokenSource(settings.BookkeepingTimeout);
+        try
+        {
+            if (!await registry.IsRunningAsync(lease, bookkeeping.Token))
+            {
+                LogNotInterrupted(lease.TaskId, lease.Url);
+                return;
+            }
+
+            await client.InterruptAsync(lease.Url, bookkeeping.Token);
+            LogInterrupted(lease.TaskId, lease.Url);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or DispatchFailure or OperationCanceledException)
+        {
+            LogInterruptFailed(lease.TaskId, lease.Url, e.Message);
+        }
+    }
+
+    /// <summary>Not the task's token: a task past its deadline still gives its slot back.</summary>
+    private async Task ReleaseAsync(PoolLease lease)
+    {
+        try
+        {
+            await registry.ReleaseAsync(lease, CancellationToken.None);
+        }
+        catch (DependencyUnavailableException e)
+        {
+            // The lease runs out on its own; the task's outcome does not depend on it.
+            LogReleaseFailed(lease.TaskId, lease.Url, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: past its deadline; {Endpoint} interrupted")]
+    private partial void LogInterrupted(string taskId, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: past its deadline while queued at {Endpoint} behind another request; not interrupted")]
+    private partial void LogNotInterrupted(string taskId, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: {Endpoint} could not be interrupted ({Error})")]
+    private partial void LogInterruptFailed(string taskId, string endpoint, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: its slot on {Endpoint} could not be released ({Error}); it frees when the lease expires")]
+    private partial void LogReleaseFailed(string taskId, string endpoint, string error);
 }

@@ -11,16 +11,21 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// What happens to one task message: skip it when result.json exists (redelivery does no new generation); finish it as
-/// cancelled when the client cancelled it; mark the task running once a server is claimed for it; generate (a cancel
-/// seen meanwhile interrupts the generation, see <see cref="TaskWatch"/>); write result.json last. Transient failures put the message
-/// back with a backoff until the attempt limit; permanent ones, and the last attempt, finish the task as failed, with
-/// result.json and so a callback.
+/// cancelled when the client cancelled it; wait for a slot on one of its runtime's servers; mark the task running once
+/// the slot is leased; generate (a cancel seen meanwhile ends the wait or interrupts the generation, see
+/// <see cref="TaskWatch"/>); write result.json last. No capacity (pool at zero, servers booting, all busy) is not a
+/// failure: the task goes back to its queue in a new, delayed message that carries the attempts spent and since when
+/// it waits, and its state.json says it waits for capacity; only past the queueing deadline does it fail, with
+/// no_capacity. Attempts count only calls that reached SD Web UI: those the message carries plus this message's
+/// receives. Transient failures put the message back with a backoff until the attempt limit; permanent ones, and the
+/// last attempt, finish the task as failed, with result.json and so a callback.
 /// </summary>
 public sealed class TaskRecordHandler(
     TaskMessageReader reader,
     TaskGenerator generator,
     TaskOutputWriter output,
-    ITaskQueue queue,
+    TaskQueues queues,
+    TaskPutBack putBack,
     SdServerlessOptions options,
     DispatcherSettings settings,
     ITaskMetrics metrics,
@@ -29,15 +34,19 @@ public sealed class TaskRecordHandler(
 {
     private static readonly TaskError CancelledError = new(DispatchErrorTypes.Cancelled, "the task was cancelled at the client's request");
 
-    public async Task<RecordOutcome> HandleAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
+    /// <param name="deadline">When the invocation ends (Lambda's deadline); null: only <paramref name="cancellationToken"/> bounds it.</param>
+    public async Task<RecordOutcome> HandleAsync(SqsEvent.SqsMessage record, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
-        var attempts = TaskMessageReader.Attempts(record);
+        var queue = queues.ForEventSource(record.EventSourceArn);
+        var receives = TaskMessageReader.Attempts(record);
         if (TaskMessageReader.Parse(record.Body) is not { } message)
         {
-            logger.LogError("Message {MessageId} is not a task message (receive {Attempt}); left for the dead-letter queue", record.MessageId, attempts);
-            return await PoisonAsync(record, cancellationToken);
+            logger.LogError("Message {MessageId} is not a task message (receive {Attempt}); left for the dead-letter queue", record.MessageId, receives);
+            await putBack.PoisonAsync(queue, record, cancellationToken);
+            return RecordOutcome.Poison;
         }
 
+        var delivery = new Delivery(record, message, queue, message.Attempts + receives, deadline);
         LoadedTask? loaded;
         try
         {
@@ -46,22 +55,24 @@ public sealed class TaskRecordHandler(
         catch (DependencyUnavailableException e)
         {
             logger.LogWarning("Task {TaskId}: its request could not be read ({Error}); retrying", message.IdTask, e.Message);
-            await PutBackAsync(record, attempts, cancellationToken);
+            await putBack.RetryLaterAsync(queue, record, delivery.Attempt, cancellationToken);
             return RecordOutcome.RetryLater;
         }
 
         if (loaded is null)
         {
             logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
-            return await PoisonAsync(record, cancellationToken);
+            await putBack.PoisonAsync(queue, record, cancellationToken);
+            return RecordOutcome.Poison;
         }
 
-        return await RunAsync(loaded, record, attempts, cancellationToken);
+        return await RunAsync(loaded, delivery, cancellationToken);
     }
 
-    private async Task<RecordOutcome> RunAsync(LoadedTask loaded, SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)
+    private async Task<RecordOutcome> RunAsync(LoadedTask loaded, Delivery delivery, CancellationToken cancellationToken)
     {
         var task = loaded.Task;
+        var attempt = delivery.Attempt;
         DateTimeOffset? startedAt = null;
         DispatchFailure failure;
         try
@@ -75,33 +86,38 @@ public sealed class TaskRecordHandler(
             if (await output.CancelRequestedAsync(task.Id, cancellationToken))
             {
                 // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
-                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempts - 1), cancellationToken);
+                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
                 logger.LogInformation("Task {TaskId} cancelled before it ran", task.Id);
                 return RecordOutcome.Completed;
             }
 
             var generated = await generator.GenerateAsync(
                 task,
+                delivery.Deadline,
                 async ct =>
                 {
                     startedAt = clock.GetUtcNow();
-                    await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
-                    logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempts);
+                    await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempt, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
+                    logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempt);
                 },
                 (progress, eta, ct) => output.WriteStateAsync(
-                    new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempts, StartedAt = startedAt, UpdatedAt = clock.GetUtcNow(), Progress = progress, EtaSeconds = eta },
+                    new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempt, StartedAt = startedAt, UpdatedAt = clock.GetUtcNow(), Progress = progress, EtaSeconds = eta },
                     ct),
                 cancellationToken);
             var status = generated.Interrupted ? TaskStatus.Cancelled : TaskStatus.Succeeded;
-            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, attempts, cancellationToken);
+            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, attempt, cancellationToken);
             logger.LogInformation("Task {TaskId} {Status} with {ImageCount} images", task.Id, generated.Interrupted ? "cancelled" : "succeeded", generated.Images.Count);
             return RecordOutcome.Completed;
         }
         catch (ClientCancellation)
         {
-            await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempts - 1), cancellationToken);
+            await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
             logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
             return RecordOutcome.Completed;
+        }
+        catch (NoCapacityException e)
+        {
+            return await WaitForCapacityAsync(loaded, delivery, e, cancellationToken);
         }
         catch (DispatchFailure e)
         {
@@ -122,33 +138,63 @@ public sealed class TaskRecordHandler(
             failure = DispatchFailure.Transient(DispatchErrorTypes.InternalError, e.Message, e);
         }
 
-        return await HandleFailureAsync(loaded, record, failure, startedAt, attempts, cancellationToken);
+        return await HandleFailureAsync(loaded, delivery, failure, startedAt, cancellationToken);
+    }
+
+    /// <summary>Puts the task back without spending an attempt, unless it has waited past the queueing deadline.</summary>
+    private async Task<RecordOutcome> WaitForCapacityAsync(LoadedTask loaded, Delivery delivery, NoCapacityException noCapacity, CancellationToken cancellationToken)
+    {
+        var task = loaded.Task;
+        var spent = delivery.Attempt - 1;
+        var now = clock.GetUtcNow();
+        var waitingSince = delivery.Message.WaitingSince ?? now;
+        using var bookkeeping = BookkeepingToken(cancellationToken);
+        if (now - waitingSince >= options.QueueingDeadline)
+        {
+            var error = new TaskError(DispatchErrorTypes.NoCapacity, $"{noCapacity.Message}; waited {(long)(now - waitingSince).TotalSeconds} s, past the queueing deadline of {(long)options.QueueingDeadline.TotalSeconds} s");
+            return await FailAsync(loaded, delivery, error, null, spent, bookkeeping.Token);
+        }
+
+        var requeued = await putBack.WaitForCapacityAsync(delivery.Queue, delivery.Record, delivery.Message, spent, waitingSince, bookkeeping.Token);
+        await TryWriteQueuedStateAsync(task, spent, null, WaitingReasons.Capacity, bookkeeping.Token);
+        metrics.RecordWaitingForCapacity(task.Runtime);
+        logger.LogInformation("Task {TaskId} waits for capacity ({Reason}); back in the queue, no attempt spent", task.Id, noCapacity.Reason);
+        return requeued ? RecordOutcome.Requeued : RecordOutcome.RetryLater;
     }
 
     private async Task<RecordOutcome> HandleFailureAsync(
-        LoadedTask loaded, SqsEvent.SqsMessage record, DispatchFailure failure, DateTimeOffset? startedAt, int attempts, CancellationToken cancellationToken)
+        LoadedTask loaded, Delivery delivery, DispatchFailure failure, DateTimeOffset? startedAt, CancellationToken cancellationToken)
     {
         var task = loaded.Task;
+        var attempts = delivery.Attempt;
         using var bookkeeping = BookkeepingToken(cancellationToken);
         if (failure.IsTransient && attempts < options.MaxAttempts)
         {
             logger.LogWarning("Task {TaskId} attempt {Attempt} failed, will retry: {ErrorType} {Error}", task.Id, attempts, failure.Error.Type, failure.Error.Message);
-            await TryWriteQueuedStateAsync(task, attempts, startedAt, failure.Error, bookkeeping.Token);
-            await PutBackAsync(record, attempts, bookkeeping.Token);
+            await TryWriteQueuedStateAsync(task, attempts, failure.Error, WaitingReasons.RetryBackoff, bookkeeping.Token, startedAt);
+            await putBack.RetryLaterAsync(delivery.Queue, delivery.Record, attempts, bookkeeping.Token);
             return RecordOutcome.RetryLater;
         }
 
         var error = failure.IsTransient
             ? failure.Error with { Message = $"gave up after {attempts} attempts: {failure.Error.Message}" }
             : failure.Error;
+        return await FailAsync(loaded, delivery, error, startedAt, attempts, bookkeeping.Token);
+    }
+
+    /// <summary>Finishes the task as failed; when that cannot be recorded the message comes back to try again.</summary>
+    private async Task<RecordOutcome> FailAsync(
+        LoadedTask loaded, Delivery delivery, TaskError error, DateTimeOffset? startedAt, int attempts, CancellationToken cancellationToken)
+    {
+        var task = loaded.Task;
         try
         {
-            await FinishAsync(loaded, TaskStatus.Failed, null, error, startedAt, attempts, bookkeeping.Token);
+            await FinishAsync(loaded, TaskStatus.Failed, null, error, startedAt, attempts, cancellationToken);
         }
         catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
         {
             logger.LogWarning("Task {TaskId}: its failure could not be recorded ({Error}); retrying", task.Id, e.Message);
-            await PutBackAsync(record, attempts, bookkeeping.Token);
+            await putBack.RetryLaterAsync(delivery.Queue, delivery.Record, attempts, cancellationToken);
             return RecordOutcome.RetryLater;
         }
 
@@ -187,12 +233,15 @@ public sealed class TaskRecordHandler(
         metrics.RecordTaskCompleted(task.Runtime, queueWait < TimeSpan.Zero ? TimeSpan.Zero : queueWait, generated?.Inference ?? TimeSpan.Zero, attempts, status == TaskStatus.Succeeded);
     }
 
-    private async Task TryWriteQueuedStateAsync(SdTask task, int attempts, DateTimeOffset? startedAt, TaskError error, CancellationToken cancellationToken)
+    private async Task TryWriteQueuedStateAsync(
+        SdTask task, int attempts, TaskError? error, string waitingFor, CancellationToken cancellationToken, DateTimeOffset? startedAt = null)
     {
         try
         {
             var now = clock.GetUtcNow();
-            await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Queued, Attempts = attempts, StartedAt = startedAt, UpdatedAt = now, LastError = error }, cancellationToken);
+            await output.WriteStateAsync(
+                new TaskState { IdTask = task.Id, Status = TaskStatus.Queued, Attempts = attempts, StartedAt = startedAt, UpdatedAt = now, LastError = error, WaitingFor = waitingFor },
+                cancellationToken);
         }
         catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
         {
@@ -200,47 +249,12 @@ public sealed class TaskRecordHandler(
         }
     }
 
-    /// <summary>
-    /// Makes a poison message visible again at once: its receives then reach the queue's maxReceiveCount within
-    /// seconds and the redrive moves it to the dead-letter queue, instead of once per (long) visibility timeout.
-    /// </summary>
-    private async Task<RecordOutcome> PoisonAsync(SqsEvent.SqsMessage record, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await queue.ChangeVisibilityAsync(record.ReceiptHandle, TimeSpan.Zero, cancellationToken);
-        }
-        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
-        {
-            logger.LogWarning("Message {MessageId}: visibility not changed ({Error})", record.MessageId, e.Message);
-        }
-
-        return RecordOutcome.Poison;
-    }
-
-    /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>
-    private async Task PutBackAsync(SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)
-    {
-        var delay = RetryBackoff.Delay(attempts, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble());
-        try
-        {
-            await queue.ChangeVisibilityAsync(record.ReceiptHandle, delay, cancellationToken);
-        }
-        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
-        {
-            logger.LogWarning("Message {MessageId}: visibility not changed ({Error})", record.MessageId, e.Message);
-        }
-    }
-
     /// <summary>Bookkeeping must happen even when the invocation's token already fired.</summary>
-    private CancellationTokenSource BookkeepingToken(CancellationToken cancellationToken)
-    {
-        if (!cancellationToken.IsCancellationRequested)
-        {
-            return CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        }
+    private CancellationTokenSource BookkeepingToken(CancellationToken cancellationToken) =>
+        cancellationToken.IsCancellationRequested
+            ? new CancellationTokenSource(settings.BookkeepingTimeout)
+            : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
-        var source = new CancellationTokenSource(settings.BookkeepingTimeout);
-        return source;
-    }
+    /// <summary>One receive of a task message: where it came from and the attempt it is (those carried plus its receives).</summary>
+    private sealed record Delivery(SqsEvent.SqsMessage Record, TaskMessage Message, ITaskQueue Queue, int Attempt, DateTimeOffset? Deadline);
 }

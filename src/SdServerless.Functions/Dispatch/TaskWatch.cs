@@ -44,9 +44,9 @@ internal sealed partial class TaskWatch : IAsyncDisposable
     public bool InterruptSent => _interruptSent;
 
     /// <summary>The request went to <paramref name="endpoint"/>; from now on the watch reads its progress.</summary>
-    /// <param name="runsAlone">True while the request is the only one the server runs (see <see cref="EndpointSelector.RunsAlone"/>).</param>
-    public void Sent(string endpoint, Func<bool> runsAlone, Func<double, double?, CancellationToken, Task> progressed) =>
-        _request = new Request(endpoint, runsAlone, progressed);
+    /// <param name="isRunning">True while the request is the one the server runs (see <see cref="Core.Pool.IPoolRegistry.IsRunningAsync"/>).</param>
+    public void Sent(string endpoint, Func<CancellationToken, Task<bool>> isRunning, Func<double, double?, CancellationToken, Task> progressed) =>
+        _request = new Request(endpoint, isRunning, progressed);
 
     public async ValueTask DisposeAsync()
     {
@@ -71,7 +71,7 @@ internal sealed partial class TaskWatch : IAsyncDisposable
                     await _cancelled.CancelAsync();
                 }
 
-                if (_request is not { } request || !request.RunsAlone())
+                if (_request is not { } request || !await request.IsRunning(stop))
                 {
                     continue;
                 }
@@ -104,7 +104,7 @@ internal sealed partial class TaskWatch : IAsyncDisposable
         }
     }
 
-    private sealed record Request(string Endpoint, Func<bool> RunsAlone, Func<double, double?, CancellationToken, Task> Progressed);
+    private sealed record Request(string Endpoint, Func<CancellationToken, Task<bool>> IsRunning, Func<double, double?, CancellationToken, Task> Progressed);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Task {TaskId}: cancel requested by the client")]
     private static partial void LogCancelSeen(ILogger logger, string taskId);

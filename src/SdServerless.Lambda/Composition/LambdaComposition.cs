@@ -1,6 +1,9 @@
 using Amazon.S3;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
+using SdServerless.Aws.Pool;
+using SdServerless.Core.Pool;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
@@ -10,6 +13,7 @@ using SdServerless.Functions.Json;
 using SdServerless.Lambda.Bootstrap;
 using SdServerless.Lambda.Handlers;
 using SdServerless.Lambda.Json;
+using SdServerless.Lambda.Telemetry;
 
 namespace SdServerless.Lambda.Composition;
 
@@ -36,17 +40,27 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var api = ApiHandlerFactory.Create(store, TaskQueue(settings, environment, settings.TaskQueueUrl!), options, loggerFactory, clock);
+        var api = ApiHandlerFactory.Create(store, CreateTaskQueues(settings, environment), options, loggerFactory, clock);
         return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
     }
 
     private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
+        var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout };
         var dispatcher = DispatcherFactory.Create(
-            store, TaskQueue(settings, environment, settings.TaskQueueUrl!), settings.Options, new DispatcherSettings(), loggerFactory, metrics, clock);
+            store,
+            CreateTaskQueues(settings, environment),
+            settings.Options,
+            dispatcherSettings,
+            loggerFactory,
+            metrics,
+            clock,
+            registry: CreatePoolRegistry(settings, environment, dispatcherSettings, metrics, clock));
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
-            FunctionsJsonContext.Default.SqsEvent, FunctionsJsonContext.Default.SqsBatchResponse, dispatcher.HandleAsync);
+            FunctionsJsonContext.Default.SqsEvent,
+            FunctionsJsonContext.Default.SqsBatchResponse,
+            (sqsEvent, context, cancellationToken) => dispatcher.HandleAsync(sqsEvent, context.Deadline, cancellationToken));
     }
 
     private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(
@@ -73,4 +87,42 @@ public static class LambdaComposition
 
     private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>
         new(AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), queueUrl);
+
+    /// <summary>
+    /// The DynamoDB table every dispatcher invocation shares, when there is one (servers register there; the configured
+    /// endpoints are entries too); else null, and the dispatcher keeps the configured endpoints in its own memory.
+    /// </summary>
+    private static DynamoDbPoolRegistry? CreatePoolRegistry(
+        LambdaSettings settings, IEnvironmentVariables environment, DispatcherSettings dispatcherSettings, ITaskMetrics metrics, TimeProvider clock)
+    {
+        if (settings.PoolTable is not { } table)
+        {
+            return null;
+        }
+
+        var gauges = new PoolGauges(metrics, clock);
+        return new DynamoDbPoolRegistry(
+            AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)),
+            table,
+            FixedPoolServers.From(settings.Options.Runtimes, dispatcherSettings.CapacityOf),
+            dispatcherSettings.PoolRules,
+            clock,
+            gauges.Observe);
+    }
+
+    /// <summary>The shared task queue, and the own queue of every runtime that has one (queue_url), on one SQS client.</summary>
+    private static TaskQueues CreateTaskQueues(LambdaSettings settings, IEnvironmentVariables environment)
+    {
+        var sqs = AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
+        var queues = new TaskQueues(TaskQueues.NameOf(settings.TaskQueueUrl!), new SqsTaskQueue(sqs, settings.TaskQueueUrl!));
+        foreach (var runtime in settings.Options.Runtimes)
+        {
+            if (runtime.QueueUrl is { } url)
+            {
+                queues.Add(runtime.Name, TaskQueues.NameOf(url), new SqsTaskQueue(sqs, url));
+            }
+        }
+
+        return queues;
+    }
 }

@@ -9,13 +9,18 @@ namespace SdServerless.Lambda.Handlers;
 public sealed class JsonLambdaHandler<TEvent, TResponse>(
     JsonTypeInfo<TEvent> eventType,
     JsonTypeInfo<TResponse> responseType,
-    Func<TEvent, CancellationToken, Task<TResponse>> handle) : ILambdaHandler
+    Func<TEvent, LambdaContext, CancellationToken, Task<TResponse>> handle) : ILambdaHandler
 {
+    public JsonLambdaHandler(JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResponse> responseType, Func<TEvent, CancellationToken, Task<TResponse>> handle)
+        : this(eventType, responseType, (lambdaEvent, _, cancellationToken) => handle(lambdaEvent, cancellationToken))
+    {
+    }
+
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> eventJson, LambdaContext context, CancellationToken cancellationToken)
     {
         var lambdaEvent = JsonSerializer.Deserialize(eventJson.Span, eventType)
             ?? throw new JsonException($"The event is JSON null, not a {typeof(TEvent).Name}.");
-        var response = await handle(lambdaEvent, cancellationToken).ConfigureAwait(false);
+        var response = await handle(lambdaEvent, context, cancellationToken).ConfigureAwait(false);
         return JsonSerializer.SerializeToUtf8Bytes(response, responseType);
     }
 }

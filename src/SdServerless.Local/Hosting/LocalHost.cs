@@ -51,8 +51,8 @@ public sealed class LocalHost : IAsyncDisposable
         var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
-        var positions = new LocalQueuePositions(pipeline.Tasks, pipeline.Store);
-        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Tasks, settings, loggers, queuePositions: positions.PositionAsync);
+        var positions = new LocalQueuePositions([.. pipeline.RuntimeQueues.Select(q => q.Queue)], pipeline.Store);
+        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Queues, settings, loggers, queuePositions: positions.PositionAsync);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
         var callbacks = CallbackServices.Create(
             pipeline.Store, new LocalObjectUrlSigner(publicUrl), pipeline.CallbackDeadLetters, settings, loggers,
@@ -61,18 +61,29 @@ public sealed class LocalHost : IAsyncDisposable
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
         if (!options.NoDispatch)
         {
-            // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
-            var dispatcherSettings = new DispatcherSettings { EndpointCapacities = pipeline.EndpointCapacities, WaitForFreeEndpoint = true, RequestsAheadPerSlot = 1 };
+            var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
+            var dispatcherSettings = new DispatcherSettings
+            {
+                EndpointCapacities = pipeline.EndpointCapacities,
+
+                // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
+                RequestsAheadPerSlot = 1,
+                GenerationTimeout = generation,
+
+                // The servers are fixed: a busy one frees within a generation's deadline, so a prefetched task waits that long.
+                FreeSlotWait = generation,
+            };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
             var dispatcher = DispatcherFactory.Create(
-                pipeline.Store, pipeline.Tasks, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
-            var workerOptions = new DispatcherWorkerOptions
+                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
+            foreach (var runtimeQueue in pipeline.RuntimeQueues)
             {
-                // Requests in flight at once: every GPU slot plus those sent ahead to wait at the server.
-                GpuCapacity = DispatcherWorkerOptions.PoolCapacity(pipeline.Catalog.Runtimes, dispatcherSettings) * (1 + Math.Max(0, dispatcherSettings.RequestsAheadPerSlot)),
-                TaskTimeout = TimeSpan.FromSeconds(options.TaskTimeoutSeconds),
-            };
-            builder.Services.AddHostedService(_ => new DispatcherWorker(pipeline.Tasks, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
+                // Each runtime's own loops: a backlog of one runtime never occupies another's. (AddHostedService would
+                // keep only the first of several services of one type.)
+                var workerOptions = DispatcherWorkerOptions.For(runtimeQueue.Runtime, runtimeQueue.Arn, dispatcherSettings);
+                builder.Services.AddSingleton<IHostedService>(
+                    new DispatcherWorker(runtimeQueue.Queue, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
+            }
         }
 
         var app = builder.Build();

@@ -39,8 +39,11 @@ public sealed class LocalHostOptions
 
     public int MaxAttempts { get; set; } = 5;
 
-    /// <summary>The dispatcher's deadline per task (Lambda's function timeout): a hung server is abandoned and retried.</summary>
+    /// <summary>The deadline of one generation, from the lease of its slot: a hung server is interrupted and the task retried.</summary>
     public int TaskTimeoutSeconds { get; set; } = 600;
+
+    /// <summary>How long a task may wait for capacity before it fails with no_capacity.</summary>
+    public int QueueingDeadlineSeconds { get; set; } = 3600;
 
     /// <summary>Accept and queue tasks without dispatching them (the queue is drained by a later run).</summary>
     public bool NoDispatch { get; set; }

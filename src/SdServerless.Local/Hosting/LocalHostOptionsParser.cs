@@ -24,6 +24,7 @@ public static class LocalHostOptionsParser
           --queue-depth-limit N       answer 429 when more tasks than this are queued (default: no limit)
           --max-attempts N            attempts on an unreachable pool before a task fails (default 5)
           --task-timeout-seconds S    deadline of one generation; past it the task is retried (default 600)
+          --queueing-deadline-seconds S  how long a task may wait for a free server before it fails (default 3600)
           --no-dispatch               accept and queue tasks but do not run them
           --emulator-only             run only the SD Web UI emulator (its own options: --urls,
                                       --emulator-workers, --emulator-delay-ms, --models A,B, --model-switch-ms)
@@ -96,6 +97,7 @@ public static class LocalHostOptionsParser
                 case "--queue-depth-limit": options.QueueDepthLimit = Int(0); break;
                 case "--max-attempts": options.MaxAttempts = Int(1); break;
                 case "--task-timeout-seconds": options.TaskTimeoutSeconds = Int(1); break;
+                case "--queueing-deadline-seconds": options.QueueingDeadlineSeconds = Int(1); break;
                 case "--no-dispatch": options.NoDispatch = true; break;
                 case "--help" or "-h": options.ShowHelp = true; break;
                 default: problems.Add($"unknown option '{arg}'"); break;

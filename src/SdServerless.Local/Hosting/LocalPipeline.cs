@@ -1,4 +1,5 @@
 using SdServerless.Core.Configuration;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
@@ -10,8 +11,8 @@ using SdServerless.Local.Storage;
 namespace SdServerless.Local.Hosting;
 
 /// <summary>
-/// The durable parts of one local host: the object store, the task queue, the callback dead-letter queue, and the
-/// SD Web UI pool (the emulator unless real servers are named). Opening it on the same data directory resumes
+/// The durable parts of one local host: the object store, one task queue per runtime, the callback dead-letter queue,
+/// and the SD Web UI pool (the emulator unless real servers are named). Opening it on the same data directory resumes
 /// whatever the previous process left.
 /// </summary>
 public sealed class LocalPipeline : IAsyncDisposable
@@ -20,7 +21,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         SdServerlessOptions options,
         RuntimeCatalog catalog,
         DirectoryObjectStore store,
-        FileTaskQueue tasks,
+        IReadOnlyList<RuntimeQueue> runtimeQueues,
         FileTaskQueue callbackDeadLetters,
         WebhookSecret secret,
         string? secretFile,
@@ -30,7 +31,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         Options = options;
         Catalog = catalog;
         Store = store;
-        Tasks = tasks;
+        RuntimeQueues = runtimeQueues;
+        Queues = new TaskQueues(runtimeQueues[0].Name, runtimeQueues[0].Queue);
+        foreach (var runtimeQueue in runtimeQueues)
+        {
+            Queues.Add(runtimeQueue.Runtime.Name, runtimeQueue.Name, runtimeQueue.Queue);
+        }
+
         CallbackDeadLetters = callbackDeadLetters;
         Secret = secret;
         SecretFile = secretFile;
@@ -44,7 +51,11 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public DirectoryObjectStore Store { get; }
 
-    public FileTaskQueue Tasks { get; }
+    /// <summary>Each runtime's own queue, in configuration order: a backlog of one never occupies another's workers.</summary>
+    public IReadOnlyList<RuntimeQueue> RuntimeQueues { get; }
+
+    /// <summary>The same queues as the API and the dispatcher find them: by runtime, and by the name in a record's ARN.</summary>
+    public TaskQueues Queues { get; }
 
     public FileTaskQueue CallbackDeadLetters { get; }
 
@@ -98,6 +109,7 @@ public sealed class LocalPipeline : IAsyncDisposable
             AllowHttp = host.AllowPrivateNetwork,
             QueueDepthLimit = host.QueueDepthLimit,
             MaxAttempts = host.MaxAttempts,
+            QueueingDeadline = TimeSpan.FromSeconds(host.QueueingDeadlineSeconds),
             DefaultWebhookUrl = host.WebhookUrl,
             WebhookSecret = secret.Reveal(),
             ApiKey = host.ApiKey,
@@ -105,13 +117,16 @@ public sealed class LocalPipeline : IAsyncDisposable
         };
 
         var queues = Path.Combine(data, "queues");
-        var tasks = FileTaskQueue.Open(Path.Combine(queues, "tasks"), new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts });
+        // A task waiting for capacity moves to a new message each time, so only attempts add to a message's receives.
+        var runtimeQueues = catalog.Runtimes
+            .Select((runtime, i) => RuntimeQueue.Open(queues, runtime, first: i == 0, new FileTaskQueueOptions { MaxReceiveCount = host.MaxAttempts }))
+            .ToList();
 
         // Replays receive the same entries again and again until their receiver is back: they must never age out
         // into a dead-letter queue of their own, which no replay reads.
         var callbackDeadLetters = FileTaskQueue.Open(Path.Combine(queues, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
         var store = new DirectoryObjectStore(data, host.Bucket, IsExpendable);
-        return new LocalPipeline(options, catalog, store, tasks, callbackDeadLetters, secret, secretFile, emulator, capacities);
+        return new LocalPipeline(options, catalog, store, runtimeQueues, callbackDeadLetters, secret, secretFile, emulator, capacities);
     }
 
     /// <summary>
@@ -124,7 +139,11 @@ public sealed class LocalPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Tasks.DisposeAsync();
+        foreach (var runtimeQueue in RuntimeQueues)
+        {
+            await runtimeQueue.Queue.DisposeAsync();
+        }
+
         await CallbackDeadLetters.DisposeAsync();
         if (Emulator is not null)
         {

@@ -23,14 +23,16 @@ public sealed class DispatcherWorker(
     TimeProvider clock,
     ILogger<DispatcherWorker> logger) : BackgroundService
 {
+    public const string DefaultQueueArn = "arn:aws:sqs:local:000000000000:sdserverless-tasks";
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        logger.LogInformation("Dispatcher: {Loops} workers for {GpuCapacity} GPUs", options.Loops, options.GpuCapacity);
+        logger.LogInformation("Dispatcher: {Loops} workers for {GpuCapacity} GPUs on {QueueArn}", options.Loops, options.GpuCapacity, options.QueueArn);
         return Task.WhenAll(Enumerable.Range(0, options.Loops).Select(_ => Task.Run(() => LoopAsync(stoppingToken), CancellationToken.None)));
     }
 
     /// <summary>Wraps queue messages exactly as the SQS event source mapping does (attribute values are strings).</summary>
-    public static SqsEvent ToSqsEvent(IEnumerable<QueueMessage> messages) => new()
+    public static SqsEvent ToSqsEvent(IEnumerable<QueueMessage> messages, string queueArn = DefaultQueueArn) => new()
     {
         Records = messages.Select(m => new SqsEvent.SqsMessage
         {
@@ -39,7 +41,7 @@ public sealed class DispatcherWorker(
             Body = m.Body,
             Md5OfBody = Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(m.Body))),
             EventSource = "aws:sqs",
-            EventSourceArn = "arn:aws:sqs:local:000000000000:sdserverless-tasks",
+            EventSourceArn = queueArn,
             AwsRegion = "local",
             Attributes =
             {
@@ -52,11 +54,12 @@ public sealed class DispatcherWorker(
     /// <summary>Runs one batch through the handler and deletes what it finished; returns the handler's answer.</summary>
     public async Task<SqsBatchResponse> DispatchAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
     {
-        // Lambda's function timeout: a hung SD Web UI is abandoned and the task retried. The lease outlasts it, so a
-        // message is never handed out twice while it runs, and no renewal can race the handler's own retry backoff.
+        // Lambda's function timeout: whatever still runs then is abandoned and the task retried. The message's lease
+        // outlasts it, so a message is never handed out twice while it runs, and no renewal can race the handler's own
+        // retry backoff.
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(options.TaskTimeout);
-        var response = await handler.HandleAsync(ToSqsEvent(messages), deadline.Token);
+        deadline.CancelAfter(options.InvocationTimeout);
+        var response = await handler.HandleAsync(ToSqsEvent(messages, options.QueueArn), clock.GetUtcNow() + options.InvocationTimeout, deadline.Token);
 
         var failed = response.BatchItemFailures.Select(f => f.ItemIdentifier).ToHashSet(StringComparer.Ordinal);
         foreach (var message in messages.Where(m => !failed.Contains(m.MessageId)))

@@ -7,7 +7,7 @@ namespace SdServerless.Benchmarks.Scenarios;
 
 /// <summary>
 /// Two checkpoints, a shuffled mix of tasks, and N SD Web UI servers of one GPU each (as deployed: one SD Web UI process
-/// per GPU, each an endpoint of capacity 1), so that the dispatcher's endpoint selector is what routes by model.
+/// per GPU, each an endpoint of capacity 1), so that the dispatcher's pool registry is what routes by model.
 /// Counts the servers' checkpoint switches with model affinity on and off.
 /// </summary>
 public static class AffinityScenario

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
@@ -7,7 +9,7 @@ using SdServerless.Aws;
 namespace SdServerless.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A moto_server (S3/SQS-compatible) on a free loopback port, started once for the tests of
+/// A moto_server (S3/SQS/DynamoDB-compatible) on a free loopback port, started once for the tests of
 /// <see cref="MotoCollection"/> and killed at the end. The tests fail, never skip, when moto_server is missing.
 /// </summary>
 public sealed class MotoServer : IAsyncLifetime
@@ -63,6 +65,27 @@ public sealed class MotoServer : IAsyncLifetime
     public AmazonS3Client CreateS3Client() => AwsClientFactory.CreateS3(ServiceUrl, Region, Credentials);
 
     public AmazonSQSClient CreateSqsClient() => AwsClientFactory.CreateSqs(ServiceUrl, Region, Credentials);
+
+    public AmazonDynamoDBClient CreateDynamoDbClient() => AwsClientFactory.CreateDynamoDb(ServiceUrl, Region, Credentials);
+
+    /// <summary>A new, empty pool table laid out as docs/pool.md says (partition key runtime, sort key sk); its name.</summary>
+    public async Task<string> CreatePoolTableAsync()
+    {
+        var name = $"pool-{Guid.NewGuid():N}";
+        using var dynamoDb = CreateDynamoDbClient();
+        await dynamoDb.CreateTableAsync(new CreateTableRequest
+        {
+            TableName = name,
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            AttributeDefinitions =
+            [
+                new AttributeDefinition("runtime", ScalarAttributeType.S),
+                new AttributeDefinition("sk", ScalarAttributeType.S),
+            ],
+            KeySchema = [new KeySchemaElement("runtime", KeyType.HASH), new KeySchemaElement("sk", KeyType.RANGE)],
+        });
+        return name;
+    }
 
     /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
     public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort.Next()}";

@@ -98,9 +98,12 @@ public sealed class CancelTests
     public async Task ARunningTasksProgressRisesAndAQueuedOneShowsItsPosition()
     {
         // 20 s per image: progress moves a few percent between two reads a second apart.
+        // The others are sent once "slow" runs alone, so that it is certainly the request the GPU runs.
         await using var host = await StartAsync(o => o.EmulatorDelayMs = 20_000);
         await host.SubmitAsync("slow", seed: 501);
+        await host.WaitForAsync("slow", s => StatusOf(s) == "running", "ran");
         await host.SubmitAsync("ahead", seed: 502);
+        await host.WaitForAsync("ahead", s => StatusOf(s) == "running", "was sent to the server");
         await host.SubmitAsync("behind", seed: 503);
 
         var early = await host.WaitForAsync("slow", s => StatusOf(s) == "running" && s["progress"]!.GetValue<double>() > 0, "showed progress");

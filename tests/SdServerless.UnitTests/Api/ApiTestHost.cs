@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Net;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Api;
@@ -25,7 +26,7 @@ internal sealed class ApiTestHost
         var statusReader = new TaskStatusReader(Store);
         Handler = new ApiHandler(
             new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
-            new TaskSubmission(Store, Queue, Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
+            new TaskSubmission(Store, TaskQueues.Single(Queue), Options, TimeProvider.System, NullLogger<TaskSubmission>.Instance),
             statusReader,
             new TaskCancellation(Store, statusReader, TimeProvider.System),
             new TaskListing(Store, statusReader),

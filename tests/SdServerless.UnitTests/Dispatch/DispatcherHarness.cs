@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
@@ -18,7 +19,8 @@ public sealed class DispatcherHarness
 {
     public const string Endpoint = "http://sd-a:7861";
 
-    public DispatcherHarness(int maxAttempts = 5)
+    /// <param name="registry">Null: the runtime's one fixed endpoint, in memory.</param>
+    public DispatcherHarness(int maxAttempts = 5, IPoolRegistry? registry = null)
     {
         Options = new SdServerlessOptions
         {
@@ -26,7 +28,7 @@ public sealed class DispatcherHarness
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
         };
         Queue = new InMemoryTaskQueue(Clock);
-        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi));
+        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi), registry);
     }
 
     public InMemoryObjectStore Store { get; } = new();
@@ -90,9 +92,12 @@ public sealed class DispatcherHarness
         }).ToList();
     }
 
-    public async Task<SqsBatchResponse> DispatchAsync(params SqsEvent.SqsMessage[] records)
+    public Task<SqsBatchResponse> DispatchAsync(params SqsEvent.SqsMessage[] records) => DispatchAsync(null, records);
+
+    /// <param name="deadline">The invocation's end, as Lambda gives it; null as the tests of a host without one.</param>
+    public async Task<SqsBatchResponse> DispatchAsync(DateTimeOffset? deadline, params SqsEvent.SqsMessage[] records)
     {
-        var response = await Handler.HandleAsync(new SqsEvent { Records = [.. records] }, CancellationToken.None);
+        var response = await Handler.HandleAsync(new SqsEvent { Records = [.. records] }, deadline, CancellationToken.None);
         foreach (var record in records.Where(r => response.BatchItemFailures.All(f => f.ItemIdentifier != r.MessageId)))
         {
             await Queue.DeleteAsync(record.ReceiptHandle, CancellationToken.None);

@@ -74,7 +74,7 @@ public sealed class DispatcherWorkerTests
     public async Task WhileTheGpuWorksTheNextTaskIsReceivedAndItsInputFetchedButItIsNotYetRunning()
     {
         var harness = new DispatcherHarness();
-        harness.Settings.WaitForFreeEndpoint = true;
+        harness.Settings.FreeSlotWait = Timeout.InfiniteTimeSpan;
         var gpu = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         harness.SdWebUi.BeforeGeneration = () => gpu.Task;
         for (var i = 1; i <= 2; i++)

@@ -21,6 +21,14 @@ public sealed class FakeSdWebUi : HttpMessageHandler
     /// <summary>Awaited before each generation answer: lets a test hold the GPU busy.</summary>
     public Func<Task>? BeforeGeneration { get; set; }
 
+    /// <summary>Awaited before each generation answer with the caller's token: a GPU the caller may give up on.</summary>
+    public Func<CancellationToken, Task>? HoldGeneration { get; set; }
+
+    /// <summary>Completes at the first POST /sdapi/v1/interrupt.</summary>
+    public TaskCompletionSource Interrupted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int Interrupts => Requests.Count(r => r.Path == "/sdapi/v1/interrupt");
+
     public IEnumerable<JsonObject> Generations => Requests.Where(r => r.Path.Contains("2img") || r.Path.Contains("extra")).Select(r => r.Body!);
 
     /// <summary>A fake PNG: the signature, then the image number so that tests can tell the images apart.</summary>
@@ -40,11 +48,19 @@ public sealed class FakeSdWebUi : HttpMessageHandler
                 return Json(HttpStatusCode.OK, $$"""[{"title":"{{Model}}","model_name":"v1-5-pruned-emaonly","hash":"6ce0161689","sha256":"6ce01616","filename":"/models/Stable-diffusion/v1-5-pruned-emaonly.safetensors","config":null}]""");
             case "/sdapi/v1/options":
                 return Json(HttpStatusCode.OK, $$"""{"sd_model_checkpoint":"{{Model}}"}""");
+            case "/sdapi/v1/interrupt":
+                Interrupted.TrySetResult();
+                return Json(HttpStatusCode.OK, "{}");
         }
 
         if (BeforeGeneration is { } wait)
         {
             await wait();
+        }
+
+        if (HoldGeneration is { } hold)
+        {
+            await hold(cancellationToken);
         }
 
         if (ScriptedAnswers.TryDequeue(out var scripted))

@@ -9,9 +9,25 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly Lock _gate = new();
     private readonly List<Entry> _entries = [];
+    private readonly List<(string Body, TimeSpan Delay)> _sent = [];
     private int _nextId;
 
     public bool Unavailable { get; set; }
+
+    /// <summary>Only sends fail (the queue still receives, deletes and changes visibility).</summary>
+    public bool FailSends { get; set; }
+
+    /// <summary>Each message's body with the delay it was sent with, in order.</summary>
+    public IReadOnlyList<(string Body, TimeSpan Delay)> Sent
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _sent];
+            }
+        }
+    }
 
     public IReadOnlyList<string> Bodies
     {
@@ -27,8 +43,14 @@ public sealed class InMemoryTaskQueue(TimeProvider? clock = null) : ITaskQueue
     public Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         ThrowIfUnavailable();
+        if (FailSends)
+        {
+            throw new DependencyUnavailableException("the in-memory queue refuses sends");
+        }
+
         lock (_gate)
         {
+            _sent.Add((body, delay));
             var id = $"m-{++_nextId}";
             _entries.Add(new Entry(id, body, _clock.GetUtcNow()) { VisibleAt = _clock.GetUtcNow() + delay });
             return Task.FromResult(id);

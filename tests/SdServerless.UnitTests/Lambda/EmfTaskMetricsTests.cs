@@ -49,6 +49,34 @@ public class EmfTaskMetricsTests
         Assert.Equal(1, SingleLine().GetProperty("Failures").GetInt32());
     }
 
+    [Fact]
+    public void ATaskPutBackForCapacityIsOneHighResolutionCount()
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time);
+
+        metrics.RecordWaitingForCapacity("sdxl");
+
+        var line = SingleLine();
+        var definition = Assert.Single(Assert.Single(line.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray()).GetProperty("Metrics").EnumerateArray());
+        Assert.Equal(("WaitingForCapacity", "Count", 1), (definition.GetProperty("Name").GetString(), definition.GetProperty("Unit").GetString(), definition.GetProperty("StorageResolution").GetInt32()));
+        Assert.Equal(1, line.GetProperty("WaitingForCapacity").GetInt32());
+        Assert.Equal("sdxl", line.GetProperty("Runtime").GetString());
+    }
+
+    [Fact]
+    public void ThePoolIsTwoGaugesOnOneLine()
+    {
+        var metrics = new EmfTaskMetrics(new JsonLineWriter(_output), EmfTaskMetrics.DefaultNamespace, _time);
+
+        metrics.RecordPool("sdruntime", registeredGpus: 3, leasedSlots: 2);
+
+        var line = SingleLine();
+        var declared = Assert.Single(line.GetProperty("_aws").GetProperty("CloudWatchMetrics").EnumerateArray()).GetProperty("Metrics").EnumerateArray()
+            .Select(m => m.GetProperty("Name").GetString()).ToList();
+        Assert.Equal(["RegisteredGpus", "LeasedSlots"], declared);
+        Assert.Equal((3, 2), (line.GetProperty("RegisteredGpus").GetInt32(), line.GetProperty("LeasedSlots").GetInt32()));
+    }
+
     private JsonElement SingleLine()
     {
         var lines = Encoding.UTF8.GetString(_output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -107,6 +107,72 @@ public class LambdaSettingsTests
         Assert.DoesNotContain("hunter2", error.Message);
     }
 
+    [Fact]
+    public void ADispatcherWithAPoolTableNeedsNoEndpointsAndReadsItsDeadlines()
+    {
+        var environment = Dispatcher();
+        environment.Values["SDSERVERLESS_POOL_TABLE"] = "sdserverless-pool";
+        environment.Values["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = "http://127.0.0.1:5000";
+        environment.Values["SDSERVERLESS_QUEUEING_DEADLINE_SECONDS"] = "600";
+        environment.Values["SDSERVERLESS_GENERATION_TIMEOUT_SECONDS"] = "120";
+
+        var settings = LambdaSettings.Load(environment);
+
+        Assert.Equal(("sdserverless-pool", "http://127.0.0.1:5000"), (settings.PoolTable, settings.DynamoDbServiceUrl));
+        var runtime = Assert.Single(settings.Options.Runtimes);
+        Assert.Equal(("sdruntime", 0), (runtime.Name, runtime.Endpoints.Count));
+        Assert.Equal(TimeSpan.FromMinutes(10), settings.Options.QueueingDeadline);
+        Assert.Equal(TimeSpan.FromMinutes(2), settings.GenerationTimeout);
+    }
+
+    [Fact]
+    public void WithoutAPoolTableTheDeadlinesHaveTheirDefaults()
+    {
+        var environment = Dispatcher();
+        environment.Values["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://a:7861";
+
+        var settings = LambdaSettings.Load(environment);
+
+        Assert.Null(settings.PoolTable);
+        Assert.Equal(TimeSpan.FromHours(1), settings.Options.QueueingDeadline);
+        Assert.Null(settings.GenerationTimeout);
+    }
+
+    [Fact]
+    public void ADispatcherWithoutAPoolTableRefusesARuntimeNoServerCouldEverServe()
+    {
+        var environment = Dispatcher();
+        environment.Values["SDSERVERLESS_RUNTIMES"] = """{"runtimes":[{"name":"xl","endpoints":[],"models":["a.safetensors"]}]}""";
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.Contains("'xl' has no endpoints", Assert.Single(error.Problems), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InvalidPoolSettingsAreReportedTogether()
+    {
+        var environment = Dispatcher();
+        environment.Values["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://a:7861";
+        environment.Values["SDSERVERLESS_POOL_TABLE"] = "no spaces";
+        environment.Values["SDSERVERLESS_QUEUEING_DEADLINE_SECONDS"] = "an hour";
+        environment.Values["SDSERVERLESS_GENERATION_TIMEOUT_SECONDS"] = "3600";
+
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+
+        Assert.Equal(3, error.Problems.Count);
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_POOL_TABLE", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_QUEUEING_DEADLINE_SECONDS", StringComparison.Ordinal));
+        Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_GENERATION_TIMEOUT_SECONDS", StringComparison.Ordinal));
+    }
+
+    private static FakeEnvironmentVariables Dispatcher()
+    {
+        var environment = Api();
+        environment.Values["_HANDLER"] = "dispatcher";
+        return environment;
+    }
+
     private static FakeEnvironmentVariables Api() => new(new()
     {
         ["_HANDLER"] = "api",

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using SdServerless.Core.Pool;
+
+namespace SdServerless.Aws.Pool;
+
+/// <summary>
+/// The pool registry every dispatcher invocation shares on AWS: one DynamoDB table laid out as docs/pool.md says.
+/// A lease is a conditional PutItem on one slot (free, or its lease expired), so two dispatchers never hold the same
+/// slot; a release deletes it only for its owner. Waiting polls with a backoff, since there is no shared waiter
+/// queue; affinity follows <see cref="PoolRules"/>. The configured endpoints are entries too (never stale), their
+/// leases kept in the table like any other's.
+/// </summary>
+/// <param name="fixedServers">The configured endpoints (<see cref="FixedPoolServers.From"/>).</param>
+/// <param name="clock">Heartbeats and lease times; null: the system clock. Polling waits run on real time.</param>
+/// <param name="observed">Called with (runtime, registered GPUs, leased slots) after every read of a runtime's pool (metrics).</param>
+public sealed class DynamoDbPoolRegistry(
+    IAmazonDynamoDB client,
+    string tableName,
+    IEnumerable<PoolServer> fixedServers,
+    PoolRules rules,
+    TimeProvider? clock = null,
+    Action<string, int, int>? observed = null)
+    : IPoolRegistry
+{
+    private const string Service = "DynamoDB";
+    private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
+    private const int MaxConflicts = 8;
+
+    private readonly IReadOnlyList<PoolServer> _fixed = [.. fixedServers.Select(s => s with { Fixed = true })];
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    public async Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) =>
+        await CallAsync(
+            ct => client.PutItemAsync(new PutItemRequest { TableName = tableName, Item = PoolItems.ServerItem(server, _clock.GetUtcNow()) }, ct),
+            cancellationToken);
+
+    public async Task<bool> HeartbeatAsync(string runtime, string url, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var request = new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = PoolItems.Key(runtime, PoolItems.ServerKey(url)),
+            UpdateExpression = "SET #heartbeat = :heartbeat, #expires = :expires",
+            ConditionExpression = "attribute_exists(#sk)",
+            ExpressionAttributeNames = new() { ["#heartbeat"] = PoolItems.HeartbeatAt, ["#expires"] = PoolItems.ExpiresAt, ["#sk"] = PoolItems.SortKey },
+            ExpressionAttributeValues = new()
+            {
+                [":heartbeat"] = PoolItems.N(now.ToUnixTimeSeconds()),
+                [":expires"] = PoolItems.N((now + PoolItems.ServerRetention).ToUnixTimeSeconds()),
+            },
+        };
+        return await ConditionalAsync(ct => client.UpdateItemAsync(request, ct), cancellationToken) || IsFixed(runtime, url);
+    }
+
+    public async Task DeregisterAsync(string runtime, string url, CancellationToken cancellationToken) =>
+        await CallAsync(
+            ct => client.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = PoolItems.Key(runtime, PoolItems.ServerKey(url)) }, ct),
+            cancellationToken);
+
+    public async Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken) =>
+        (await ReadAsync(runtime, cancellationToken)).Servers;
+
+    public async Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var pause = FirstPoll;
+        var conflicts = 0;
+        while (true)
+        {
+            var pool = await ReadAsync(request.Runtime, cancellationToken);
+
+            // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
+            var servers = pool.Servers.OrderBy(_ => Random.Shared.Next()).ToList();
+            if (rules.ChooseFree(servers, s => pool.Occupancy(s, rules), request.Model) is { } server && pool.FreeSlot(server, rules) is { } slot)
+            {
+                if (await TryLeaseAsync(request, server, slot, cancellationToken) is { } lease)
+                {
+                    return lease;
+                }
+
+                // Another dispatcher took that slot first: read again at once, there may be others.
+                if (++conflicts <= MaxConflicts)
+                {
+                    continue;
+                }
+            }
+
+            var waited = Stopwatch.GetElapsedTime(started);
+            if (maxWait != Timeout.InfiniteTimeSpan && waited >= maxWait)
+            {
+                return null;
+            }
+
+            var remaining = maxWait == Timeout.InfiniteTimeSpan ? pause : maxWait - waited;
+            await Task.Delay(pause < remaining ? pause : remaining, cancellationToken);
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPoll.Ticks));
+            conflicts = 0;
+        }
+    }
+
+    public async Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken)
+    {
+        var request = new DeleteItemRequest
+        {
+            TableName = tableName,
+            Key = PoolItems.Key(lease.Runtime, PoolItems.LeaseKey(lease.Url, lease.Slot)),
+            ConditionExpression = "#owner = :owner",
+            ExpressionAttributeNames = new() { ["#owner"] = PoolItems.Owner },
+            ExpressionAttributeValues = new() { [":owner"] = PoolItems.S(lease.Owner) },
+        };
+
+        // False: the lease expired and another dispatcher holds the slot now; it is theirs to release.
+        await ConditionalAsync(ct => client.DeleteItemAsync(request, ct), cancellationToken);
+    }
+
+    public async Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken) =>
+        (await ReadAsync(lease.Runtime, cancellationToken)).IsRunning(lease);
+
+    /// <summary>Records what a server reported as loaded, unless the table already knows it from a lease.</summary>
+    public async Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
+        await SetLoadedModelAsync(runtime, url, model, onlyWhenUnknown: true, cancellationToken);
+
+    private async Task<PoolLease?> TryLeaseAsync(LeaseRequest request, PoolServer server, int slot, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var lease = new PoolLease(request.Runtime, server.Url, slot, Guid.NewGuid().ToString("N"), request.TaskId, request.Model, now, now + request.Duration);
+        var put = new PutItemRequest
+        {
+            TableName = tableName,
+            Item = PoolItems.LeaseItem(lease),
+            ConditionExpression = "attribute_not_exists(#sk) OR #expiry < :now",
+            ExpressionAttributeNames = new() { ["#sk"] = PoolItems.SortKey, ["#expiry"] = PoolItems.LeaseExpiresAt },
+            ExpressionAttributeValues = new() { [":now"] = PoolItems.N(now.ToUnixTimeMilliseconds()) },
+        };
+        if (!await ConditionalAsync(ct => client.PutItemAsync(put, ct), cancellationToken))
+        {
+            return null;
+        }
+
+        if (request.Model is { } model && model != server.LoadedModel)
+        {
+            // The request carries the checkpoint in override_settings: SD Web UI keeps it loaded afterwards.
+            await SetLoadedModelAsync(request.Runtime, server.Url, model, onlyWhenUnknown: false, cancellationToken);
+        }
+
+        return lease;
+    }
+
+    /// <summary>
+    /// A registered server's item is only updated while it exists (a deregistered server is not brought back); a
+    /// configured endpoint gets an item holding its loaded model, kept a day after the last update.
+    /// </summary>
+    private async Task SetLoadedModelAsync(string runtime, string url, string model, bool onlyWhenUnknown, CancellationToken cancellationToken)
+    {
+        var names = new Dictionary<string, string> { ["#loaded"] = PoolItems.LoadedModel };
+        var values = new Dictionary<string, AttributeValue> { [":loaded"] = PoolItems.S(model) };
+        var update = "SET #loaded = :loaded";
+        List<string> conditions = onlyWhenUnknown ? ["attribute_not_exists(#loaded)"] : [];
+        if (IsFixed(runtime, url))
+        {
+            update += ", #url = :url, #expires = :expires";
+            names["#url"] = PoolItems.Url;
+            names["#expires"] = PoolItems.ExpiresAt;
+            values[":url"] = PoolItems.S(url);
+            values[":expires"] = PoolItems.N((_clock.GetUtcNow() + PoolItems.LeaseRetention).ToUnixTimeSeconds());
+        }
+        else
+        {
+            conditions.Add("attribute_exists(#sk)");
+            names["#sk"] = PoolItems.SortKey;
+        }
+
+        var request = new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = PoolItems.Key(runtime, PoolItems.ServerKey(url)),
+            UpdateExpression = update,
+            ConditionExpression = conditions.Count > 0 ? string.Join(" AND ", conditions) : null,
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
+        await ConditionalAsync(ct => client.UpdateItemAsync(request, ct), cancellationToken);
+    }
+
+    private async Task<PoolSnapshot> ReadAsync(string runtime, CancellationToken cancellationToken)
+    {
+        var items = new List<Dictionary<string, AttributeValue>>();
+        Dictionary<string, AttributeValue>? start = null;
+        do
+        {
+            var request = new QueryRequest
+            {
+                TableName = tableName,
+                ConsistentRead = true,
+                KeyConditionExpression = "#runtime = :runtime",
+                ExpressionAttributeNames = new() { ["#runtime"] = PoolItems.Runtime },
+                ExpressionAttributeValues = new() { [":runtime"] = PoolItems.S(runtime) },
+                ExclusiveStartKey = start,
+            };
+            var page = await CallAsync(ct => client.QueryAsync(request, ct), cancellationToken);
+            items.AddRange(page.Items ?? []);
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (start is not null);
+
+        var snapshot = new PoolSnapshot(runtime, items, _fixed, _clock.GetUtcNow());
+        observed?.Invoke(runtime, snapshot.RegisteredGpus, snapshot.LeasedSlots);
+        return snapshot;
+    }
+
+    private bool IsFixed(string runtime, string url) => _fixed.Any(s => s.Runtime == runtime && s.Url == url);
+
+    /// <summary>False when the write's condition did not hold.</summary>
+    private static async Task<bool> ConditionalAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CallAsync(call, cancellationToken);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static Task<T> CallAsync<T>(Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync(Service, () => call(cancellationToken), cancellationToken);
+}

@@ -1,0 +1,101 @@
+using Amazon.DynamoDBv2.Model;
+using SdServerless.Core.Pool;
+
+namespace SdServerless.Aws.Pool;
+
+/// <summary>
+/// A runtime's pool as one consistent Query saw it: the servers that may be chosen (fresh ones and the configured
+/// endpoints) and the unexpired leases on them, oldest first.
+/// </summary>
+internal sealed class PoolSnapshot
+{
+    private readonly Dictionary<string, List<PoolLease>> _leases = new(StringComparer.Ordinal);
+
+    public PoolSnapshot(string runtime, IEnumerable<Dictionary<string, AttributeValue>> items, IEnumerable<PoolServer> fixedServers, DateTimeOffset now)
+    {
+        var fixedByUrl = fixedServers.Where(s => s.Runtime == runtime).ToDictionary(s => s.Url, StringComparer.Ordinal);
+        var servers = new List<PoolServer>();
+        foreach (var item in items)
+        {
+            var sortKey = item[PoolItems.SortKey].S;
+            if (sortKey.StartsWith(PoolItems.ServerPrefix, StringComparison.Ordinal))
+            {
+                var server = PoolItems.ToServer(runtime, item);
+                if (fixedByUrl.Remove(server.Url, out var configured))
+                {
+                    // A configured endpoint's item only adds what it reported; the configuration says it belongs.
+                    servers.Add(server with { Gpus = item.ContainsKey(PoolItems.Gpus) ? server.Gpus : configured.Gpus, Fixed = true });
+                }
+                else if (now - server.HeartbeatAt <= PoolRules.StaleAfter)
+                {
+                    servers.Add(server);
+                }
+            }
+            else if (sortKey.StartsWith(PoolItems.LeasePrefix, StringComparison.Ordinal))
+            {
+                var lease = PoolItems.ToLease(runtime, item);
+                if (lease.ExpiresAt > now)
+                {
+                    LeasesOf(lease.Url, create: true).Add(lease);
+                }
+            }
+        }
+
+        servers.AddRange(fixedByUrl.Values);
+        Servers = servers;
+        foreach (var leases in _leases.Values)
+        {
+            leases.Sort((a, b) => a.AcquiredAt != b.AcquiredAt ? a.AcquiredAt.CompareTo(b.AcquiredAt) : a.Slot.CompareTo(b.Slot));
+        }
+    }
+
+    public IReadOnlyList<PoolServer> Servers { get; }
+
+    /// <summary>GPUs of the servers that may be chosen.</summary>
+    public int RegisteredGpus => Servers.Sum(s => s.Gpus);
+
+    /// <summary>Unexpired leases on the servers that may be chosen.</summary>
+    public int LeasedSlots => Servers.Sum(s => LeasesOf(s.Url).Count);
+
+    public PoolOccupancy Occupancy(PoolServer server, PoolRules rules) =>
+        new(server.Gpus, rules.SlotsOf(server.Gpus), LeasesOf(server.Url).Count, server.LoadedModel);
+
+    /// <summary>The lowest slot no unexpired lease holds; null when every one is held.</summary>
+    public int? FreeSlot(PoolServer server, PoolRules rules)
+    {
+        var held = LeasesOf(server.Url).Select(l => l.Slot).ToHashSet();
+        for (var slot = 0; slot < rules.SlotsOf(server.Gpus); slot++)
+        {
+            if (!held.Contains(slot))
+            {
+                return slot;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The lease is among its server's <c>gpus</c> oldest unexpired leases: its request runs, not waits.</summary>
+    public bool IsRunning(PoolLease lease)
+    {
+        var gpus = Servers.FirstOrDefault(s => s.Url == lease.Url)?.Gpus ?? 1;
+        var position = LeasesOf(lease.Url).FindIndex(l => l.Slot == lease.Slot && l.Owner == lease.Owner);
+        return position >= 0 && position < gpus;
+    }
+
+    private List<PoolLease> LeasesOf(string url, bool create = false)
+    {
+        if (_leases.TryGetValue(url, out var leases))
+        {
+            return leases;
+        }
+
+        leases = [];
+        if (create)
+        {
+            _leases[url] = leases;
+        }
+
+        return leases;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using SdServerless.Core;
+using SdServerless.Core.Json;
+using SdServerless.Core.Queueing;
+using SdServerless.Functions.Events;
+
+namespace SdServerless.Functions.Dispatch;
+
+/// <summary>
+/// The ways a message goes back to its queue. After a transient failure the same message is hidden for a backoff, and
+/// its next receive counts as the next attempt. For lack of capacity the task moves to a new message, sent with a
+/// delay, that carries the attempts spent and since when it waits: a receive count that grew with every wait for
+/// capacity would spend attempts and push the message into the dead-letter queue.
+/// </summary>
+public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvider clock, ILogger<TaskPutBack> logger)
+{
+    /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>
+    public async Task RetryLaterAsync(ITaskQueue queue, SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)
+    {
+        var delay = RetryBackoff.Delay(attempts, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble());
+        await TryChangeVisibilityAsync(queue, record, delay, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the task again in a new message, delayed; true when it was sent (the old message must then be deleted).
+    /// When the send fails the old message is hidden for the same delay instead (false: it must not be deleted).
+    /// </summary>
+    public async Task<bool> WaitForCapacityAsync(
+        ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, DateTimeOffset waitingSince, CancellationToken cancellationToken)
+    {
+        var delay = RetryBackoff.ForCapacity(clock.GetUtcNow() - waitingSince, settings.CapacityBackoffBase, settings.CapacityBackoffCap, Random.Shared.NextDouble());
+        var next = new TaskMessage
+        {
+            IdTask = message.IdTask,
+            Task = message.Task,
+            TaskKey = message.TaskKey,
+            Attempts = attemptsSpent,
+            WaitingSince = waitingSince,
+        };
+        try
+        {
+            await queue.SendAsync(JsonSerializer.Serialize(next, CoreJsonContext.Default.TaskMessage), delay, cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // Its next receive will count as an attempt although no server was called: rare, and still bounded.
+            LogSendFailed(message.IdTask, e.Message);
+            await TryChangeVisibilityAsync(queue, record, delay, cancellationToken);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Makes a poison message visible again at once: its receives then reach the queue's maxReceiveCount within
+    /// seconds and the redrive moves it to the dead-letter queue, instead of once per (long) visibility timeout.
+    /// </summary>
+    public Task PoisonAsync(ITaskQueue queue, SqsEvent.SqsMessage record, CancellationToken cancellationToken) =>
+        TryChangeVisibilityAsync(queue, record, TimeSpan.Zero, cancellationToken);
+
+    private async Task TryChangeVisibilityAsync(ITaskQueue queue, SqsEvent.SqsMessage record, TimeSpan visibility, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queue.ChangeVisibilityAsync(record.ReceiptHandle, visibility, cancellationToken);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            LogVisibilityUnchanged(record.MessageId, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: its new message was not sent ({Error}); the old one is hidden instead")]
+    private partial void LogSendFailed(string taskId, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Message {MessageId}: visibility not changed ({Error})")]
+    private partial void LogVisibilityUnchanged(string messageId, string error);
+}

@@ -1,0 +1,178 @@
+using System.Net;
+using System.Text.Json;
+using SdServerless.Core.Json;
+using SdServerless.Core.Pool;
+using SdServerless.Core.Queueing;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Pool;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+/// <summary>A pool with no server free (at zero, booting, all busy) puts tasks back; it never spends their attempts.</summary>
+public sealed class CapacityWaitTests
+{
+    private static readonly SdTask TextTask = DispatcherHarness.Task("waits", TaskType.TextToImage, """{"prompt":"a cat","steps":20}""");
+
+    /// <summary>A harness whose runtime has no server registered yet, and whose dispatcher does not wait for one.</summary>
+    private static (DispatcherHarness Harness, InProcessPoolRegistry Registry) EmptyPool(int maxAttempts = 5)
+    {
+        var registry = new InProcessPoolRegistry([], new PoolRules());
+        var harness = new DispatcherHarness(maxAttempts, registry);
+        harness.Settings.FreeSlotWait = TimeSpan.Zero;
+        return (harness, registry);
+    }
+
+    private static TaskMessage Message(string body) => JsonSerializer.Deserialize(body, CoreJsonContext.Default.TaskMessage)!;
+
+    private static string Body(TaskMessage message) => JsonSerializer.Serialize(message, CoreJsonContext.Default.TaskMessage);
+
+    private static Task RegisterAsync(InProcessPoolRegistry registry) =>
+        registry.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = DispatcherHarness.Endpoint }, CancellationToken.None);
+
+    [Fact]
+    public async Task AnEmptyPoolPutsTheTaskBackInANewDelayedMessageWithoutSpendingAnAttempt()
+    {
+        var (harness, _) = EmptyPool();
+        var record = await harness.EnqueueAndReceiveAsync(TextTask);
+
+        var response = await harness.DispatchAsync(record);
+
+        Assert.Empty(response.BatchItemFailures);
+        var (body, delay) = harness.Queue.Sent[^1];
+        var next = Message(body);
+        Assert.Equal((0, harness.Clock.GetUtcNow()), (next.Attempts, next.WaitingSince));
+        Assert.Equal("a cat", (string?)next.Task!.Content["prompt"]);
+        Assert.InRange(delay, harness.Settings.CapacityBackoffBase / 2, harness.Settings.CapacityBackoffBase);
+        Assert.Equal([body], harness.Queue.Bodies);
+        var state = (await harness.StateAsync("waits"))!;
+        Assert.Equal(("queued", "capacity", 0), ((string?)state["status"], (string?)state["waiting_for"], (int)state["attempts"]!));
+        Assert.Null(await harness.ResultAsync("waits"));
+        Assert.Empty(harness.SdWebUi.Requests);
+        Assert.Equal(["sdruntime"], harness.Metrics.WaitingForCapacity);
+    }
+
+    [Fact]
+    public async Task AWaitingTaskRunsOnceAServerRegistersAndCountsOnlyTheAttemptThatReachedIt()
+    {
+        var (harness, registry) = EmptyPool();
+        var record = await harness.EnqueueAndReceiveAsync(TextTask);
+        for (var wait = 0; wait < 3; wait++)
+        {
+            await harness.DispatchAsync(record);
+            harness.Clock.Advance(harness.Settings.CapacityBackoffCap);
+            record = (await harness.ReceiveAsync()).Single();
+            Assert.Equal("1", record.Attributes["ApproximateReceiveCount"]);
+        }
+
+        await RegisterAsync(registry);
+        Assert.Empty((await harness.DispatchAsync(record)).BatchItemFailures);
+
+        var result = (await harness.ResultAsync("waits"))!;
+        Assert.Equal(("succeeded", 1), ((string?)result["status"], (int)result["attempts"]!));
+        Assert.Equal(3, harness.Metrics.WaitingForCapacity.Count);
+        Assert.Single(harness.SdWebUi.Generations);
+        Assert.Empty(harness.Queue.Bodies);
+    }
+
+    [Fact]
+    public async Task TheWaitGrowsWithTheTimeAlreadyWaitedUpToItsCap()
+    {
+        var (harness, _) = EmptyPool();
+        var since = harness.Clock.GetUtcNow();
+        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = since }));
+        harness.Clock.Advance(TimeSpan.FromSeconds(40));
+
+        await harness.DispatchAsync(record);
+
+        var (body, delay) = harness.Queue.Sent[^1];
+        Assert.Equal(since, Message(body).WaitingSince);
+        Assert.InRange(delay, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
+
+        harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        await harness.DispatchAsync((await harness.ReceiveAsync()).Single());
+        Assert.InRange(harness.Queue.Sent[^1].Delay, harness.Settings.CapacityBackoffCap / 2, harness.Settings.CapacityBackoffCap);
+    }
+
+    [Fact]
+    public async Task AttemptsCarriedByTheMessageAddToItsReceivesAndCountTowardsTheLimit()
+    {
+        var harness = new DispatcherHarness(maxAttempts: 3);
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
+        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 1 }));
+
+        Assert.Single((await harness.DispatchAsync(record)).BatchItemFailures);
+        var state = (await harness.StateAsync("waits"))!;
+        Assert.Equal((2, "retry_backoff"), ((int)state["attempts"]!, (string?)state["waiting_for"]));
+
+        harness.Clock.Advance(harness.Settings.BackoffCap);
+        Assert.Empty((await harness.DispatchAsync((await harness.ReceiveAsync()).Single())).BatchItemFailures);
+        var result = (await harness.ResultAsync("waits"))!;
+        Assert.Equal(("failed", 3), ((string?)result["status"], (int)result["attempts"]!));
+        Assert.Contains("gave up after 3 attempts", (string?)result["error"]!["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PastTheQueueingDeadlineATaskWithoutCapacityFailsWithNoCapacityAndGetsItsResult()
+    {
+        var (harness, _) = EmptyPool();
+        var since = harness.Clock.GetUtcNow();
+        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 2, WaitingSince = since }));
+        harness.Clock.Advance(harness.Options.QueueingDeadline);
+
+        var response = await harness.DispatchAsync(record);
+
+        Assert.Empty(response.BatchItemFailures);
+        var result = (await harness.ResultAsync("waits"))!;
+        Assert.Equal(("failed", "no_capacity", 2), ((string?)result["status"], (string?)result["error"]!["type"], (int)result["attempts"]!));
+        Assert.Contains("queueing deadline", (string?)result["error"]!["message"], StringComparison.Ordinal);
+        Assert.Equal("https://hooks.example.com/done", (string?)result["callback_url"]);
+        Assert.Empty(harness.Queue.Bodies);
+        Assert.Empty(harness.Metrics.WaitingForCapacity);
+        Assert.Equal((2, false), Assert.Single(harness.Metrics.Completed) is var m ? (m.Attempts, m.Succeeded) : default);
+    }
+
+    [Fact]
+    public async Task JustBeforeTheQueueingDeadlineTheTaskStillWaits()
+    {
+        var (harness, _) = EmptyPool();
+        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = harness.Clock.GetUtcNow() }));
+        harness.Clock.Advance(harness.Options.QueueingDeadline - TimeSpan.FromSeconds(1));
+
+        await harness.DispatchAsync(record);
+
+        Assert.Null(await harness.ResultAsync("waits"));
+        Assert.Equal("capacity", (string?)(await harness.StateAsync("waits"))!["waiting_for"]);
+    }
+
+    [Fact]
+    public async Task WhenTheNewMessageCannotBeSentTheOldOneIsHiddenForTheDelayInstead()
+    {
+        var (harness, _) = EmptyPool();
+        var record = await harness.EnqueueAndReceiveAsync(TextTask);
+        harness.Queue.FailSends = true;
+
+        var response = await harness.DispatchAsync(record);
+
+        Assert.Equal([record.MessageId], response.BatchItemFailures.Select(f => f.ItemIdentifier));
+        Assert.Empty(await harness.ReceiveAsync());
+        harness.Clock.Advance(harness.Settings.CapacityBackoffBase);
+        Assert.Equal(record.Body, Assert.Single(await harness.ReceiveAsync()).Body);
+        Assert.Equal("capacity", (string?)(await harness.StateAsync("waits"))!["waiting_for"]);
+    }
+
+    [Fact]
+    public async Task WithTooLittleOfTheInvocationLeftNoSlotIsLeasedAndTheTaskGoesBack()
+    {
+        var harness = new DispatcherHarness();
+        var record = await harness.EnqueueAndReceiveAsync(TextTask);
+        var deadline = harness.Clock.GetUtcNow() + harness.Settings.BookkeepingTimeout + harness.Settings.MinimumGenerationTime - TimeSpan.FromSeconds(1);
+
+        var response = await harness.DispatchAsync(deadline, record);
+
+        Assert.Empty(response.BatchItemFailures);
+        Assert.Empty(harness.SdWebUi.Requests);
+        Assert.Equal(0, Message(harness.Queue.Bodies.Single()).Attempts);
+        Assert.Equal("capacity", (string?)(await harness.StateAsync("waits"))!["waiting_for"]);
+    }
+}

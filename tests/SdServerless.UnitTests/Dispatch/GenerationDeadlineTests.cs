@@ -1,0 +1,100 @@
+using SdServerless.Core.Pool;
+using SdServerless.Core.Tasks;
+using SdServerless.Functions.Pool;
+
+namespace SdServerless.UnitTests.Dispatch;
+
+/// <summary>A generation's deadline runs from the lease of its slot; past it, only our own running request is interrupted.</summary>
+public sealed class GenerationDeadlineTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    private static SdTask Task(string id) => DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"a cat"}""");
+
+    [Fact]
+    public async Task ADeadlineInterruptsTheServerRunningOurRequestAndReleasesTheSlot()
+    {
+        var registry = new InProcessPoolRegistry(FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules());
+        var harness = new DispatcherHarness(registry: registry);
+        harness.Settings.GenerationTimeout = TimeSpan.FromMilliseconds(300);
+        harness.SdWebUi.HoldGeneration = ct => System.Threading.Tasks.Task.Delay(Bound, ct);
+        var record = await harness.EnqueueAndReceiveAsync(Task("slow"));
+
+        var response = await harness.DispatchAsync(record).WaitAsync(Bound);
+
+        Assert.Single(response.BatchItemFailures);
+        Assert.Equal(1, harness.SdWebUi.Interrupts);
+        var state = (await harness.StateAsync("slow"))!;
+        Assert.Equal(("pool_timeout", "retry_backoff", 1), ((string?)state["last_error"]!["type"], (string?)state["waiting_for"], (int)state["attempts"]!));
+        Assert.Equal(0, registry.LeasedSlots(DispatcherHarness.Endpoint));
+    }
+
+    [Fact]
+    public async Task ADeadlineWhileOurRequestIsQueuedBehindAnotherInterruptsNothing()
+    {
+        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+            FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
+        var harness = new DispatcherHarness(registry: registry);
+        harness.Settings.GenerationTimeout = TimeSpan.FromMilliseconds(300);
+        harness.SdWebUi.HoldGeneration = ct => System.Threading.Tasks.Task.Delay(Bound, ct);
+        var record = await harness.EnqueueAndReceiveAsync(Task("queued"));
+
+        var response = await harness.DispatchAsync(record).WaitAsync(Bound);
+
+        Assert.Single(response.BatchItemFailures);
+        Assert.Equal(1, registry.RunningChecks);
+        Assert.Equal(0, harness.SdWebUi.Interrupts);
+        Assert.Equal("pool_timeout", (string?)(await harness.StateAsync("queued"))!["last_error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task TimeSpentWaitingForASlotDoesNotCountAgainstTheGeneration()
+    {
+        // One slot: the first task holds it for longer than a generation may last, the second waits for it meanwhile.
+        var registry = new InProcessPoolRegistry(FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules());
+        var harness = new DispatcherHarness(registry: registry);
+        harness.Settings.GenerationTimeout = TimeSpan.FromSeconds(2);
+        harness.Settings.FreeSlotWait = Timeout.InfiniteTimeSpan;
+        var held = await registry.AcquireAsync(new LeaseRequest("sdruntime", "holder", null, TimeSpan.FromMinutes(5)), TimeSpan.Zero, CancellationToken.None);
+        var record = await harness.EnqueueAndReceiveAsync(Task("patient"));
+
+        var dispatching = harness.DispatchAsync(record);
+        await System.Threading.Tasks.Task.Delay(harness.Settings.GenerationTimeout.Value + TimeSpan.FromSeconds(1));
+        Assert.False(dispatching.IsCompleted);
+        Assert.Null(await harness.StateAsync("patient"));
+        await registry.ReleaseAsync(held!, CancellationToken.None);
+
+        Assert.Empty((await dispatching.WaitAsync(Bound)).BatchItemFailures);
+        Assert.Equal("succeeded", (string?)(await harness.ResultAsync("patient"))!["status"]);
+        Assert.Equal(0, harness.SdWebUi.Interrupts);
+    }
+
+    /// <summary>The in-process registry, except that it answers IsRunningAsync as the test says.</summary>
+    private sealed class ScriptedRunningRegistry(IPoolRegistry inner, bool running) : IPoolRegistry
+    {
+        private int _runningChecks;
+
+        public int RunningChecks => _runningChecks;
+
+        public Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) => inner.RegisterAsync(server, cancellationToken);
+
+        public Task<bool> HeartbeatAsync(string runtime, string url, CancellationToken cancellationToken) => inner.HeartbeatAsync(runtime, url, cancellationToken);
+
+        public Task DeregisterAsync(string runtime, string url, CancellationToken cancellationToken) => inner.DeregisterAsync(runtime, url, cancellationToken);
+
+        public Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken) => inner.ServersAsync(runtime, cancellationToken);
+
+        public Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken) => inner.AcquireAsync(request, maxWait, cancellationToken);
+
+        public Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
+
+        public Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _runningChecks);
+            return System.Threading.Tasks.Task.FromResult(running);
+        }
+
+        public Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
+            inner.ObserveLoadedModelAsync(runtime, url, model, cancellationToken);
+    }
+}
