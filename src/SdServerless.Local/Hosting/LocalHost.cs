@@ -3,7 +3,11 @@ using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
+using SdServerless.Core.Pool;
+using SdServerless.Functions.Pool;
+using SdServerless.Local.Admin;
 using SdServerless.Local.Callbacks;
+using SdServerless.Local.Page;
 using SdServerless.Local.Workers;
 
 namespace SdServerless.Local.Hosting;
@@ -59,6 +63,8 @@ public sealed class LocalHost : IAsyncDisposable
             new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        // Without dispatch the page still shows the configured servers, none of them leased.
+        var registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, url => Math.Max(1, pipeline.EndpointCapacities.GetValueOrDefault(url, 1))), new PoolRules());
         if (!options.NoDispatch)
         {
             var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
@@ -74,8 +80,10 @@ public sealed class LocalHost : IAsyncDisposable
                 FreeSlotWait = generation,
             };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
+            registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, dispatcherSettings.CapacityOf), dispatcherSettings.PoolRules);
             var dispatcher = DispatcherFactory.Create(
-                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
+                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()),
+                registry: registry);
             foreach (var runtimeQueue in pipeline.RuntimeQueues)
             {
                 // Each runtime's own loops: a backlog of one runtime never occupies another's. (AddHostedService would
@@ -89,11 +97,9 @@ public sealed class LocalHost : IAsyncDisposable
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
         app.MapObjectDownloads(pipeline.Store);
-        app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
-            ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
-                ? await next(context)
-                : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
-                    ApiResults.ProblemContentType, statusCode: 401));
+        app.MapCallbackReplay(callbacks.Replayer).RequireApiKey(settings.ApiKey);
+        app.MapAdmin(registry, pipeline.RuntimeQueues, pipeline.CallbackDeadLetters, settings);
+        app.MapPage();
         app.MapFallback(bridge.HandleAsync);
 
         await app.StartAsync();
