@@ -53,9 +53,10 @@ internal sealed class InProcessHost : IAsyncDisposable
     }
 
     /// <summary>Submits a small text-to-image task whose seed names it in the emulator's job log.</summary>
-    public async Task SubmitAsync(string id, long seed, int steps = 20)
+    public async Task SubmitAsync(string id, long seed, int steps = 20, int batchSize = 1)
     {
-        var body = """{"task":{"metadata":{"id":"ID","runtime":"sdruntime","tasktype":"text-to-image"},"content":{"prompt":"p","seed":SEED,"steps":STEPS,"width":64,"height":64}}}"""
+        var body = """{"task":{"metadata":{"id":"ID","runtime":"sdruntime","tasktype":"text-to-image"},"content":{"prompt":"p","seed":SEED,"steps":STEPS,"batch_size":BATCH,"width":256,"height":256}}}"""
+            .Replace("BATCH", batchSize.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("ID", id, StringComparison.Ordinal).Replace("SEED", seed.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("STEPS", steps.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         using var response = await Client.PostAsync("/v1alpha2", new StringContent(body, Encoding.UTF8, "application/json"));
