@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using SdServerless.Core;
 using SdServerless.Core.Pool;
 
 namespace SdServerless.Aws.Pool;
@@ -145,8 +146,15 @@ public sealed class DynamoDbPoolRegistry(
 
         if (request.Model is { } model && model != server.LoadedModel)
         {
-            // The request carries the checkpoint in override_settings: SD Web UI keeps it loaded afterwards.
-            await SetLoadedModelAsync(request.Runtime, server.Url, model, onlyWhenUnknown: false, cancellationToken);
+            try
+            {
+                // The request carries the checkpoint in override_settings: SD Web UI keeps it loaded afterwards.
+                await SetLoadedModelAsync(request.Runtime, server.Url, model, onlyWhenUnknown: false, cancellationToken);
+            }
+            catch (DependencyUnavailableException)
+            {
+                // Not recording it only costs affinity; the lease is held and must reach its caller to be released.
+            }
         }
 
         return lease;

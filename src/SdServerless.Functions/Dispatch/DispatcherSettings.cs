@@ -62,6 +62,12 @@ public sealed class DispatcherSettings
     /// </summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(16);
 
+    /// <summary>
+    /// The interrupt that answers a deadline: SD Web UI answers it at once (it only sets a flag), so a server that
+    /// does not is hung or gone, and the slot is released without waiting longer.
+    /// </summary>
+    public TimeSpan InterruptTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Kept on a lease past its generation's deadline: the interrupt and the release happen after it.</summary>
     public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromMinutes(1);
 

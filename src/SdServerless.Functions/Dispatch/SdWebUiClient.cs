@@ -44,12 +44,15 @@ public sealed class SdWebUiClient : IDisposable
     }
 
     /// <summary>The checkpoint a server has loaded (options.sd_model_checkpoint), or null when it does not say.</summary>
-    public async Task<string?> GetLoadedModelAsync(string endpoint, CancellationToken cancellationToken)
+    public async Task<string?> GetLoadedModelAsync(string endpoint, CancellationToken cancellationToken) =>
+        LoadedModel(await GetOptionsAsync(endpoint, cancellationToken));
+
+    /// <summary>The server's settings (GET /sdapi/v1/options); empty when it answers something else than an object.</summary>
+    public async Task<JsonObject> GetOptionsAsync(string endpoint, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Options)), cancellationToken);
         await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        var options = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken);
-        return options?["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
+        return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject ?? [];
     }
 
     /// <summary>
@@ -65,6 +68,9 @@ public sealed class SdWebUiClient : IDisposable
         double? eta = body?["eta_relative"] is JsonValue e && e.TryGetValue<double>(out var seconds) ? seconds : null;
         return (Math.Clamp(progress, 0, 1), eta);
     }
+    /// <summary>options.sd_model_checkpoint, or null when the options do not say.</summary>
+    public static string? LoadedModel(JsonObject options) =>
+        options["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;
 
     /// <summary>Stops whatever job the server runs now: only for the holder of the lease whose request that is.</summary>
     public async Task InterruptAsync(string endpoint, CancellationToken cancellationToken)

@@ -59,6 +59,7 @@ public sealed partial class TaskGenerator(
         }
 
         Task? releasing = null;
+        var sent = false;
         try
         {
             if (task.Model is { } model && await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token) is null)
@@ -79,6 +80,7 @@ public sealed partial class TaskGenerator(
             watch.Sent(lease.Url, ct => registry.IsRunningAsync(lease, ct), progressed);
             var images = new List<TaskResultImage>();
             var sentAt = clock.GetTimestamp();
+            sent = true;
             var response = await client.GenerateAsync(
                 lease.Url,
                 task.TaskType,
@@ -90,10 +92,14 @@ public sealed partial class TaskGenerator(
                 answering: () => releasing = ReleaseAsync(lease));
             return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
         }
-        catch (Exception e) when (generation.IsCancellationRequested && releasing is null && e is not (NoCapacityException or ClientCancellation))
+        catch (Exception e) when (generation.IsCancellationRequested && releasing is null && e is not ClientCancellation)
         {
-            // The deadline passed while the server still worked on our request, or had it queued.
-            await InterruptIfRunningAsync(lease);
+            // The deadline passed before the server answered: it may still work on our request, or have it queued.
+            if (sent)
+            {
+                await InterruptIfRunningAsync(lease);
+            }
+
             if (e is DispatchFailure)
             {
                 throw;
@@ -175,7 +181,9 @@ public sealed partial class TaskGenerator(
                 return;
             }
 
-            await client.InterruptAsync(lease.Url, bookkeeping.Token);
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(bookkeeping.Token);
+            interrupt.CancelAfter(settings.InterruptTimeout);
+            await client.InterruptAsync(lease.Url, interrupt.Token);
             LogInterrupted(lease.TaskId, lease.Url);
         }
         catch (Exception e) when (e is DependencyUnavailableException or DispatchFailure or OperationCanceledException)

@@ -12,7 +12,7 @@ namespace SdServerless.IntegrationTests.Infrastructure;
 /// A moto_server (S3/SQS/DynamoDB-compatible) on a free loopback port, started once for the tests of
 /// <see cref="MotoCollection"/> and killed at the end. The tests fail, never skip, when moto_server is missing.
 /// </summary>
-public sealed class MotoServer : IAsyncLifetime
+public class MotoServer : IAsyncLifetime
 {
     public const string Region = "us-east-1";
 
@@ -26,12 +26,10 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var port = FreePort.Next();
-        var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = StartInfo(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         try
         {
             _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
@@ -49,6 +47,9 @@ public sealed class MotoServer : IAsyncLifetime
         ServiceUrl = $"http://127.0.0.1:{port}";
         await WaitUntilAnsweringAsync();
     }
+
+    /// <summary>How the server is started on <paramref name="port"/>.</summary>
+    protected virtual ProcessStartInfo StartInfo(string port) => new("moto_server", ["-H", "127.0.0.1", "-p", port]);
 
     public Task DisposeAsync()
     {

@@ -7,9 +7,13 @@ using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Pool;
 
-/// <summary>The DynamoDB registry against moto_server: each dispatcher is a registry with its own client, on one table.</summary>
-[Collection(MotoCollection.Name)]
-public sealed class DynamoDbPoolRegistryContractTests(MotoServer moto) : PoolRegistryContractTests
+/// <summary>
+/// The DynamoDB registry against moto_server: each dispatcher is a registry with its own client, on one table. The
+/// server answers one request at a time (<see cref="SerialMotoServer"/>), since moto's conditional writes are only
+/// atomic that way.
+/// </summary>
+[Collection(SerialMotoCollection.Name)]
+public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : PoolRegistryContractTests
 {
     private readonly List<AmazonDynamoDBClient> _clients = [];
     private string _table = "";

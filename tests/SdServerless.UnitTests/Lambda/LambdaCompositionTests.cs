@@ -10,10 +10,11 @@ namespace SdServerless.UnitTests.Lambda;
 public class LambdaCompositionTests
 {
     [Theory]
-    [InlineData("api", typeof(ApiGatewayLambdaHandler))]
-    [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>))]
-    [InlineData("callback", typeof(JsonLambdaHandler<S3Event, EmptyResponse>))]
-    public void EachHandlerNameBuildsTheHandlerForItsEvent(string handler, Type expected)
+    [InlineData("api", typeof(ApiGatewayLambdaHandler), null)]
+    [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>), null)]
+    [InlineData("dispatcher", typeof(JsonLambdaHandler<SqsEvent, SqsBatchResponse>), "sdserverless-pool")]
+    [InlineData("callback", typeof(JsonLambdaHandler<S3Event, EmptyResponse>), null)]
+    public void EachHandlerNameBuildsTheHandlerForItsEvent(string handler, Type expected, string? poolTable)
     {
         // Building the clients opens no connection, so unreachable service URLs are fine here.
         var environment = new FakeEnvironmentVariables(new()
@@ -27,7 +28,13 @@ public class LambdaCompositionTests
             ["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://127.0.0.1:9",
             ["SDSERVERLESS_S3_SERVICE_URL"] = "http://127.0.0.1:9",
             ["SDSERVERLESS_SQS_SERVICE_URL"] = "http://127.0.0.1:9",
+            ["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = "http://127.0.0.1:9",
         });
+        if (poolTable is not null)
+        {
+            environment.Values["SDSERVERLESS_POOL_TABLE"] = poolTable;
+        }
+
         var settings = LambdaSettings.Load(environment);
 
         var built = LambdaComposition.CreateHandler(

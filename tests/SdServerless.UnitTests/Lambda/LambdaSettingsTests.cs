@@ -51,6 +51,20 @@ public class LambdaSettingsTests
     }
 
     [Fact]
+    public void ThePoolTableIsReadWithItsServiceUrlAndIsOptional()
+    {
+        var environment = Api();
+        environment.Values["SDSERVERLESS_RUNTIMES"] = """{"runtimes":[{"name":"xl","type":"sdwebui","endpoints":[],"models":["a.safetensors"]}]}""";
+        Assert.Null(LambdaSettings.Load(environment).PoolTable);
+
+        environment.Values["SDSERVERLESS_POOL_TABLE"] = "sdserverless-pool";
+        environment.Values["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = "http://127.0.0.1:5000";
+        var settings = LambdaSettings.Load(environment);
+
+        Assert.Equal(("sdserverless-pool", "http://127.0.0.1:5000"), (settings.PoolTable, settings.DynamoDbServiceUrl));
+    }
+
+    [Fact]
     public void EndpointsAloneMakeTheDefaultRuntime()
     {
         var environment = Api();

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdServerless.Core.Configuration;
+using SdServerless.Core.Pool;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Tasks;
+using SdServerless.Emulator;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Pool;
+using SdServerless.Local.Queueing;
+using SdServerless.Local.Storage;
+using SdServerless.Local.Workers;
+
+namespace SdServerless.IntegrationTests.Dispatch;
+
+/// <summary>The local host's durable queue dead-letters after a few receives: waiting for capacity must never count as one.</summary>
+public sealed class CapacityWaitOnFileQueueTests
+{
+    [Fact]
+    public async Task ATaskWaitingForCapacityLongerThanTheReceiveLimitStillRunsOnceAServerComes()
+    {
+        var directory = Directory.CreateTempSubdirectory("capacity-").FullName;
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { ModelSwitchDelay = TimeSpan.Zero });
+        await using var queue = FileTaskQueue.Open(Path.Combine(directory, "queue"), new FileTaskQueueOptions { MaxReceiveCount = 2, FlushToDisk = false });
+        var store = new DirectoryObjectStore(Path.Combine(directory, "s3"), "outputbucket");
+        var options = new SdServerlessOptions { Runtimes = [new RuntimeConfig { Name = "sdruntime", Models = [EmulatorOptions.DefaultModel] }] };
+
+        // No server yet (a pool at zero); the task is put back at once each time, so that it waits many times quickly.
+        var registry = new InProcessPoolRegistry([], new PoolRules());
+        var settings = new DispatcherSettings { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
+        var metrics = new CountingMetrics();
+        var handler = DispatcherFactory.Create(store, queue, options, settings, NullLoggerFactory.Instance, metrics, registry: registry);
+        var worker = new DispatcherWorker(queue, handler, new DispatcherWorkerOptions { ReceiveWait = TimeSpan.FromMilliseconds(100) }, TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
+        var task = DispatchTestbed.Task("patient", TaskType.TextToImage, """{"prompt":"p","steps":1,"width":64,"height":64}""");
+        await queue.SendAsync(DispatchTestbed.MessageBody(task), TimeSpan.Zero, CancellationToken.None);
+
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            await WaitForAsync(() => metrics.WaitingForCapacity >= 5, "the task did not wait for capacity five times");
+            await registry.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = emulator.BaseUrl.ToString().TrimEnd('/') }, CancellationToken.None);
+            await WaitForAsync(() => store.GetAsync(TaskKeys.Result("output", "patient"), CancellationToken.None).Result is not null, "the task never finished");
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
+        var result = JsonNode.Parse((await store.GetAsync(TaskKeys.Result("output", "patient"), CancellationToken.None))!.Content.Span)!;
+        Assert.Equal(("succeeded", 1), ((string?)result["status"], (int)result["attempts"]!));
+        Assert.Equal(0, await queue.DeadLetter!.GetApproximateDepthAsync(CancellationToken.None));
+        Assert.Equal(0, await queue.GetApproximateDepthAsync(CancellationToken.None));
+    }
+
+    private static async Task WaitForAsync(Func<bool> condition, string failure)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed class CountingMetrics : Core.Telemetry.ITaskMetrics
+    {
+        private int _waits;
+
+        public int WaitingForCapacity => Volatile.Read(ref _waits);
+
+        public void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded)
+        {
+        }
+
+        public void RecordWaitingForCapacity(string runtime) => Interlocked.Increment(ref _waits);
+
+        public void RecordPool(string runtime, int registeredGpus, int leasedSlots)
+        {
+        }
+    }
+}
