@@ -12,6 +12,11 @@ if ! command -v cfn-lint >/dev/null 2>&1; then
   echo "installing cfn-lint (lints template.yaml)"
   python3 -m pip install --quiet cfn-lint
 fi
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "installing chromium (the browser test of the local host's page drives it)"
+  if [ "$(id -u)" -eq 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi
+fi
 # pyenv shims need a rehash after an install to put new commands on PATH.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true
 

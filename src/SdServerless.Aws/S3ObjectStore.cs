@@ -129,6 +129,14 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return (IReadOnlyList<ObjectInfo>)objects;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<ObjectInfo>> ListPageAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync(Service, async () =>
+        {
+            var request = new ListObjectsV2Request { BucketName = BucketName, Prefix = prefix, StartAfter = startAfter, MaxKeys = maxKeys };
+            var response = await s3.ListObjectsV2Async(request, cancellationToken);
+            return (IReadOnlyList<ObjectInfo>)[.. (response.S3Objects ?? []).Select(item => new ObjectInfo(item.Key, item.Size ?? 0))];
+        }, cancellationToken);
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {

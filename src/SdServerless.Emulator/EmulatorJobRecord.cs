@@ -21,4 +21,7 @@ public sealed record EmulatorJobRecord(
     /// SD Web UI encodes them after leaving its queue lock); null until then, and when the response was not sent.
     /// </summary>
     public DateTimeOffset? RespondedAt { get; init; }
+
+    /// <summary>/sdapi/v1/interrupt ended the job before all its iterations ran.</summary>
+    public bool Interrupted { get; init; }
 }

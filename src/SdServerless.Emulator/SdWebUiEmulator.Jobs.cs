@@ -72,7 +72,8 @@ public sealed partial class SdWebUiEmulator
             if (Options.RecordJobs)
             {
                 logIndex = Record(new EmulatorJobRecord(work.Name, gpu.Index, work.Seed, work.Model?.Name, switching,
-                    completed * work.ImagesPerIteration, startedAt, startedAt + Stopwatch.GetElapsedTime(started)));
+                    completed * work.ImagesPerIteration, startedAt, startedAt + Stopwatch.GetElapsedTime(started))
+                { Interrupted = job.Interrupted });
             }
 
             pool.Release(gpu);

@@ -23,6 +23,7 @@ namespace SdServerless.Core.Json;
 [JsonSerializable(typeof(TaskRecord))]
 [JsonSerializable(typeof(TaskState))]
 [JsonSerializable(typeof(TaskResult))]
+[JsonSerializable(typeof(CancelRequest))]
 [JsonSerializable(typeof(Tasks.TaskStatus))]
 [JsonSerializable(typeof(TaskMessage))]
 [JsonSerializable(typeof(RuntimeSettings))]

@@ -8,6 +8,7 @@ public static class SdWebUiPaths
     public const string Models = "/sdapi/v1/sd-models";
     public const string Options = "/sdapi/v1/options";
     public const string RefreshCheckpoints = "/sdapi/v1/refresh-checkpoints";
+    public const string Progress = "/sdapi/v1/progress";
 
     /// <summary>Stops the job the server runs now (the only way to: a client that disconnects does not).</summary>
     public const string Interrupt = "/sdapi/v1/interrupt";

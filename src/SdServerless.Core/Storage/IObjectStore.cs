@@ -35,6 +35,16 @@ public interface IObjectStore
     /// <summary>Every object whose key starts with the prefix, in key order.</summary>
     Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// At most <paramref name="maxKeys"/> objects under the prefix whose key sorts after <paramref name="startAfter"/>,
+    /// in key order: one page of a long listing. S3 answers it with one request; the default reads the whole prefix.
+    /// </summary>
+    async Task<IReadOnlyList<ObjectInfo>> ListPageAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
+        [.. (await ListAsync(prefix, cancellationToken))
+            .Where(o => startAfter is null || string.CompareOrdinal(o.Key, startAfter) > 0)
+            .OrderBy(o => o.Key, StringComparer.Ordinal)
+            .Take(maxKeys)];
+
     /// <summary>Removes the object; no error when it does not exist.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }

@@ -13,6 +13,12 @@ public sealed class TaskState
 
     public required DateTimeOffset UpdatedAt { get; init; }
 
+    /// <summary>Share of the generation done (0..1), from the server's /sdapi/v1/progress while the task runs.</summary>
+    public double? Progress { get; init; }
+
+    /// <summary>The server's estimate of the seconds left, while the task runs.</summary>
+    public double? EtaSeconds { get; init; }
+
     /// <summary>The last transient error, while the task waits for its next attempt.</summary>
     public TaskError? LastError { get; init; }
 

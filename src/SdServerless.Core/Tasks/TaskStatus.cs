@@ -16,4 +16,8 @@ public enum TaskStatus
 
     [JsonStringEnumMemberName("failed")]
     Failed,
+
+    /// <summary>Stopped at the client's request (before it ran, or interrupted with the images made so far).</summary>
+    [JsonStringEnumMemberName("cancelled")]
+    Cancelled,
 }

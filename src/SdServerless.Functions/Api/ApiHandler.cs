@@ -4,6 +4,7 @@ using SdServerless.Core.Configuration;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Validation;
 using SdServerless.Functions.Events;
+using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
@@ -15,10 +16,13 @@ public sealed class ApiHandler(
     TaskParser parser,
     TaskSubmission submission,
     TaskStatusReader statusReader,
+    TaskCancellation cancellation,
+    TaskListing listing,
     SdServerlessOptions options,
     ILogger<ApiHandler> logger)
 {
     private const string TasksPath = "/v1alpha2/tasks/";
+    private const string CancelSuffix = "/cancel";
 
     public Task<ApiGatewayProxyResponse> HandleRestAsync(ApiGatewayProxyRequest request, CancellationToken cancellationToken) =>
         HandleAsync(ApiRequestReader.FromRest(request), cancellationToken);
@@ -41,15 +45,31 @@ public sealed class ApiHandler(
                 : MethodNotAllowed("POST");
         }
 
+        if (path == TasksPath.TrimEnd('/'))
+        {
+            return request.Method == "GET" ? await ListAsync(request, cancellationToken) : MethodNotAllowed("GET");
+        }
+
+        if (path.StartsWith(TasksPath, StringComparison.Ordinal) && path.EndsWith(CancelSuffix, StringComparison.Ordinal))
+        {
+            return request.Method == "POST"
+                ? await CancelAsync(Uri.UnescapeDataString(path[TasksPath.Length..^CancelSuffix.Length]), cancellationToken)
+                : MethodNotAllowed("POST");
+        }
+
         if (path.StartsWith(TasksPath, StringComparison.Ordinal))
         {
-            return request.Method == "GET"
-                ? await GetStatusAsync(Uri.UnescapeDataString(path[TasksPath.Length..]), cancellationToken)
-                : MethodNotAllowed("GET");
+            var id = Uri.UnescapeDataString(path[TasksPath.Length..]);
+            return request.Method switch
+            {
+                "GET" => await GetStatusAsync(id, cancellationToken),
+                "DELETE" => await CancelAsync(id, cancellationToken),
+                _ => MethodNotAllowed("GET, DELETE"),
+            };
         }
 
         return ApiResults.Problem(404, "not-found", "No such route",
-            "Routes: POST /v1alpha2, POST /v1alpha1, GET /v1alpha2/tasks/{id}.");
+            "Routes: POST /v1alpha2, POST /v1alpha1, GET /v1alpha2/tasks, GET and DELETE /v1alpha2/tasks/{id}, POST /v1alpha2/tasks/{id}/cancel.");
     }
 
     private async Task<ApiGatewayProxyResponse> SubmitAsync(ApiRequest request, string apiVersion, CancellationToken cancellationToken)
@@ -96,7 +116,7 @@ public sealed class ApiHandler(
     {
         if (KeyRules.CheckId(id) is { } idProblem)
         {
-            return ApiResults.Problem(400, "validation-failed", "Invalid task id", "The task id " + idProblem + ".", [new FieldError("id", idProblem)]);
+            return InvalidId(idProblem);
         }
 
         TaskStatusView? view;
@@ -107,14 +127,139 @@ public sealed class ApiHandler(
         catch (Core.DependencyUnavailableException ex)
         {
             logger.LogWarning("Status of {TaskId} unavailable: {Reason}", id, ex.Message);
-            return ApiResults.Problem(503, "unavailable", "Storage unreachable", "Retry later.",
-                headers: new Dictionary<string, string> { ["Retry-After"] = "1" });
+            return StorageUnavailable();
         }
 
-        return view is null
-            ? ApiResults.Problem(404, "unknown-task", "Unknown task", $"No task '{id}' was accepted.")
-            : ApiResults.Json(200, view.WriteTo);
+        return view is null ? UnknownTask(id) : ApiResults.Json(200, view.WriteTo);
     }
+
+    /// <summary>202 cancelling (again on a second cancel), 200 when already cancelled, 409 when it finished otherwise.</summary>
+    private async Task<ApiGatewayProxyResponse> CancelAsync(string id, CancellationToken cancellationToken)
+    {
+        if (KeyRules.CheckId(id) is { } idProblem)
+        {
+            return InvalidId(idProblem);
+        }
+
+        (TaskStatusView View, bool Requested)? outcome;
+        try
+        {
+            outcome = await cancellation.CancelAsync(id, cancellationToken);
+        }
+        catch (Core.DependencyUnavailableException ex)
+        {
+            logger.LogWarning("Cancel of {TaskId} unavailable: {Reason}", id, ex.Message);
+            return StorageUnavailable();
+        }
+
+        if (outcome is not { } found)
+        {
+            return UnknownTask(id);
+        }
+
+        if (found.Requested)
+        {
+            logger.LogInformation("Task {TaskId}: cancel requested", id);
+            return ApiResults.Json(202, writer => WriteCancelAnswer(writer, id, "cancelling"));
+        }
+
+        var status = found.View.Status;
+        if (status == TaskStatus.Cancelled)
+        {
+            return ApiResults.Json(200, writer => WriteCancelAnswer(writer, id, "cancelled"));
+        }
+
+        return ApiResults.Problem(409, "task-finished", "Task already finished",
+            $"Task '{id}' already {(status == TaskStatus.Succeeded ? "succeeded" : "failed")}; there is nothing to cancel.",
+            extensions: new Dictionary<string, string> { ["task_status"] = status == TaskStatus.Succeeded ? "succeeded" : "failed" });
+    }
+
+    private async Task<ApiGatewayProxyResponse> ListAsync(ApiRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        TaskStatus? status = null;
+        if (request.QueryValue("status") is { Length: > 0 } statusText)
+        {
+            status = Enum.GetValues<TaskStatus>().Cast<TaskStatus?>().FirstOrDefault(s => StatusName(s!.Value) == statusText);
+            if (status is null)
+            {
+                errors.Add(new FieldError("status", "must be one of " + string.Join(", ", Enum.GetValues<TaskStatus>().Select(StatusName))));
+            }
+        }
+
+        var limit = TaskListing.DefaultLimit;
+        if (request.QueryValue("limit") is { Length: > 0 } limitText
+            && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > TaskListing.MaxLimit))
+        {
+            errors.Add(new FieldError("limit", $"must be a whole number from 1 to {TaskListing.MaxLimit}"));
+        }
+
+        string? after = null;
+        if (request.QueryValue("cursor") is { Length: > 0 } cursor && (after = TaskListing.DecodeCursor(cursor)) is null)
+        {
+            errors.Add(new FieldError("cursor", "is not a cursor this API returned"));
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiResults.Problem(400, "validation-failed", "Invalid listing parameters",
+                string.Create(CultureInfo.InvariantCulture, $"{errors.Count} parameter{(errors.Count == 1 ? " is" : "s are")} invalid."), errors);
+        }
+
+        TaskListing.Page page;
+        try
+        {
+            page = await listing.ListAsync(status, limit, after, cancellationToken);
+        }
+        catch (Core.DependencyUnavailableException ex)
+        {
+            logger.LogWarning("Listing unavailable: {Reason}", ex.Message);
+            return StorageUnavailable();
+        }
+
+        return ApiResults.Json(200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("tasks");
+            foreach (var task in page.Tasks)
+            {
+                task.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+            if (page.NextCursor is { } next)
+            {
+                writer.WriteString("next_cursor", next);
+            }
+            else
+            {
+                writer.WriteNull("next_cursor");
+            }
+
+            writer.WriteEndObject();
+        });
+    }
+
+    private static string StatusName(TaskStatus status) =>
+        System.Text.Json.JsonSerializer.Serialize(status, Core.Json.CoreJsonContext.Default.TaskStatus).Trim('"');
+
+    private static void WriteCancelAnswer(System.Text.Json.Utf8JsonWriter writer, string id, string status)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("id_task", id);
+        writer.WriteString("status", status);
+        writer.WriteEndObject();
+    }
+
+    private static ApiGatewayProxyResponse InvalidId(string idProblem) =>
+        ApiResults.Problem(400, "validation-failed", "Invalid task id", "The task id " + idProblem + ".", [new FieldError("id", idProblem)]);
+
+    private static ApiGatewayProxyResponse UnknownTask(string id) =>
+        ApiResults.Problem(404, "unknown-task", "Unknown task", $"No task '{id}' was accepted.");
+
+    private static ApiGatewayProxyResponse StorageUnavailable() =>
+        ApiResults.Problem(503, "unavailable", "Storage unreachable", "Retry later.",
+            headers: new Dictionary<string, string> { ["Retry-After"] = "1" });
 
     private ApiGatewayProxyResponse Accepted(TaskRecord record)
     {

@@ -14,11 +14,19 @@ public static class ApiHandlerFactory
     public static ApiHandler Create(IObjectStore store, ITaskQueue queue, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null) =>
         Create(store, TaskQueues.Single(queue), options, loggers, clock);
 
-    public static ApiHandler Create(IObjectStore store, TaskQueues queues, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null) =>
-        new(
+    /// <param name="queuePositions">Where a queued task stands in its queue, when the host knows (the local host).</param>
+    public static ApiHandler Create(
+        IObjectStore store, TaskQueues queues, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null, Func<string, CancellationToken, Task<long?>>? queuePositions = null)
+    {
+        clock ??= TimeProvider.System;
+        var statusReader = new TaskStatusReader(store, queuePositions);
+        return new(
             new TaskParser(new RuntimeCatalog(options.Runtimes), new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork)),
-            new TaskSubmission(store, queues, options, clock ?? TimeProvider.System, loggers.CreateLogger<TaskSubmission>()),
-            new TaskStatusReader(store),
+            new TaskSubmission(store, queues, options, clock, loggers.CreateLogger<TaskSubmission>()),
+            statusReader,
+            new TaskCancellation(store, statusReader, clock),
+            new TaskListing(store, statusReader),
             options,
             loggers.CreateLogger<ApiHandler>());
+    }
 }

@@ -6,7 +6,10 @@ internal sealed record ApiRequest(
     string Path,
     IReadOnlyDictionary<string, string> Headers,
     ReadOnlyMemory<byte> Body,
-    string? RequestId)
+    string? RequestId,
+    IReadOnlyDictionary<string, string>? Query = null)
 {
+    public string? QueryValue(string name) => Query is not null && Query.TryGetValue(name, out var value) ? value : null;
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -32,7 +32,8 @@ internal static class ApiRequestReader
             path,
             headers,
             DecodeBody(request.Body, request.IsBase64Encoded),
-            request.RequestContext?.RequestId);
+            request.RequestContext?.RequestId,
+            request.QueryStringParameters);
     }
 
     public static ApiRequest FromHttpApi(ApiGatewayHttpApiRequest request)
@@ -45,7 +46,8 @@ internal static class ApiRequestReader
             path,
             headers,
             DecodeBody(request.Body, request.IsBase64Encoded),
-            context?.RequestId);
+            context?.RequestId,
+            request.QueryStringParameters);
     }
 
     private static string StripStage(string path, string? stage)

@@ -27,7 +27,8 @@ public static class ApiResults
         string title,
         string detail,
         IReadOnlyList<FieldError>? errors = null,
-        IReadOnlyDictionary<string, string>? headers = null)
+        IReadOnlyDictionary<string, string>? headers = null,
+        IReadOnlyDictionary<string, string>? extensions = null)
     {
         var body = WriteJson(writer =>
         {
@@ -36,6 +37,12 @@ public static class ApiResults
             writer.WriteString("title", title);
             writer.WriteNumber("status", statusCode);
             writer.WriteString("detail", detail);
+            foreach (var (name, value) in extensions ?? new Dictionary<string, string>())
+            {
+                // RFC 9457 extension members, e.g. the final status of a task that can no longer be cancelled.
+                writer.WriteString(name, value);
+            }
+
             if (errors is { Count: > 0 })
             {
                 writer.WriteStartArray("errors");

@@ -10,9 +10,11 @@ namespace SdServerless.Functions.Api;
 /// The status of a task, derived from its three documents without any of them being rewritten by two writers:
 /// result.json (final) over state.json (the dispatcher's progress) over request.json (accepted, queued).
 /// </summary>
-public sealed class TaskStatusReader(IObjectStore store)
+/// <param name="queuePositions">Where a queued task stands in its queue, when the host can know (the local host); null on AWS.</param>
+public sealed class TaskStatusReader(IObjectStore store, Func<string, CancellationToken, Task<long?>>? queuePositions = null)
 {
-    public async Task<TaskStatusView?> ReadAsync(string id, CancellationToken cancellationToken)
+    /// <param name="withQueuePosition">False in listings: a position costs a look at the whole queue.</param>
+    public async Task<TaskStatusView?> ReadAsync(string id, CancellationToken cancellationToken, bool withQueuePosition = true)
     {
         var record = await store.GetJsonAsync(TaskKeys.Request(id), CoreJsonContext.Default.TaskRecord, cancellationToken);
         if (record is null)
@@ -25,19 +27,23 @@ public sealed class TaskStatusReader(IObjectStore store)
         if (result is not null)
         {
             return new TaskStatusView(record, result.Status, result.Images.Select(i => i.S3Uri).ToList(),
-                result.Status == TaskStatus.Failed ? result.Error : null, result.Attempts, result.CompletedAt);
+                result.Status is TaskStatus.Failed or TaskStatus.Cancelled ? result.Error : null, result.Attempts, result.CompletedAt);
         }
 
         var state = await ReadStateAsync(id, cancellationToken);
         if (state is not null)
         {
             var waitingFor = state.Status == TaskStatus.Queued ? state.WaitingFor : null;
-            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt, waitingFor);
+            return new TaskStatusView(record, state.Status, [], null, state.Attempts, state.UpdatedAt, waitingFor, state.Progress, state.EtaSeconds,
+                state.Status == TaskStatus.Queued ? await PositionAsync(id, withQueuePosition, cancellationToken) : null);
         }
 
         // A record whose enqueue never succeeded was not accepted.
-        return record.Enqueued ? new TaskStatusView(record, TaskStatus.Queued, [], null, 0, record.CreatedAt) : null;
+        return record.Enqueued ? new TaskStatusView(record, TaskStatus.Queued, [], null, 0, record.CreatedAt, QueuePosition: await PositionAsync(id, withQueuePosition, cancellationToken)) : null;
     }
+
+    private async Task<long?> PositionAsync(string id, bool wanted, CancellationToken cancellationToken) =>
+        queuePositions is null || !wanted ? null : await queuePositions(id, cancellationToken);
 
     /// <summary>
     /// state.json is a progress hint that a store may keep without flushing it to disk (the local host does): one cut

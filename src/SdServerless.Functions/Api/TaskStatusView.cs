@@ -5,8 +5,10 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
-/// <summary>The body of GET /v1alpha2/tasks/{id}: where a task stands.</summary>
+/// <summary>The body of GET /v1alpha2/tasks/{id}, and one item of the listing: where a task stands.</summary>
 /// <param name="WaitingFor">Why a queued task waits (<see cref="WaitingReasons"/>); null otherwise.</param>
+/// <param name="Progress">A running task's share done (0..1), from its server.</param>
+/// <param name="QueuePosition">A queued task's place in its queue, where the host knows it.</param>
 public sealed record TaskStatusView(
     TaskRecord Record,
     TaskStatus Status,
@@ -14,7 +16,10 @@ public sealed record TaskStatusView(
     TaskError? Error,
     int Attempts,
     DateTimeOffset UpdatedAt,
-    string? WaitingFor = null)
+    string? WaitingFor = null,
+    double? Progress = null,
+    double? EtaSeconds = null,
+    long? QueuePosition = null)
 {
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -51,6 +56,26 @@ public sealed record TaskStatusView(
             writer.WriteString("type", Error.Type);
             writer.WriteString("message", Error.Message);
             writer.WriteEndObject();
+        }
+
+        if (Status == TaskStatus.Running)
+        {
+            // 0 until the dispatcher has read the server's progress once.
+            writer.WriteNumber("progress", Math.Clamp(Progress ?? 0, 0, 1));
+            writer.WritePropertyName("eta_seconds");
+            if (EtaSeconds is { } eta)
+            {
+                writer.WriteNumberValue(Math.Round(Math.Max(0, eta), 1));
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
+        }
+
+        if (Status == TaskStatus.Queued && QueuePosition is { } position)
+        {
+            writer.WriteNumber("queue_position", position);
         }
 
         writer.WriteNumber("attempts", Attempts);

@@ -127,6 +127,8 @@ public sealed class TaskSubmission(
             return new SubmissionOutcome(SubmissionResult.Busy, null);
         }
 
+        // Before the enqueue: an accepted task is always listed; an entry whose task was not accepted is skipped.
+        await store.TryCreateAsync(TaskKeys.Index(record.CreatedAt, record.IdTask), IndexEntry(record.IdTask), "application/json", cancellationToken);
         try
         {
             await queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
@@ -190,6 +192,9 @@ public sealed class TaskSubmission(
             ? null
             : (record, stored.ETag);
     }
+
+    /// <summary>The key carries all a listing needs; the body names the task for a person browsing the bucket.</summary>
+    private static byte[] IndexEntry(string id) => System.Text.Encoding.UTF8.GetBytes($"{{\"id_task\":\"{JsonEncodedText.Encode(id)}\"}}");
 
     private static string BuildMessage(TaskRecord record)
     {

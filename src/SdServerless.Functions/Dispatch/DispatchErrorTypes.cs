@@ -22,4 +22,7 @@ public static class DispatchErrorTypes
 
     /// <summary>The message came back more often than the attempt limit: earlier attempts ended without an answer (a crash).</summary>
     public const string AttemptsExhausted = "attempts_exhausted";
+
+    /// <summary>Not a failure: the error of a task cancelled at the client's request.</summary>
+    public const string Cancelled = "cancelled";
 }

@@ -90,6 +90,8 @@ public sealed class DispatcherSettings
     /// </summary>
     public TimeSpan BookkeepingTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often a held task's cancel marker and, while it runs, its server's progress are read.</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
     /// <summary>The least time a delivery must have left for a generation (see <see cref="MinimumGenerationTime"/>).</summary>
     public TimeSpan RequiredGenerationTime => GenerationTimeout is { } timeout && timeout < MinimumGenerationTime ? timeout : MinimumGenerationTime;
 

@@ -5,4 +5,5 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>A generation's stored images, in SD Web UI's order, with its parameters and parsed info.</summary>
 /// <param name="Inference">Time from sending the request to SD Web UI to the last image stored.</param>
-public sealed record GeneratedOutput(IReadOnlyList<TaskResultImage> Images, JsonNode? Parameters, JsonNode? Info, TimeSpan Inference);
+/// <param name="Interrupted">Stopped at the client's request: the images are those made before the interrupt.</param>
+public sealed record GeneratedOutput(IReadOnlyList<TaskResultImage> Images, JsonNode? Parameters, JsonNode? Info, TimeSpan Inference, bool Interrupted = false);

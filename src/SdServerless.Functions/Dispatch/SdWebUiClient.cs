@@ -56,6 +56,19 @@ public sealed class SdWebUiClient : IDisposable
         return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject ?? [];
     }
 
+    /// <summary>
+    /// The server's progress on the job it runs now (SD Web UI reports one job: the one its GPU samples):
+    /// the share done (0..1) and its estimate of the seconds left.
+    /// </summary>
+    public async Task<(double Progress, double? EtaSeconds)> GetProgressAsync(string endpoint, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Progress + "?skip_current_image=true")), cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        var body = await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken);
+        var progress = body?["progress"] is JsonValue p && p.TryGetValue<double>(out var share) ? share : 0;
+        double? eta = body?["eta_relative"] is JsonValue e && e.TryGetValue<double>(out var seconds) ? seconds : null;
+        return (Math.Clamp(progress, 0, 1), eta);
+    }
     /// <summary>options.sd_model_checkpoint, or null when the options do not say.</summary>
     public static string? LoadedModel(JsonObject options) =>
         options["sd_model_checkpoint"] is JsonValue value && value.TryGetValue<string>(out var model) ? model : null;

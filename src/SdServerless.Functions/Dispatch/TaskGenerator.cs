@@ -14,7 +14,9 @@ namespace SdServerless.Functions.Dispatch;
 /// storage. The slot is released as soon as SD Web UI starts answering, not after the images are stored, so its GPU
 /// does not wait for us. No slot within the wait is <see cref="NoCapacityException"/>. The generation's deadline
 /// starts with the lease (waiting for a slot does not count); when it passes before the server answered, the server
-/// is interrupted if our request is the one it runs, never when it runs someone else's.
+/// is interrupted if our request is the one it runs, never when it runs someone else's. A <see cref="TaskWatch"/>
+/// follows the task meanwhile: a client's cancel ends the wait for a slot (<see cref="ClientCancellation"/>) or
+/// interrupts the server under the same rule, and the server's progress goes to the caller once a second.
 /// </summary>
 public sealed partial class TaskGenerator(
     InputResolver inputs,
@@ -32,16 +34,24 @@ public sealed partial class TaskGenerator(
     /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
     /// (a prefetched task waiting for a free GPU is still queued).
     /// </param>
-    public async Task<GeneratedOutput> GenerateAsync(SdTask task, DateTimeOffset? deadline, Func<CancellationToken, Task> starting, CancellationToken cancellationToken)
+    /// <param name="progressed">Called about once a second while the request runs: share done (0..1), seconds left.</param>
+    /// <exception cref="ClientCancellation">The client cancelled the task before its request went out.</exception>
+    public async Task<GeneratedOutput> GenerateAsync(
+        SdTask task,
+        DateTimeOffset? deadline,
+        Func<CancellationToken, Task> starting,
+        Func<double, double?, CancellationToken, Task> progressed,
+        CancellationToken cancellationToken)
     {
         if (!options.Runtimes.Any(r => r.Name == task.Runtime))
         {
             throw DispatchFailure.Permanent(DispatchErrorTypes.UnknownRuntime, $"the runtime '{task.Runtime}' is not configured");
         }
 
+        await using var watch = new TaskWatch(task, output, client, settings.WatchInterval, clock, logger, cancellationToken);
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
 
-        var lease = await LeaseAsync(task, deadline, cancellationToken);
+        var lease = await LeaseAsync(task, deadline, watch.CancelRequested, cancellationToken);
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (GenerationWindow(deadline) is { } window)
         {
@@ -61,10 +71,16 @@ public sealed partial class TaskGenerator(
                     $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
             }
 
+            if (watch.CancelRequested.IsCancellationRequested)
+            {
+                throw new ClientCancellation();
+            }
+
             // The server's own title: the one name of the checkpoint every SD Web UI version resolves.
             var body = SdWebUiRequestBuilder.Build(task, resolved, checkpoint?.Title);
             await starting(generation.Token);
             logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
+            watch.Sent(lease.Url, ct => registry.IsRunningAsync(lease, ct), progressed);
             var images = new List<TaskResultImage>();
             var sentAt = clock.GetTimestamp();
             sent = true;
@@ -77,16 +93,16 @@ public sealed partial class TaskGenerator(
 
                 // The server's GPU is free once it answers: the next task may go to it while these images are stored.
                 answering: () => releasing = ReleaseAsync(lease));
-            if (images.Count == 0 && ExpectsImages(task))
+            if (images.Count == 0 && ExpectsImages(task) && !watch.InterruptSent)
             {
                 throw DispatchFailure.Permanent(
                     DispatchErrorTypes.NoImages,
                     $"SD Web UI at {lease.Url} answered without any image (was the generation interrupted on the server?)");
             }
 
-            return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt));
+            return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
         }
-        catch (Exception e) when (generation.IsCancellationRequested && releasing is null)
+        catch (Exception e) when (generation.IsCancellationRequested && releasing is null && e is not ClientCancellation)
         {
             // The deadline passed before the server answered: it may still work on our request, or have it queued.
             if (sent)
@@ -111,7 +127,7 @@ public sealed partial class TaskGenerator(
     /// Waits for a slot only while the invocation keeps enough time for a generation after the wait; no slot in that
     /// time is no capacity.
     /// </summary>
-    private async Task<PoolLease> LeaseAsync(SdTask task, DateTimeOffset? deadline, CancellationToken cancellationToken)
+    private async Task<PoolLease> LeaseAsync(SdTask task, DateTimeOffset? deadline, CancellationToken cancelRequested, CancellationToken cancellationToken)
     {
         var wait = settings.FreeSlotWait;
         if (deadline is { } end)
@@ -128,9 +144,15 @@ public sealed partial class TaskGenerator(
         // The lease outlives the generation's deadline, so that a crashed dispatcher's slot frees on its own.
         var duration = GenerationWindow(deadline) is { } window ? window + settings.LeaseMargin : settings.LeaseDuration;
         PoolLease? lease;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
         try
         {
-            lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration), wait, cancellationToken);
+            lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration), wait, waiting.Token);
+        }
+        catch (OperationCanceledException) when (cancelRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // A cancel seen while the task waited for a slot: its request never reaches SD Web UI.
+            throw new ClientCancellation();
         }
         catch (DependencyUnavailableException e)
         {

@@ -10,7 +10,7 @@ using SdServerless.Functions.Json;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// Writes a task's outputs, its state.json while it runs, and its result.json last.
+/// Writes a task's outputs, its state.json while it runs, and its result.json last; reads its cancel marker.
 /// A run's images are staged under <c>_sdserverless/tasks/ID/attempts/TOKEN/</c>; finishing a run creates
 /// commit.json only if none exists, and only the committed run's images are then copied to the keys users see
 /// (PREFIX/ID/ID-N.EXT) before result.json is created from the commit. Two runs of one task (a redelivery while the
@@ -69,6 +69,10 @@ public sealed class TaskOutputWriter(IObjectStore store)
         await PublishAsync(task, commit, cancellationToken);
         return true;
     }
+
+    /// <summary>The client cancelled the task (the API left cancel.json beside its record).</summary>
+    public async Task<bool> CancelRequestedAsync(string id, CancellationToken cancellationToken) =>
+        await store.GetAsync(TaskKeys.Cancel(id), cancellationToken) is not null;
 
     public async Task WriteStateAsync(TaskState state, CancellationToken cancellationToken)
     {

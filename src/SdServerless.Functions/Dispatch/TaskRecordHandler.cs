@@ -10,14 +10,15 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// What happens to one task message: skip it when result.json exists (redelivery does no new generation); wait for a
-/// slot on one of its runtime's servers; mark the task running once the slot is leased; generate; write result.json
-/// last. No capacity (pool at zero, servers booting, all busy) is not a failure: the task goes back to its queue in a
-/// new, delayed message that carries the attempts spent and since when it waits, and its state.json says it waits for
-/// capacity; only past the queueing deadline does it fail, with no_capacity. Attempts count only calls that reached
-/// SD Web UI: those the message carries plus this message's receives. Transient failures put the message back with a
-/// backoff until the attempt limit; permanent ones, and the last attempt, finish the task as failed, with result.json
-/// and so a callback.
+/// What happens to one task message: skip it when result.json exists (redelivery does no new generation); finish it as
+/// cancelled when the client cancelled it; wait for a slot on one of its runtime's servers; mark the task running once
+/// the slot is leased; generate (a cancel seen meanwhile ends the wait or interrupts the generation, see
+/// <see cref="TaskWatch"/>); write result.json last. No capacity (pool at zero, servers booting, all busy) is not a
+/// failure: the task goes back to its queue in a new, delayed message that carries the attempts spent and since when
+/// it waits, and its state.json says it waits for capacity; only past the queueing deadline does it fail, with
+/// no_capacity. Attempts count only calls that reached SD Web UI: those the message carries plus this message's
+/// receives. Transient failures put the message back with a backoff until the attempt limit; permanent ones, and the
+/// last attempt, finish the task as failed, with result.json and so a callback.
 /// </summary>
 public sealed class TaskRecordHandler(
     TaskMessageReader reader,
@@ -31,6 +32,8 @@ public sealed class TaskRecordHandler(
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)
 {
+    private static readonly TaskError CancelledError = new(DispatchErrorTypes.Cancelled, "the task was cancelled at the client's request");
+
     /// <param name="deadline">When the invocation ends (Lambda's deadline); null: only <paramref name="cancellationToken"/> bounds it.</param>
     public async Task<RecordOutcome> HandleAsync(SqsEvent.SqsMessage record, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
@@ -89,6 +92,14 @@ public sealed class TaskRecordHandler(
                 return RecordOutcome.Completed;
             }
 
+            if (await output.CancelRequestedAsync(task.Id, cancellationToken))
+            {
+                // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
+                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
+                logger.LogInformation("Task {TaskId} cancelled before it ran", task.Id);
+                return RecordOutcome.Completed;
+            }
+
             if (attempt > options.MaxAttempts)
             {
                 // Every attempt was spent by runs that never reported back (crashed or killed): fail, do not run again.
@@ -104,9 +115,19 @@ public sealed class TaskRecordHandler(
                     await output.WriteStateAsync(new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempt, StartedAt = startedAt, UpdatedAt = startedAt.Value }, ct);
                     logger.LogInformation("Task {TaskId} running (attempt {Attempt})", task.Id, attempt);
                 },
+                (progress, eta, ct) => output.WriteStateAsync(
+                    new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempt, StartedAt = startedAt, UpdatedAt = clock.GetUtcNow(), Progress = progress, EtaSeconds = eta },
+                    ct),
                 cancellationToken);
-            await FinishAsync(loaded, TaskStatus.Succeeded, generated, null, startedAt, attempt, cancellationToken);
-            logger.LogInformation("Task {TaskId} succeeded with {ImageCount} images", task.Id, generated.Images.Count);
+            var status = generated.Interrupted ? TaskStatus.Cancelled : TaskStatus.Succeeded;
+            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, attempt, cancellationToken);
+            logger.LogInformation("Task {TaskId} {Status} with {ImageCount} images", task.Id, generated.Interrupted ? "cancelled" : "succeeded", generated.Images.Count);
+            return RecordOutcome.Completed;
+        }
+        catch (ClientCancellation)
+        {
+            await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
+            logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
             return RecordOutcome.Completed;
         }
         catch (NoCapacityException e)

@@ -3,7 +3,11 @@ using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Dispatch;
+using SdServerless.Core.Pool;
+using SdServerless.Functions.Pool;
+using SdServerless.Local.Admin;
 using SdServerless.Local.Callbacks;
+using SdServerless.Local.Page;
 using SdServerless.Local.Workers;
 
 namespace SdServerless.Local.Hosting;
@@ -51,13 +55,16 @@ public sealed class LocalHost : IAsyncDisposable
         var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
         var settings = pipeline.Options;
 
-        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Queues, settings, loggers);
+        var positions = new LocalQueuePositions([.. pipeline.RuntimeQueues.Select(q => q.Queue)], pipeline.Store);
+        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Queues, settings, loggers, queuePositions: positions.PositionAsync);
         var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
         var callbacks = CallbackServices.Create(
             pipeline.Store, new LocalObjectUrlSigner(publicUrl, settings.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null), pipeline.CallbackDeadLetters, settings, loggers,
             new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
         builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        // Without dispatch the page still shows the configured servers, none of them leased.
+        var registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, url => Math.Max(1, pipeline.EndpointCapacities.GetValueOrDefault(url, 1))), new PoolRules());
         if (!options.NoDispatch)
         {
             var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
@@ -73,8 +80,10 @@ public sealed class LocalHost : IAsyncDisposable
                 FreeSlotWait = generation,
             };
             options.ConfigureDispatcher?.Invoke(dispatcherSettings);
+            registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, dispatcherSettings.CapacityOf), dispatcherSettings.PoolRules);
             var dispatcher = DispatcherFactory.Create(
-                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()));
+                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()),
+                registry: registry);
             foreach (var runtimeQueue in pipeline.RuntimeQueues)
             {
                 // Each runtime's own loops: a backlog of one runtime never occupies another's. (AddHostedService would
@@ -88,11 +97,10 @@ public sealed class LocalHost : IAsyncDisposable
         var app = builder.Build();
         app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
         app.MapObjectDownloads(pipeline.Store, settings.ApiKey);
-        app.MapCallbackReplay(callbacks.Replayer).AddEndpointFilter(async (context, next) =>
-            ApiKeyCheck.IsValid(settings.ApiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
-                ? await next(context)
-                : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
-                    ApiResults.ProblemContentType, statusCode: 401));
+        app.MapCallbackReplay(callbacks.Replayer).RequireApiKey(settings.ApiKey);
+        app.MapAdmin(registry, pipeline.RuntimeQueues, pipeline.CallbackDeadLetters, settings);
+        app.MapPage();
+
         // Every other path goes to the API, including ones that look like files ("/v1alpha2/tasks/dot.ted"): the
         // default fallback pattern would leave those to a static-file handler this host does not have (a 404).
         app.MapFallback("{**path}", bridge.HandleAsync);

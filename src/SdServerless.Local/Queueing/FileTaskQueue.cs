@@ -193,6 +193,16 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>The bodies of the live messages in arrival order (the order receives hand them out), held ones included.</summary>
+    public IReadOnlyList<string> Bodies()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _state.Bodies();
+        }
+    }
+
     public Task<long> GetApproximateDepthAsync(CancellationToken cancellationToken)
     {
         lock (_gate)

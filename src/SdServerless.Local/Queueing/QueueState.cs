@@ -24,6 +24,8 @@ internal sealed class QueueState
         return entry;
     }
 
+    public IReadOnlyList<string> Bodies() => [.. _order.Values.Where(e => e.Accepted && !e.Moving).Select(e => e.Body)];
+
     public void Remove(QueueEntry entry)
     {
         _entries.Remove(entry.Id);

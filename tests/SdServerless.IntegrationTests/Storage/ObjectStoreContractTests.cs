@@ -184,6 +184,24 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task APageListsAtMostMaxKeysAfterTheCursorInKeyOrder()
+    {
+        string[] names = ["0003-c", "0001-a", "0002-b", "0004-d"];
+        foreach (var name in names)
+        {
+            await Store.PutAsync(Key("index/" + name), new MemoryStream(Bytes(name).ToArray()), "application/json", default);
+        }
+
+        var first = await Store.ListPageAsync(Key("index/"), null, 2, default);
+        var second = await Store.ListPageAsync(Key("index/"), first[^1].Key, 2, default);
+        var rest = await Store.ListPageAsync(Key("index/"), second[^1].Key, 2, default);
+
+        Assert.Equal([Key("index/0001-a"), Key("index/0002-b")], first.Select(o => o.Key));
+        Assert.Equal([Key("index/0003-c"), Key("index/0004-d")], second.Select(o => o.Key));
+        Assert.Empty(rest);
+    }
+
+    [Fact]
     public async Task DeletingRemovesTheObjectAndAMissingKeyIsNoError()
     {
         var key = Key("to-delete.json");

@@ -28,10 +28,13 @@ internal sealed class ApiTestHost
         Options = options ?? new SdServerlessOptions();
         var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
         Options.Runtimes = catalog.Runtimes;
+        var statusReader = new TaskStatusReader(Store);
         Handler = new ApiHandler(
             new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
             new TaskSubmission(Store, TaskQueues.Single(Queue), Options, clock ?? TimeProvider.System, NullLogger<TaskSubmission>.Instance),
-            new TaskStatusReader(Store),
+            statusReader,
+            new TaskCancellation(Store, statusReader, TimeProvider.System),
+            new TaskListing(Store, statusReader),
             Options,
             NullLogger<ApiHandler>.Instance);
     }
@@ -76,6 +79,19 @@ internal sealed class ApiTestHost
     {
         var request = LoadEvent<ApiGatewayProxyRequest>("apigw-rest-get-status.json", FunctionsJsonContext.Default.ApiGatewayProxyRequest);
         request.Path = "/v1alpha2/tasks/" + id;
+        return Handler.HandleRestAsync(request, CancellationToken.None);
+    }
+
+    /// <summary>Any method on a path that may carry a query string ("/v1alpha2/tasks?limit=5").</summary>
+    public Task<ApiGatewayProxyResponse> CallAsync(string method, string pathAndQuery)
+    {
+        var request = LoadEvent<ApiGatewayProxyRequest>("apigw-rest-get-status.json", FunctionsJsonContext.Default.ApiGatewayProxyRequest);
+        var query = pathAndQuery.IndexOf('?', StringComparison.Ordinal);
+        request.HttpMethod = method;
+        request.Path = query < 0 ? pathAndQuery : pathAndQuery[..query];
+        request.QueryStringParameters = query < 0 ? null : pathAndQuery[(query + 1)..].Split('&')
+            .Select(pair => pair.Split('=', 2))
+            .ToDictionary(pair => Uri.UnescapeDataString(pair[0]), pair => Uri.UnescapeDataString(pair.Length > 1 ? pair[1] : ""));
         return Handler.HandleRestAsync(request, CancellationToken.None);
     }
 

@@ -119,6 +119,6 @@ public class RejectionTests
         var wrongMethod = await host.SendAsync("GET", "/v1alpha2", "");
         AssertProblem(wrongMethod, 405);
         Assert.Equal("POST", wrongMethod.Headers!["Allow"]);
-        AssertProblem(await host.SendAsync("DELETE", "/v1alpha2/tasks/x", ""), 405);
+        AssertProblem(await host.SendAsync("PUT", "/v1alpha2/tasks/x", ""), 405);
     }
 }

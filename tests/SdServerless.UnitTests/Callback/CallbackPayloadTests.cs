@@ -45,6 +45,18 @@ public class CallbackPayloadTests : IDisposable
     }
 
     [Fact]
+    public async Task ACancelledTaskPostsResultFalseAndStatusCancelled()
+    {
+        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-stop", TaskStatus.Cancelled, _receiver.Url));
+
+        await _harness.CreateHandler().HandleAsync(s3Event, CancellationToken.None);
+
+        using var body = JsonDocument.Parse(Assert.Single(_receiver.Received).Body);
+        Assert.False(body.RootElement.GetProperty("result").GetBoolean());
+        Assert.Equal("cancelled", body.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task AFailedTaskPostsResultFalseWithItsErrorAndNoImages()
     {
         var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-bad", TaskStatus.Failed, _receiver.Url));

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using SdServerless.Core.Configuration;
+using SdServerless.Functions.Api;
+using SdServerless.Functions.Callback;
+using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
+using SdServerless.Functions.Pool;
+using SdServerless.Local.Queueing;
+
+namespace SdServerless.Local.Admin;
+
+/// <summary>
+/// The local host's own read-only views, for its page and for people: GET /admin/pool (each runtime's servers, what
+/// they have loaded, their leased slots, and the queue depth, read from the in-process registry) and GET
+/// /admin/callbacks (webhook deliveries waiting in the dead-letter queue for a replay), plus GET /openapi.json.
+/// </summary>
+public static class AdminEndpoints
+{
+    public const string PoolRoute = "/admin/pool";
+    public const string CallbacksRoute = "/admin/callbacks";
+    public const string OpenApiRoute = "/openapi.json";
+
+    public static void MapAdmin(
+        this IEndpointRouteBuilder endpoints, InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, FileTaskQueue callbackDeadLetters, SdServerlessOptions options)
+    {
+        endpoints.MapGet(PoolRoute, async context => await WriteAsync(context, await PoolAsync(registry, queues, context.RequestAborted)))
+            .RequireApiKey(options.ApiKey);
+        endpoints.MapGet(CallbacksRoute, context => WriteAsync(context, DeadLettered(callbackDeadLetters)))
+            .RequireApiKey(options.ApiKey);
+        endpoints.MapGet(OpenApiRoute, async context =>
+        {
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(ApiDocument.Json, context.RequestAborted);
+        });
+    }
+
+    /// <summary>The API's own rule: with --api-key, the x-api-key header (401 problem+json without it).</summary>
+    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder, string? apiKey)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+            ApiKeyCheck.IsValid(apiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
+                ? await next(context)
+                : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
+                    ApiResults.ProblemContentType, statusCode: 401));
+
+    private static async Task<ApiGatewayProxyResponse> PoolAsync(InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, CancellationToken cancellationToken)
+    {
+        var runtimes = new List<(string Name, long Depth, IReadOnlyList<Core.Pool.PoolServer> Servers)>();
+        foreach (var queue in queues)
+        {
+            runtimes.Add((queue.Runtime.Name, await queue.Queue.GetApproximateDepthAsync(cancellationToken),
+                await registry.ServersAsync(queue.Runtime.Name, cancellationToken)));
+        }
+
+        return ApiResults.Json(200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("runtimes");
+            foreach (var (name, depth, servers) in runtimes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", name);
+                writer.WriteNumber("queue_depth", depth);
+                writer.WriteStartArray("servers");
+                foreach (var server in servers)
+                {
+                    var leased = registry.LeasedSlots(server.Url);
+                    writer.WriteStartObject();
+                    writer.WriteString("url", server.Url);
+                    writer.WriteNumber("gpus", server.Gpus);
+                    writer.WriteString("loaded_model", server.LoadedModel);
+                    writer.WriteNumber("leased_slots", leased);
+                    writer.WriteBoolean("busy", leased > 0);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static ApiGatewayProxyResponse DeadLettered(FileTaskQueue deadLetters)
+    {
+        var letters = new List<CallbackDeadLetter>();
+        foreach (var body in deadLetters.Bodies())
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize(body, FunctionsJsonContext.Default.CallbackDeadLetter) is { } letter)
+                {
+                    letters.Add(letter);
+                }
+            }
+            catch (JsonException)
+            {
+                // The replay reports an unreadable entry; the listing shows the readable ones.
+            }
+        }
+
+        return ApiResults.Json(200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("callbacks");
+            foreach (var letter in letters)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("webhook_id", letter.WebhookId);
+                writer.WriteString("url", letter.Url);
+                writer.WriteString("id_task", letter.IdTask);
+                writer.WriteString("reason", letter.Reason);
+                if (letter.StatusCode is { } code)
+                {
+                    writer.WriteNumber("status_code", code);
+                }
+                else
+                {
+                    writer.WriteNull("status_code");
+                }
+
+                writer.WriteNumber("attempts", letter.Attempts);
+                writer.WriteString("failed_at", letter.FailedAt);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        });
+    }
+
+    private static async Task WriteAsync(HttpContext context, ApiGatewayProxyResponse response)
+    {
+        context.Response.StatusCode = response.StatusCode;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(response.Body ?? "", context.RequestAborted);
+    }
+}
