@@ -10,7 +10,7 @@ namespace SdServerless.Core.Net;
 /// </summary>
 public static class GuardedHttpHandler
 {
-    /// <summary>The address rule of CONTRACT §2: public addresses only, unless private networks are allowed.</summary>
+    /// <summary>The address rule of the API's URL validation (docs/api.md): public addresses only, unless private networks are allowed.</summary>
     public static Func<IPAddress, bool> AddressRule(bool allowPrivateNetwork) =>
         allowPrivateNetwork ? static _ => true : UrlPolicy.IsPublic;
 

@@ -1,6 +1,6 @@
 namespace SdServerless.Core.Runtimes;
 
-/// <summary>Generation limits checked at submit time (CONTRACT §2 defaults); configurable per runtime.</summary>
+/// <summary>Generation limits checked at submit time (the defaults of docs/api.md); configurable per runtime.</summary>
 /// <remarks>Settable, not init-only: the JSON source generator drops the defaults of init-only properties absent from the file (dotnet/runtime#84484).</remarks>
 public sealed class GenerationBounds
 {

@@ -60,7 +60,7 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
     /// <summary>Every checkpoint some runtime serves, each once, in configuration order (for error messages).</summary>
     public IReadOnlyList<string> Models() => [.. Runtimes.SelectMany(r => r.Models).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>The built-in configuration: one runtime "sdruntime" serving the seed's checkpoint.</summary>
+    /// <summary>The built-in configuration: one runtime "sdruntime" serving the documented examples' checkpoint.</summary>
     public static RuntimeCatalog Default(IReadOnlyList<string> endpoints) =>
         new([new RuntimeConfig { Name = DefaultRuntimeName, Endpoints = endpoints, Models = [DefaultModel] }]);
 

@@ -1,6 +1,6 @@
 namespace SdServerless.Core.Tasks;
 
-/// <summary>The two request formats of the seed document; the path segment names them.</summary>
+/// <summary>The two request formats (docs/api.md); the path segment names them.</summary>
 public static class ApiVersion
 {
     /// <summary>Flat SD Web UI body, routing keys inside alwayson_scripts.</summary>

@@ -2,7 +2,7 @@ namespace SdServerless.Core.Tasks;
 
 /// <summary>
 /// Keys in alwayson_scripts that route a task rather than configure an SD Web UI script: SD Web UI would reject
-/// them as unknown scripts, so they never reach it (CONTRACT §3).
+/// them as unknown scripts, so they never reach it.
 /// </summary>
 public static class RoutingKeys
 {

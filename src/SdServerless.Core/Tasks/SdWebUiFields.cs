@@ -23,7 +23,7 @@ internal enum FieldKind
     ImageArray,
 }
 
-/// <summary>The fields with a generation bound (CONTRACT §2); the rest are only type-checked.</summary>
+/// <summary>The fields with a generation bound (docs/api.md); the rest are only type-checked.</summary>
 internal enum BoundedField
 {
     None,

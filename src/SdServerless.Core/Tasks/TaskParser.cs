@@ -7,7 +7,7 @@ namespace SdServerless.Core.Tasks;
 
 /// <summary>
 /// Turns a v1alpha1 or v1alpha2 request body into one canonical <see cref="SdTask"/>, or lists every reason it
-/// cannot (CONTRACT §2 "Validation"). Never throws for anything a client can send.
+/// cannot (docs/api.md, "Validation"). Never throws for anything a client can send.
 /// </summary>
 public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
 {

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace SdServerless.Core.Tasks;
 
-/// <summary>result.json (CONTRACT §3): written last, after every output image; its creation triggers the callback.</summary>
+/// <summary>result.json (docs/api.md): written last, after every output image; its creation triggers the callback.</summary>
 public sealed class TaskResult
 {
     public required string IdTask { get; init; }

@@ -1,7 +1,7 @@
 namespace SdServerless.Emulator.Images;
 
 /// <summary>
-/// The emulator's stand-in for a generated image: colour gradients and a block pattern derived from the seed,
+/// The emulator's stand-in for a generated image: colour gradients and a block pattern derived from the request's seed,
 /// so that images with different seeds differ. It is a placeholder, never a Stable Diffusion output.
 /// </summary>
 internal static class PlaceholderImage

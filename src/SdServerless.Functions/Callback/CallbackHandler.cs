@@ -9,7 +9,7 @@ namespace SdServerless.Functions.Callback;
 
 /// <summary>
 /// The callback function: for each S3 object-created record of a task's result.json, reads the result and POSTs
-/// the signed payload of CONTRACT §4 to the task's callback_url, else the default webhook URL. A delivery that
+/// the signed payload of docs/api.md ("Callback") to the task's callback_url, else the default webhook URL. A delivery that
 /// fails for good goes to the callback dead-letter queue, so nothing is silently lost.
 /// </summary>
 public sealed partial class CallbackHandler(

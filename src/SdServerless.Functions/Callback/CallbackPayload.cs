@@ -5,7 +5,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.Functions.Callback;
 
 /// <summary>
-/// The webhook body of CONTRACT §4. <c>id</c>, <c>result</c>, <c>image_url</c>, <c>output_url</c> and
+/// The webhook body (docs/api.md, "Callback"). <c>id</c>, <c>result</c>, <c>image_url</c>, <c>output_url</c> and
 /// <c>context</c> keep the names that existing clients of this API read.
 /// </summary>
 public sealed class CallbackPayload

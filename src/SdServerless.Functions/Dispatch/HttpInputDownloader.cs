@@ -6,7 +6,7 @@ using SdServerless.Core.Net;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
-/// Downloads URL inputs under the URL rules of CONTRACT §2: each hop's URL is checked (https, or http where allowed;
+/// Downloads URL inputs under the API's URL rules (docs/api.md): each hop's URL is checked (https, or http where allowed;
 /// no credentials), the connection is refused at connect time when the address actually dialled is not public
 /// (<see cref="GuardedHttpHandler"/>: DNS rebinding gains nothing), at most <see cref="DispatcherSettings.MaxRedirects"/>
 /// redirects are followed, the whole download has a timeout, the body is cut off once it passes

@@ -1,6 +1,6 @@
 namespace SdServerless.Functions.Dispatch;
 
-/// <summary>Fetches a URL input (image_link, init_images, mask, image) under the URL rules of CONTRACT §2.</summary>
+/// <summary>Fetches a URL input (image_link, init_images, mask, image) under the API's URL rules (docs/api.md).</summary>
 public interface IInputDownloader
 {
     /// <summary>

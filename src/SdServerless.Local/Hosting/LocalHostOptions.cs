@@ -3,7 +3,7 @@ using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.Local.Hosting;
 
-/// <summary>The local host's command-line options (CONTRACT §6).</summary>
+/// <summary>The local host's command-line options (README, "Local host options").</summary>
 public sealed class LocalHostOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:8080";

@@ -12,7 +12,7 @@ namespace SdServerless.Benchmarks.Micro;
 [MemoryDiagnoser]
 public class ControlPlaneBenchmarks
 {
-    /// <summary>A v1alpha2 text-to-image body like the seed's, without URLs (an image_link or callback_url is resolved by DNS).</summary>
+    /// <summary>A v1alpha2 text-to-image body like the documented example, without URLs (an image_link or callback_url is resolved by DNS).</summary>
     public static readonly byte[] V1Alpha2Body = Encoding.UTF8.GetBytes("""
         {
           "task": {

@@ -24,7 +24,7 @@ public class SubmitTests
         var seed = JsonNode.Parse(Seed(response))!.AsObject();
         foreach (var (key, value) in seed)
         {
-            // The seed's response says test-t2i for a test-i2i request: a typo the issue corrects.
+            // The documented example's response says test-t2i for a test-i2i request: a typo in that example.
             var expected = key == "output_location" ? "s3://outputbucket/output/test-i2i" : value!.GetValue<string>();
             Assert.Equal(expected, body[key]!.GetValue<string>());
         }

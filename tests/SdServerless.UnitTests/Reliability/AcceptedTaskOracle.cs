@@ -7,7 +7,7 @@ using SdServerless.Core.Tasks;
 namespace SdServerless.UnitTests.Reliability;
 
 /// <summary>
-/// An independent re-check of CONTRACT §2's rules on a task the API accepted (written from the contract, not from
+/// An independent re-check of the API's validation rules (docs/api.md) on a task the API accepted (written from the contract, not from
 /// the parser), so that the fuzz test can tell "accepted" from "accepted although invalid".
 /// </summary>
 internal static partial class AcceptedTaskOracle
@@ -128,7 +128,7 @@ internal static partial class AcceptedTaskOracle
             }
             catch (SocketException)
             {
-                // Unresolvable at submit time: the connect-time guard decides later (CONTRACT: checked again on use).
+                // Unresolvable at submit time: the connect-time guard decides later (the rule: checked again on use).
                 return !uri.IdnHost.Equals("localhost", StringComparison.OrdinalIgnoreCase);
             }
         }

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace SdServerless.UnitTests.Reliability;
 
 /// <summary>
-/// Seeded generator of hostile request bodies: the seed examples with wrong types and extreme values at every field,
+/// Seeded generator of hostile request bodies: the documented examples with wrong types and extreme values at every field,
 /// duplicate keys, byte flips, truncations, invalid UTF-8, deep nesting, random JSON and huge strings.
 /// The same seed gives the same bodies, so a failure can be replayed.
 /// </summary>

@@ -2,7 +2,7 @@ using SdServerless.Core.Runtimes;
 
 namespace SdServerless.UnitTests.Tasks;
 
-/// <summary>Generation bounds (CONTRACT §2 defaults, and a runtime's own).</summary>
+/// <summary>Generation bounds (the defaults of docs/api.md, and a runtime's own).</summary>
 public class BoundsRuleTests
 {
     [Theory]

@@ -3,7 +3,7 @@ using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Tasks;
 
-/// <summary>CONTRACT §2 rules for id, runtime, task type and model.</summary>
+/// <summary>The API's rules for id, runtime, task type and model.</summary>
 public class IdentityRuleTests
 {
     [Fact]

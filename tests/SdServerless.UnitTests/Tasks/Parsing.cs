@@ -7,7 +7,7 @@ using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Tasks;
 
-/// <summary>Builds parsers over the default runtime with a fake DNS, and reads the seed examples.</summary>
+/// <summary>Builds parsers over the default runtime with a fake DNS, and reads the documented examples.</summary>
 internal static class Parsing
 {
     public const string PublicHost = "images.example.com";
