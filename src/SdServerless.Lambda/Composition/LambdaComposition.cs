@@ -49,7 +49,9 @@ public static class LambdaComposition
     private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
-        var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout };
+        // One request waits in each GPU's queue at the server, as in the local host: the GPU starts it the moment it
+        // finishes the last, instead of idling through our state write, the release and the next dispatcher's poll.
+        var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
         var dispatcher = DispatcherFactory.Create(
             store,
             CreateTaskQueues(settings, environment),

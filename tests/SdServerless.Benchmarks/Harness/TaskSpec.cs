@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>
-/// One text-to-image task of a benchmark. Its random seed is unique in the run: the emulator's job log names the seed, which is
+/// One text-to-image task of a benchmark. Its random seed is unique in the run: the emulator's job log names that random seed, which is
 /// how a GPU job is matched to its task.
 /// </summary>
 /// <param name="Runtime">The v1alpha2 runtime the task names.</param>

@@ -109,7 +109,7 @@ public class TemplateInvariantTests
             .ToList();
 
         Assert.Equal(
-            ["GET /v1alpha2/tasks/{id}", "POST /v1alpha1", "POST /v1alpha2"],
+            ["DELETE /v1alpha2/tasks/{id}", "GET /v1alpha2/tasks", "GET /v1alpha2/tasks/{id}", "POST /v1alpha1", "POST /v1alpha2", "POST /v1alpha2/tasks/{id}/cancel"],
             routes.Select(r => $"{r.Method.ToUpperInvariant()} {r.Path}").Order(StringComparer.Ordinal));
         // API Gateway REST treats /x and /x/ as one resource: declaring both fails the deployment.
         var normalized = paths.EnumerateObject().Select(p => p.Name.TrimEnd('/')).ToList();

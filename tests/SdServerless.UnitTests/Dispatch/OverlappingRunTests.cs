@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using SdServerless.Core.Pool;
+using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Events;
+using SdServerless.Functions.Pool;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -15,7 +18,9 @@ public sealed class OverlappingRunTests
     {
         for (var round = 0; round < Rounds; round++)
         {
-            var harness = new DispatcherHarness();
+            // Two slots: the redelivery runs beside the first run instead of waiting for its slot.
+            var harness = new DispatcherHarness(registry: new InProcessPoolRegistry(
+                FixedPoolServers.From([new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 2), new PoolRules()));
             var id = $"twice-{round}";
             var first = await harness.EnqueueAndReceiveAsync(DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"a cat"}"""));
             var redelivery = new SqsEvent.SqsMessage
