@@ -89,7 +89,11 @@ public class MotoServer : IAsyncLifetime
     }
 
     /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
-    public static string ClosedPortUrl() => $"http://127.0.0.1:{FreePort.Next()}";
+    /// <summary>
+    /// A loopback URL nothing answers on: the discard port, which no test binds (a port that was merely free a moment
+    /// ago can be taken by a server another test starts, and then answers).
+    /// </summary>
+    public static string ClosedPortUrl() => "http://127.0.0.1:9";
 
     private async Task WaitUntilAnsweringAsync()
     {

@@ -197,5 +197,8 @@ public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLif
     }
 
     private static List<JsonNode> MetricLines(BootstrapProcess process) =>
-        [.. process.Output.Split('\n').Where(line => line.StartsWith("{\"_aws\"", StringComparison.Ordinal)).Select(line => JsonNode.Parse(line)!)];
+        [.. process.Output.Split('\n')
+            .Where(line => line.StartsWith('{') && line.Contains("\"_aws\"", StringComparison.Ordinal))
+            .Select(line => JsonNode.Parse(line)!)
+            .Where(line => line["_aws"] is not null)];
 }

@@ -47,7 +47,10 @@ public sealed class PoolMembershipTests : IAsyncLifetime
         await membership.Joined.WaitAsync(Bound);
         var server = Assert.Single(await _registry.ServersAsync(Runtime, default));
         Assert.Equal((url, 2, EmulatorModel.FromName(Models[0]).Title), (server.Url, server.Gpus, server.LoadedModel));
-        Assert.Equal(Models.Select(m => EmulatorModel.FromName(m).Title), server.Models);
+        // The titles SD Web UI lists: a checkpoint is hashed (its title gets " [hash]") only once it has been loaded.
+        var listed = (await _sdWebUi.GetModelsAsync(url, default)).Select(m => m.Title).ToList();
+        Assert.Equal(Models.Length, listed.Count);
+        Assert.Equal(listed, server.Models);
         Assert.Contains("sd_model_checkpoint", server.OptionKeys);
         Assert.Contains("CLIP_stop_at_last_layers", server.OptionKeys);
 
