@@ -15,19 +15,6 @@ public static class DispatcherFactory
     /// <param name="downloader">Null: URL inputs are fetched over HTTP under <paramref name="options"/>' URL rules.</param>
     /// <param name="registry">Null: the configured endpoints, in this process's memory.</param>
     /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout.</param>
-    public static DispatcherHandler Create(
-        IObjectStore store,
-        ITaskQueue queue,
-        SdServerlessOptions options,
-        DispatcherSettings settings,
-        ILoggerFactory loggerFactory,
-        ITaskMetrics? metrics = null,
-        TimeProvider? clock = null,
-        IInputDownloader? downloader = null,
-        SdWebUiClient? sdWebUi = null,
-        IPoolRegistry? registry = null) =>
-        Create(store, TaskQueues.Single(queue), options, settings, loggerFactory, metrics, clock, downloader, sdWebUi, registry);
-
     /// <param name="queues">Every runtime's queue: a record's eventSourceARN names the one it came from.</param>
     public static DispatcherHandler Create(
         IObjectStore store,

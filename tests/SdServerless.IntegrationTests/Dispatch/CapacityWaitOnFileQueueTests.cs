@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Pool;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Emulator;
@@ -29,7 +30,7 @@ public sealed class CapacityWaitOnFileQueueTests
         var registry = new InProcessPoolRegistry([], new PoolRules());
         var settings = new DispatcherSettings { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
         var metrics = new CountingMetrics();
-        var handler = DispatcherFactory.Create(store, queue, options, settings, NullLoggerFactory.Instance, metrics, registry: registry);
+        var handler = DispatcherFactory.Create(store, TaskQueues.Single(queue), options, settings, NullLoggerFactory.Instance, metrics, registry: registry);
         var worker = new DispatcherWorker(queue, handler, new DispatcherWorkerOptions { ReceiveWait = TimeSpan.FromMilliseconds(100) }, TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
         var task = DispatchTestbed.Task("patient", TaskType.TextToImage, """{"prompt":"p","steps":1,"width":64,"height":64}""");
         await queue.SendAsync(DispatchTestbed.MessageBody(task), TimeSpan.Zero, CancellationToken.None);

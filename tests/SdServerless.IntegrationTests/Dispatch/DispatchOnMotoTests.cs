@@ -53,7 +53,7 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
             Bucket = name,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [_emulator.BaseUrl.ToString().TrimEnd('/')] }],
         };
-        _handler = DispatcherFactory.Create(_store, _queue, options, new DispatcherSettings { BackoffBase = TimeSpan.Zero }, NullLoggerFactory.Instance);
+        _handler = DispatcherFactory.Create(_store, TaskQueues.Single(_queue), options, new DispatcherSettings { BackoffBase = TimeSpan.Zero }, NullLoggerFactory.Instance);
     }
 
     public async Task DisposeAsync()

@@ -38,7 +38,7 @@ public sealed class DispatchTestbed : IAsyncDisposable
         Store = new DirectoryObjectStore(Path.Combine(_directory, "s3"), "outputbucket");
         Queue = FileTaskQueue.Open(Path.Combine(_directory, "queue"), new FileTaskQueueOptions { MaxReceiveCount = 5, FlushToDisk = false });
         var settings = new DispatcherSettings { BackoffBase = TimeSpan.Zero };
-        Handler = DispatcherFactory.Create(Store, Queue, options, settings, NullLoggerFactory.Instance, downloader: downloader);
+        Handler = DispatcherFactory.Create(Store, TaskQueues.Single(Queue), options, settings, NullLoggerFactory.Instance, downloader: downloader);
         _worker = new DispatcherWorker(Queue, Handler, new DispatcherWorkerOptions(), TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
     }
 

@@ -28,7 +28,7 @@ public sealed class DispatcherHarness
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
         };
         Queue = new InMemoryTaskQueue(Clock);
-        Handler = DispatcherFactory.Create(Store, Queue, Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi), registry);
+        Handler = DispatcherFactory.Create(Store, TaskQueues.Single(Queue), Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi), registry);
     }
 
     public InMemoryObjectStore Store { get; } = new();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
+using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
@@ -27,7 +28,7 @@ public sealed class StorageOutageTests
             MaxAttempts = 10,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint], Models = [FakeSdWebUi.Model] }],
         };
-        var handler = DispatcherFactory.Create(store, queue, options, new DispatcherSettings(), NullLoggerFactory.Instance, clock: clock,
+        var handler = DispatcherFactory.Create(store, TaskQueues.Single(queue), options, new DispatcherSettings(), NullLoggerFactory.Instance, clock: clock,
             downloader: new FakeInputDownloader(), sdWebUi: new SdWebUiClient(new FakeSdWebUi()));
         var task = DispatcherHarness.Task("t", TaskType.TextToImage, """{"prompt":"p","batch_size":2}""");
         await queue.SendAsync(DispatcherHarness.MessageBody(task), TimeSpan.Zero, CancellationToken.None);
