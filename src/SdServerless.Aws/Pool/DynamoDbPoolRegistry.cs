@@ -27,7 +27,16 @@ public sealed class DynamoDbPoolRegistry(
 {
     private const string Service = "DynamoDB";
     private static readonly TimeSpan FirstPoll = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan LongestPoll = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest pause between reads while the runtime has servers: a slot freed on a busy pool waits at most this
+    /// long for a polling dispatcher. One consistent read of a small partition costs a read unit, so a dispatcher
+    /// waiting a minute spends a few hundred.
+    /// </summary>
+    private static readonly TimeSpan LongestPollWithServers = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest pause while no server is registered: one takes minutes to boot.</summary>
+    private static readonly TimeSpan LongestPollWithoutServers = TimeSpan.FromSeconds(1);
 
     /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
     private const int MaxConflicts = 8;
@@ -98,9 +107,11 @@ public sealed class DynamoDbPoolRegistry(
                 return null;
             }
 
+            var longest = pool.Servers.Count > 0 ? LongestPollWithServers : LongestPollWithoutServers;
+            pause = pause < longest ? pause : longest;
             var remaining = maxWait == Timeout.InfiniteTimeSpan ? pause : maxWait - waited;
             await Task.Delay(pause < remaining ? pause : remaining, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestPoll.Ticks));
+            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, longest.Ticks));
             conflicts = 0;
         }
     }

@@ -57,8 +57,17 @@ internal sealed class PoolSnapshot
     /// <summary>Unexpired leases on the servers that may be chosen.</summary>
     public int LeasedSlots => Servers.Sum(s => LeasesOf(s.Url).Count);
 
-    public PoolOccupancy Occupancy(PoolServer server, PoolRules rules) =>
-        new(server.Gpus, rules.SlotsOf(server.Gpus), LeasesOf(server.Url).Count, server.LoadedModel);
+    /// <summary>
+    /// The server's slots and what it will have loaded once its queue drains: the checkpoint of its newest lease that
+    /// names one (a request switches SD Web UI to it and it stays loaded), else what the server reported. Taking it from
+    /// the leases, not only from the item a lease updates afterwards, means a dispatcher that reads between the two
+    /// writes does not queue its task behind a switch away from its checkpoint.
+    /// </summary>
+    public PoolOccupancy Occupancy(PoolServer server, PoolRules rules)
+    {
+        var leases = LeasesOf(server.Url);
+        return new(server.Gpus, rules.SlotsOf(server.Gpus), leases.Count, leases.LastOrDefault(l => l.Model is not null)?.Model ?? server.LoadedModel);
+    }
 
     /// <summary>The lowest slot no unexpired lease holds; null when every one is held.</summary>
     public int? FreeSlot(PoolServer server, PoolRules rules)

@@ -19,12 +19,15 @@ public sealed class DispatcherSettings
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// Delay of a task put back for capacity: about as long as it has waited so far (so the queue is polled often when
-    /// a GPU is about to come, rarely when none comes), at least the base, at most the cap; half of it jittered.
+    /// Delay of a task put back for capacity: about as long as it has waited so far, at least the base, at most the
+    /// cap; half of it jittered. The cap is short because a delayed message is invisible: a GPU that joins finds the
+    /// tasks hidden by longer delays only when they end, and idles meanwhile. Short delays do not make waiting tasks
+    /// cycle faster than the event source's maximum concurrency allows (each receive is held for the slot wait, 20 s
+    /// on Lambda), so they cost a few queue calls a minute per waiting invocation, not per waiting task.
     /// </summary>
-    public TimeSpan CapacityBackoffBase { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan CapacityBackoffBase { get; set; } = TimeSpan.FromSeconds(1);
 
-    public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromMinutes(1);
+    public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How long one generation may run, counted from the lease of its slot (waiting for capacity does not count).

@@ -86,13 +86,17 @@ public sealed class TaskRecordHandler(
         DispatchFailure failure;
         try
         {
-            if (await output.ResultExistsAsync(task, cancellationToken))
+            // Both reads before a task reaches a server, at once: each is a round trip to the store on the way to the GPU.
+            var finished = output.ResultExistsAsync(task, cancellationToken);
+            var cancelRequested = output.CancelRequestedAsync(task.Id, cancellationToken);
+            await Task.WhenAll(finished, cancelRequested);
+            if (await finished)
             {
                 logger.LogInformation("Task {TaskId} is already finished; redelivery ignored", task.Id);
                 return RecordOutcome.Completed;
             }
 
-            if (await output.CancelRequestedAsync(task.Id, cancellationToken))
+            if (await cancelRequested)
             {
                 // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
                 await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);

@@ -22,7 +22,7 @@ public static class AwsPoolScenario
     /// <param name="TimingsDirectory">Where each run's per-task CSV goes (<see cref="PoolTimingsCsv"/>); null: nowhere.</param>
     public sealed record Settings(
         int DelayMs, int SwitchMs, TimeSpan ZeroPool, IReadOnlyList<TimeSpan> JoinOffsets, int Run1Tasks, int BacklogFactor = 20,
-        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 2, int ShuffleSeed = 6, string? TimingsDirectory = null);
+        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 3, int ShuffleSeed = 6, string? TimingsDirectory = null);
 
     /// <summary>Both runs; a run that breaks down is reported as a note, so that the other's figures are kept.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Settings settings, CancellationToken cancellationToken) =>
@@ -210,7 +210,7 @@ public static class AwsPoolScenario
         result.Parameters["ms_per_image"] = topology.DelayMs.ToString(CultureInfo.InvariantCulture);
         result.Parameters["model_switch_ms"] = topology.SwitchMs.ToString(CultureInfo.InvariantCulture);
         result.Parameters["batch_size"] = topology.BatchSize.ToString(CultureInfo.InvariantCulture);
-        result.Parameters["lambda_program"] = LambdaProgram.Path;
+        result.Parameters["lambda_program"] = deployment.Dispatcher.Program;
     }
 
     /// <summary>Every task is accounted for: a task without result.json by the deadline counts as failed.</summary>

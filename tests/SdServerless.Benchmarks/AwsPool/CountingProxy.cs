@@ -55,6 +55,9 @@ public sealed class CountingProxy : IAsyncDisposable
 
     public void Reset() => _calls.Clear();
 
+    /// <summary>Counts a call made around the proxy, as if it had passed ("sqs ReceiveMessage").</summary>
+    public void Add(string call) => _calls.AddOrUpdate(call, 1, (_, count) => count + 1);
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

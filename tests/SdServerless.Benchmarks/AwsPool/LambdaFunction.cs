@@ -52,6 +52,9 @@ public sealed class LambdaFunction : IAsyncDisposable
 
     public string Name { get; }
 
+    /// <summary>The program every environment runs (<see cref="LambdaProgram"/>).</summary>
+    public string Program { get; private set; } = "";
+
     public long Invocations => Interlocked.Read(ref _invocations);
 
     /// <summary>
@@ -61,12 +64,14 @@ public sealed class LambdaFunction : IAsyncDisposable
     public static async Task<LambdaFunction> StartAsync(
         string name, string handler, int environments, TimeSpan timeout, IReadOnlyDictionary<string, string> variables, CancellationToken cancellationToken)
     {
+        var program = await LambdaProgram.PathAsync();
         var function = await ListenAsync(name, timeout, environments, cancellationToken);
+        function.Program = program;
         try
         {
             foreach (var environment in function._byPort.Values)
             {
-                var start = LambdaProgram.StartInfo();
+                var start = LambdaProgram.StartInfo(program);
                 start.Environment["AWS_LAMBDA_RUNTIME_API"] = $"127.0.0.1:{environment.Port}";
                 start.Environment["_HANDLER"] = handler;
                 start.Environment["AWS_LAMBDA_FUNCTION_NAME"] = name;
@@ -109,7 +114,7 @@ public sealed class LambdaFunction : IAsyncDisposable
     {
         for (var attempt = 1; ; attempt++)
         {
-            var function = new LambdaFunction(name, timeout, [.. Enumerable.Range(0, environments).Select(_ => BenchmarkHost.FreePort())]);
+            var function = new LambdaFunction(name, timeout, DistinctFreePorts(environments));
             try
             {
                 await function._app.StartAsync(cancellationToken);
@@ -120,6 +125,18 @@ public sealed class LambdaFunction : IAsyncDisposable
                 await function._app.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>A free port may be offered twice in a row once it is closed again: ask until there are enough distinct ones.</summary>
+    private static List<int> DistinctFreePorts(int count)
+    {
+        var ports = new HashSet<int>();
+        while (ports.Count < count)
+        {
+            ports.Add(BenchmarkHost.FreePort());
+        }
+
+        return [.. ports];
     }
 
     /// <summary>Runs one invocation on an idle environment (waiting for one) and returns its answer.</summary>

@@ -1,25 +1,29 @@
 using System.Diagnostics;
+using SdServerless.Benchmarks.Harness;
 using SdServerless.Benchmarks.Scenarios;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>
-/// The Lambda project's program, as each simulated environment runs it: <c>SDSERVERLESS_BENCH_LAMBDA</c> when set (the
-/// published Native AOT <c>bootstrap</c>, or a <c>bootstrap.dll</c>), else the JIT build of src/SdServerless.Lambda made
-/// with this benchmark (same configuration) and started as <c>dotnet bootstrap.dll</c>.
+/// The Lambda project's program, as each simulated environment runs it: <c>SDSERVERLESS_BENCH_LAMBDA</c> when set (a
+/// Native AOT <c>bootstrap</c>, or a JIT <c>bootstrap.dll</c> started as <c>dotnet bootstrap.dll</c>), else the Native
+/// AOT <c>bootstrap</c> published from this tree (<see cref="PublishedBootstrap"/>), as Lambda runs it. A JIT build
+/// is not a fair stand-in: a dozen environments compiling their code at once load this 2-core machine several times
+/// over and slow every call the benchmark measures.
 /// </summary>
 public static class LambdaProgram
 {
     public const string Variable = "SDSERVERLESS_BENCH_LAMBDA";
 
-    public static string Path => System.Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? path : BuiltDll();
+    /// <summary>The program's path; publishes the bootstrap first when it is out of date.</summary>
+    public static async Task<string> PathAsync() =>
+        System.Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } path ? path : await PublishedBootstrap.PathAsync();
 
-    public static ProcessStartInfo StartInfo()
+    public static ProcessStartInfo StartInfo(string path)
     {
-        var path = Path;
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"the Lambda program is not at {path}: build src/SdServerless.Lambda or set {Variable}");
+            throw new FileNotFoundException($"the Lambda program is not at {path}: unset {Variable} to publish it from this tree");
         }
 
         if (!path.EndsWith(".dll", StringComparison.Ordinal))
@@ -42,6 +46,4 @@ public static class LambdaProgram
         var configuration = framework.Parent!.Name;
         return System.IO.Path.Combine(ColdStartScenario.RepositoryRoot(), folder, project, "bin", configuration, framework.Name, assembly + ".dll");
     }
-
-    private static string BuiltDll() => BuiltDll("src", "SdServerless.Lambda", "bootstrap");
 }

@@ -14,6 +14,7 @@ public sealed class PoolDeployment : IAsyncDisposable
     private readonly List<SqsEventSource> _eventSources = [];
     private readonly AmazonS3Client _s3;
     private readonly AmazonSQSClient _eventSourceSqs;
+    private readonly AmazonSQSClient _uncountedSqs;
 
     private PoolDeployment(PoolStack stack, PoolTopology topology)
     {
@@ -21,6 +22,7 @@ public sealed class PoolDeployment : IAsyncDisposable
         Topology = topology;
         _s3 = stack.CreateS3();
         _eventSourceSqs = stack.CreateSqs(stack.Functions.Url);
+        _uncountedSqs = stack.CreateSqs();
     }
 
     public PoolStack Stack { get; }
@@ -88,6 +90,7 @@ public sealed class PoolDeployment : IAsyncDisposable
 
         _s3.Dispose();
         _eventSourceSqs.Dispose();
+        _uncountedSqs.Dispose();
         await Stack.DisposeAsync();
     }
 
@@ -116,7 +119,7 @@ public sealed class PoolDeployment : IAsyncDisposable
 
         foreach (var runtime in Topology.Runtimes)
         {
-            var eventSource = new SqsEventSource(_eventSourceSqs, Stack.TaskQueues[runtime.Name], Dispatcher, Topology.BatchSize, Topology.MaxConcurrency(runtime));
+            var eventSource = new SqsEventSource(_eventSourceSqs, _uncountedSqs, Stack.Functions, Stack.TaskQueues[runtime.Name], Dispatcher, Topology.BatchSize, Topology.MaxConcurrency(runtime));
             eventSource.Start();
             _eventSources.Add(eventSource);
         }

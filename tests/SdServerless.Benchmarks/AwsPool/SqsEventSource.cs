@@ -12,6 +12,13 @@ namespace SdServerless.Benchmarks.AwsPool;
 /// response does not list in <c>batchItemFailures</c>; listed ones, and every message of a failed invocation, are left
 /// to their visibility timeout. At most <c>maxConcurrency</c> batches are received or being processed at once
 /// (ScalingConfig.MaximumConcurrency); a poller waits for a free slot before it receives.
+/// <para>
+/// moto's long poll only looks again about once a second for a message whose delay or visibility timeout ended (it
+/// wakes at once only for a newly sent one); SQS answers a long poll the moment such a message is visible. So that
+/// the simulation does not idle GPUs for up to a second per put-back task, one more poller makes short receives
+/// every 50 ms straight to moto, around the counting proxy; the receives that bring messages are counted as the long
+/// poll that would have brought them, the empty ones (which Lambda does not make) are not.
+/// </para>
 /// </summary>
 public sealed class SqsEventSource : IAsyncDisposable
 {
@@ -29,9 +36,18 @@ public sealed class SqsEventSource : IAsyncDisposable
     private readonly List<Task> _invocations = [];
     private long _failedInvocations;
 
-    public SqsEventSource(IAmazonSQS sqs, string queueUrl, LambdaFunction function, int batchSize, int maxConcurrency)
+    private static readonly TimeSpan PromptPollPause = TimeSpan.FromMilliseconds(50);
+
+    private readonly IAmazonSQS _uncountedSqs;
+    private readonly CountingProxy _counter;
+
+    /// <param name="sqs">The pollers' client, through <paramref name="counter"/>.</param>
+    /// <param name="uncountedSqs">A client straight to moto, for the prompt poller.</param>
+    public SqsEventSource(IAmazonSQS sqs, IAmazonSQS uncountedSqs, CountingProxy counter, string queueUrl, LambdaFunction function, int batchSize, int maxConcurrency)
     {
         _sqs = sqs;
+        _uncountedSqs = uncountedSqs;
+        _counter = counter;
         _queueUrl = queueUrl;
         _queueArn = $"arn:aws:sqs:us-east-1:123456789012:{queueUrl[(queueUrl.LastIndexOf('/') + 1)..]}";
         _function = function;
@@ -49,8 +65,10 @@ public sealed class SqsEventSource : IAsyncDisposable
     {
         for (var i = 0; i < Pollers; i++)
         {
-            _pollers.Add(Task.Run(() => PollAsync(_stop.Token)));
+            _pollers.Add(Task.Run(() => PollAsync(prompt: false, _stop.Token)));
         }
+
+        _pollers.Add(Task.Run(() => PollAsync(prompt: true, _stop.Token)));
     }
 
     public async ValueTask DisposeAsync()
@@ -67,7 +85,7 @@ public sealed class SqsEventSource : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task PollAsync(CancellationToken cancellationToken)
+    private async Task PollAsync(bool prompt, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -75,18 +93,23 @@ public sealed class SqsEventSource : IAsyncDisposable
             var handedOver = false;
             try
             {
-                var received = await _sqs.ReceiveMessageAsync(
+                var received = await (prompt ? _uncountedSqs : _sqs).ReceiveMessageAsync(
                     new ReceiveMessageRequest
                     {
                         QueueUrl = _queueUrl,
                         MaxNumberOfMessages = _batchSize,
-                        WaitTimeSeconds = 20,
+                        WaitTimeSeconds = prompt ? 0 : 20,
                         MessageSystemAttributeNames = ["All"],
                         MessageAttributeNames = ["All"],
                     },
                     cancellationToken);
                 if (received.Messages is { Count: > 0 } messages)
                 {
+                    if (prompt)
+                    {
+                        _counter.Add("sqs ReceiveMessage");
+                    }
+
                     handedOver = true;
                     var invocation = InvokeAsync(messages);
                     lock (_invocations)
@@ -105,6 +128,18 @@ public sealed class SqsEventSource : IAsyncDisposable
                 if (!handedOver)
                 {
                     _slots.Release();
+                }
+            }
+
+            if (prompt && !handedOver)
+            {
+                try
+                {
+                    await Task.Delay(PromptPollPause, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
                 }
             }
         }

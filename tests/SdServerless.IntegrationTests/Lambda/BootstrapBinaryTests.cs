@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SdServerless.Benchmarks.Harness;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SdServerless.Benchmarks.Harness;
 using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Lambda;

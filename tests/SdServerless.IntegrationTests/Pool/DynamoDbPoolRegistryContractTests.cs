@@ -1,4 +1,6 @@
+using System.Globalization;
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using SdServerless.Aws;
 using SdServerless.Aws.Pool;
 using SdServerless.Core;
@@ -34,6 +36,38 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
 
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => registry.ServersAsync(Runtime, default));
         await Assert.ThrowsAsync<DependencyUnavailableException>(() => registry.AcquireAsync(new LeaseRequest(Runtime, "t1", null, TimeSpan.FromMinutes(1)), TimeSpan.Zero, default));
+    }
+
+    [Fact]
+    public async Task ANewLeaseForAnotherCheckpointCountsAsLoadedBeforeTheServerItemSaysSo()
+    {
+        // A dispatcher that leased the server for model-b has not yet written model-b into the server's item: another
+        // dispatcher reading now must not queue a model-a task behind that switch.
+        var registry = Connect(new PoolRules(RequestsAhead: 1));
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
+        var now = Clock.GetUtcNow();
+        using var client = moto.CreateDynamoDbClient();
+        await client.PutItemAsync(new PutItemRequest
+        {
+            TableName = _table,
+            Item = new()
+            {
+                ["runtime"] = new AttributeValue { S = Runtime },
+                ["sk"] = new AttributeValue { S = $"lease#{ServerA}#0" },
+                ["url"] = new AttributeValue { S = ServerA },
+                ["slot"] = new AttributeValue { N = "0" },
+                ["owner"] = new AttributeValue { S = "other-dispatcher" },
+                ["task_id"] = new AttributeValue { S = "t-b" },
+                ["model"] = new AttributeValue { S = "model-b" },
+                ["acquired_at"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                ["lease_expires_at"] = new AttributeValue { N = (now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                ["expires_at"] = new AttributeValue { N = (now + TimeSpan.FromDays(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            },
+        });
+
+        Assert.Null(await registry.AcquireAsync(new LeaseRequest(Runtime, "t-a", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default));
+        var behind = await registry.AcquireAsync(new LeaseRequest(Runtime, "t-b2", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default);
+        Assert.Equal((ServerA, 1), (behind?.Url, behind?.Slot));
     }
 
     protected override IPoolRegistry Connect(PoolRules rules, IReadOnlyList<PoolServer>? fixedServers = null)

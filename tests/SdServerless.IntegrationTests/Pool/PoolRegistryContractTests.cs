@@ -10,7 +10,7 @@ namespace SdServerless.IntegrationTests.Pool;
 public abstract class PoolRegistryContractTests : IAsyncLifetime
 {
     protected const string Runtime = "sdruntime";
-    private const string ServerA = "http://10.0.3.17:7861";
+    protected const string ServerA = "http://10.0.3.17:7861";
     private const string ServerB = "http://10.0.3.18:7861";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(1);

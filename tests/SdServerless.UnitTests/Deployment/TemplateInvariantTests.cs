@@ -41,6 +41,9 @@ public class TemplateInvariantTests
         Assert.Equal(["ReportBatchItemFailures"], mapping.GetProperty("FunctionResponseTypes").EnumerateArray().Select(t => t.GetString()));
         var concurrency = CfnTemplate.Target(mapping.GetProperty("ScalingConfig").GetProperty("MaximumConcurrency"));
         Assert.True(Template.Parameters.GetProperty(concurrency!).GetProperty("MinValue").GetInt32() >= 2, "SQS requires a maximum concurrency of at least 2");
+        var gpus = int.Parse(Template.Parameters.GetProperty("GpuMaxInstances").GetProperty("Default").ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        var invocations = int.Parse(Template.Parameters.GetProperty(concurrency!).GetProperty("Default").ToString(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(invocations >= 3 * gpus, $"{invocations} dispatcher invocations for {gpus} GPUs: each GPU's running and queued slot and a task waiting for the next need 3 per GPU");
         Assert.Equal("DispatcherBatchSize", CfnTemplate.Target(mapping.GetProperty("BatchSize")));
     }
 

@@ -80,13 +80,15 @@ public sealed class CapacityWaitTests
         var (harness, _) = EmptyPool();
         var since = harness.Clock.GetUtcNow();
         var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = since }));
-        harness.Clock.Advance(TimeSpan.FromSeconds(40));
+        var waited = TimeSpan.FromSeconds(4);
+        Assert.InRange(waited, harness.Settings.CapacityBackoffBase, harness.Settings.CapacityBackoffCap);
+        harness.Clock.Advance(waited);
 
         await harness.DispatchAsync(record);
 
         var (body, delay) = harness.Queue.Sent[^1];
         Assert.Equal(since, Message(body).WaitingSince);
-        Assert.InRange(delay, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(40));
+        Assert.InRange(delay, waited / 2, waited);
 
         harness.Clock.Advance(TimeSpan.FromMinutes(10));
         await harness.DispatchAsync((await harness.ReceiveAsync()).Single());

@@ -1,11 +1,12 @@
 using System.Diagnostics;
-using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Benchmarks.Scenarios;
 
-namespace SdServerless.IntegrationTests.Lambda;
+namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>
-/// The Native AOT `bootstrap`, published once per test run into this project's obj/ folder (about a minute), and
-/// reused by later runs while no source under src/ is newer than it.
+/// The Native AOT <c>bootstrap</c> that Lambda runs, published once per process into artifacts/publish/lambda-aot
+/// (about a minute) and reused by later runs while no source under src/ is newer than it. The aws-pool benchmark and
+/// the integration tests run it; the cold-start scenario finds it there too.
 /// </summary>
 public static class PublishedBootstrap
 {
@@ -13,9 +14,11 @@ public static class PublishedBootstrap
 
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
 
-    public static string Directory => Path.Combine(BuildOutput.Root, "tests", "SdServerless.IntegrationTests", "obj", "lambda-bootstrap", RuntimeIdentifier);
+    public static string Directory => Path.Combine(Root, "artifacts", "publish", "lambda-aot");
 
     public static Task<string> PathAsync() => Published.Value;
+
+    private static string Root => ColdStartScenario.RepositoryRoot();
 
     private static async Task<string> PublishAsync()
     {
@@ -30,7 +33,7 @@ public static class PublishedBootstrap
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = BuildOutput.Root,
+            WorkingDirectory = Root,
         };
         foreach (var argument in new[]
         {
@@ -59,7 +62,7 @@ public static class PublishedBootstrap
 
     private static DateTime NewestSourceWrite()
     {
-        var root = BuildOutput.Root;
+        var root = Root;
         var sources = System.IO.Directory.EnumerateFiles(Path.Combine(root, "src"), "*.*", SearchOption.AllDirectories)
             .Where(path => path.EndsWith(".cs", StringComparison.Ordinal) || path.EndsWith(".csproj", StringComparison.Ordinal))
             .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
