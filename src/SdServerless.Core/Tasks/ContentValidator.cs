@@ -29,12 +29,19 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     /// <summary>The single-image fields whose URLs the dispatcher downloads (and sends on as base64).</summary>
     private static readonly HashSet<string> DownloadedImageFields = new(StringComparer.Ordinal) { "mask", SdWebUiFields.Image };
 
+    /// <summary>Decoded from an inline input to read its size: a JPEG's frame header may follow its metadata.</summary>
+    private const int ImageHeadBytes = 128 * 1024;
+
     private int initImageCount;
     private int urlInputs;
     private bool hasImage;
+    private GenerationBounds bounds = new();
+    private TaskType? taskType;
 
     public void Validate(JsonElement content, GenerationBounds bounds, TaskType? taskType)
     {
+        this.bounds = bounds;
+        this.taskType = taskType;
         foreach (var property in content.EnumerateObject())
         {
             if (!SdWebUiFields.TryGet(property, out var field))
@@ -192,9 +199,11 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
                     ? CheckImage(value, path + property.Name)
                     : "must be a data:image/...;base64 URL or base64 image data: only init_images, mask and image may be URLs (the dispatcher downloads those; SD Web UI would fetch any other URL itself, from inside the GPU network)";
                 hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
+                problem ??= SizeProblem(value);
                 break;
         }
 
+        problem ??= SettingProblem(property, normalized);
         if (problem is not null)
         {
             draft.Error(path + property.Name, problem);
@@ -210,6 +219,34 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         {
             values.Set(field.Bound, number);
         }
+    }
+
+    /// <summary>
+    /// The selectable scripts that run more jobs than the request describes (a grid cell, a prompt line or a loop per
+    /// job), past every bound the runtime sets. SD Web UI matches script_name without regard to case.
+    /// </summary>
+    private static readonly HashSet<string> JobMultiplyingScripts = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "X/Y/Z plot", "Prompt matrix", "Prompts from file or textbox", "Loopback",
+    };
+
+    /// <summary>Values that SD Web UI takes but that would escape one task: its settings, or its bounds.</summary>
+    private static string? SettingProblem(JsonProperty property, JsonNode? normalized)
+    {
+        if (property.NameEquals("override_settings_restore_afterwards")
+            && (normalized?.GetValueKind() ?? property.Value.ValueKind) == JsonValueKind.False)
+        {
+            return "must be true (or left out): with false SD Web UI keeps this task's override_settings for every later task on the server";
+        }
+
+        if (property.NameEquals("script_name")
+            && (normalized?.GetValue<string>() ?? property.Value.GetString()) is { } script
+            && JobMultiplyingScripts.Contains(script.Trim()))
+        {
+            return $"the '{script}' script runs a job per grid cell, prompt line or loop, beyond this runtime's bounds on images, steps and size; it is not accepted";
+        }
+
+        return null;
     }
 
     private string? CheckStrings(JsonProperty property)
@@ -263,7 +300,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         {
             var problem = item.ValueKind != JsonValueKind.String ? "must be a string"
                 : RawString(item).IsEmpty ? ImageFormMessage
-                : CheckImage(item, $"{path}{property.Name}[{index}]");
+                : CheckImage(item, $"{path}{property.Name}[{index}]") ?? SizeProblem(item);
             if (problem is not null)
             {
                 draft.Error($"{path}{property.Name}[{index}]", problem);
@@ -289,6 +326,23 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         }
 
         return kind == ImageInputKind.Invalid ? ImageFormMessage : null;
+    }
+
+    /// <summary>
+    /// An inline input larger than the runtime takes (<see cref="InputImageBounds"/>), read from its header; a
+    /// downloaded one is measured when the dispatcher has it.
+    /// </summary>
+    private string? SizeProblem(JsonElement value)
+    {
+        var raw = RawString(value);
+        var kind = raw.Contains((byte)'\\') ? ImageInput.Classify(value.GetString()) : ImageInput.Classify(raw);
+        if (kind is not (ImageInputKind.DataUrl or ImageInputKind.Base64) || taskType is not (TaskType.ImageToImage or TaskType.ExtraSingleImage))
+        {
+            return null;
+        }
+
+        var head = raw.Contains((byte)'\\') ? ImageInput.DecodeHead(System.Text.Encoding.UTF8.GetBytes(value.GetString()!), ImageHeadBytes) : ImageInput.DecodeHead(raw, ImageHeadBytes);
+        return InputImageBounds.Problem(head, bounds, taskType.Value);
     }
 
     /// <summary>Inputs a null leaves to alwayson_scripts.image_link, or to the "needs an input" check.</summary>

@@ -60,6 +60,33 @@ public static class ImageInput
     public static ReadOnlySpan<char> Base64Payload(ReadOnlySpan<char> value) =>
         value.StartsWith("data:", StringComparison.OrdinalIgnoreCase) ? value[(value.IndexOf(',') + 1)..] : value;
 
+    /// <summary>
+    /// The first bytes (at most <paramref name="maxBytes"/>) of a data URL's or base64 input's image, decoded from its
+    /// UTF-8 text: enough to read its header without decoding megabytes.
+    /// </summary>
+    public static byte[] DecodeHead(ReadOnlySpan<byte> utf8Value, int maxBytes)
+    {
+        var payload = StartsWithIgnoreCase(utf8Value, "data:"u8) ? utf8Value[(utf8Value.IndexOf((byte)',') + 1)..] : utf8Value;
+        var text = new List<byte>(Math.Min(payload.Length, (maxBytes / 3 * 4) + 4));
+        foreach (var c in payload)
+        {
+            if (text.Count >= maxBytes / 3 * 4)
+            {
+                break;
+            }
+
+            if (c is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n'))
+            {
+                text.Add(c);
+            }
+        }
+
+        var whole = text.Count / 4 * 4;
+        var bytes = new byte[whole / 4 * 3];
+        Base64.DecodeFromUtf8(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(text)[..whole], bytes, out _, out var written, isFinalBlock: whole == text.Count);
+        return bytes[..written];
+    }
+
     private static bool IsBase64(ReadOnlySpan<char> value) => Base64.IsValid(value, out var length) && length > 0;
 
     private static bool IsBase64(ReadOnlySpan<byte> value) => Base64.IsValid(value, out var length) && length > 0;

@@ -37,19 +37,19 @@ public sealed class InputResolver(IInputDownloader downloader, SdServerlessOptio
                     initImages = [];
                     for (var i = 0; i < sources.Count; i++)
                     {
-                        initImages.Add(await ResolveAsync(sources[i], $"init_images[{i}]", budget, cancellationToken));
+                        initImages.Add(await ResolveAsync(task, sources[i], $"init_images[{i}]", budget, cancellationToken));
                     }
                 }
 
                 return new SdWebUiInputs
                 {
                     InitImages = initImages?.ToArray(),
-                    Mask = mask is null ? null : await ResolveAsync(mask, "mask", budget, cancellationToken),
+                    Mask = mask is null ? null : await ResolveAsync(task, mask, "mask", budget, cancellationToken),
                 };
             case TaskType.ExtraSingleImage:
                 var image = task.ImageLink
                     ?? (task.Content["image"] is JsonValue imageValue && imageValue.TryGetValue<string>(out var imageText) ? imageText : null);
-                return image is null ? SdWebUiInputs.None : new SdWebUiInputs { Image = await ResolveAsync(image, "image", new InputBudget(options.MaxInputBytes), cancellationToken) };
+                return image is null ? SdWebUiInputs.None : new SdWebUiInputs { Image = await ResolveAsync(task, image, "image", new InputBudget(options.MaxInputBytes), cancellationToken) };
             default:
                 return SdWebUiInputs.None;
         }
@@ -85,13 +85,22 @@ public sealed class InputResolver(IInputDownloader downloader, SdServerlessOptio
         return sources;
     }
 
-    private async Task<SdWebUiInput> ResolveAsync(string source, string field, InputBudget budget, CancellationToken cancellationToken) =>
+    private async Task<SdWebUiInput> ResolveAsync(SdTask task, string source, string field, InputBudget budget, CancellationToken cancellationToken) =>
         ImageInput.Classify(source) switch
         {
-            ImageInputKind.Url => SdWebUiInput.FromBytes(budget.Take(field, await downloader.DownloadAsync(source, field, cancellationToken))),
+            ImageInputKind.Url => SdWebUiInput.FromBytes(Measured(task, field, budget.Take(field, await downloader.DownloadAsync(source, field, cancellationToken)))),
             ImageInputKind.DataUrl or ImageInputKind.Base64 => SdWebUiInput.FromBase64(ImageInput.Base64Payload(source).ToString()),
             _ => throw DispatchFailure.Permanent(DispatchErrorTypes.InputInvalid, $"{field} is neither a URL, a base64 image data-URL nor base64"),
         };
+
+    /// <summary>A downloaded image larger than the runtime takes (<see cref="InputImageBounds"/>) fails the task.</summary>
+    private ReadOnlyMemory<byte> Measured(SdTask task, string field, ReadOnlyMemory<byte> image)
+    {
+        var bounds = options.Runtimes.FirstOrDefault(r => r.Name == task.Runtime)?.Bounds ?? new();
+        return InputImageBounds.Problem(image.Span, bounds, task.TaskType) is { } problem
+            ? throw DispatchFailure.Permanent(DispatchErrorTypes.InputTooLarge, $"{field} {problem}")
+            : image;
+    }
 
     /// <summary>The bytes a task's downloads may still take.</summary>
     private sealed class InputBudget(long limit)

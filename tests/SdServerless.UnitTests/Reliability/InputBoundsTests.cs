@@ -92,6 +92,22 @@ public sealed class InputBoundsTests
     }
 
     [Fact]
+    public async Task ADownloadedImageLargerThanTheRuntimeTakesFailsTheTaskBeforeAnyServerIsUsed()
+    {
+        var harness = new DispatcherHarness();
+
+        // Some kilobytes of PNG that SD Web UI would decode to 20,000 pixels wide, five times what the runtime takes.
+        harness.Inputs.Files["https://images.example.com/huge.png"] = SdServerless.Emulator.Images.PngEncoder.Encode(20_000, 16, 3, (_, row) => row.Clear());
+        var task = DispatcherHarness.Task("huge", TaskType.ImageToImage, """{"prompt":"p","init_images":["https://images.example.com/huge.png"]}""");
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(task));
+
+        var result = (await harness.ResultAsync("huge"))!;
+        Assert.Equal("input_too_large", (string?)result["error"]!["type"]);
+        Assert.Contains("init_images[0] is a 20000×16 image", (string?)result["error"]!["message"], StringComparison.Ordinal);
+        Assert.Empty(harness.SdWebUi.Generations);
+    }
+
+    [Fact]
     public async Task DownloadsInTheProcessRunAtMostFourAtATime()
     {
         var running = 0;
