@@ -1,5 +1,7 @@
+using System.Text.Json;
 using System.Threading.Channels;
 using SdServerless.Core;
+using SdServerless.Core.Json;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Callback;
@@ -8,8 +10,10 @@ namespace SdServerless.Local.Callbacks;
 
 /// <summary>
 /// The local stand-in for the S3 notification on result.json: object-created events of the local store become
-/// S3 events run through <see cref="CallbackHandler"/> one at a time in the background, so that the writer of
-/// result.json (the dispatcher) does not wait for webhook retries, as on AWS.
+/// S3 events run through <see cref="CallbackHandler"/> in the background, so that the writer of result.json (the
+/// dispatcher) does not wait for webhook retries, as on AWS. Up to <see cref="MaxConcurrentDeliveries"/> run at once,
+/// at most <see cref="MaxPerReceiver"/> of them to one receiver (scheme, host and port): a slow receiver holds its own
+/// deliveries back, not everyone else's. A result whose receiver is at its bound waits in the queue, not in a worker.
 /// Durable across crashes: once the handler is done with a result (delivered, dead-lettered or nothing to send) a
 /// marker object is written, and on start every result.json without its marker is handled again. A crash between
 /// the two resends the callback with the same webhook-id, which receivers deduplicate on (S3 is at-least-once too).
@@ -19,18 +23,32 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     /// <summary>Markers live under the reserved segment, which no task prefix may use.</summary>
     public const string MarkerPrefix = TaskKeys.ReservedSegment + "/callbacks/";
 
+    public const int MaxConcurrentDeliveries = 16;
+
+    public const int MaxPerReceiver = 4;
+
+    /// <summary>How soon a result whose receiver was at its bound is looked at again.</summary>
+    private static readonly TimeSpan ReceiverBusyDelay = TimeSpan.FromMilliseconds(100);
+
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
 
-    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>();
+    private readonly Dictionary<string, int> _deliveriesByReceiver = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Results being handled: a result queued twice (its event and the start-up scan) is handled by one worker.</summary>
+    private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
     private readonly IObjectStore _store;
     private readonly CallbackHandler _handler;
+    private readonly string? _defaultWebhookUrl;
     private readonly ILogger<LocalCallbackTrigger> _logger;
 
-    public LocalCallbackTrigger(IObjectStore store, IObjectCreatedSource source, CallbackHandler handler, ILogger<LocalCallbackTrigger> logger)
+    /// <param name="defaultWebhookUrl">Where a task without callback_url is delivered (the handler's own fallback).</param>
+    public LocalCallbackTrigger(IObjectStore store, IObjectCreatedSource source, CallbackHandler handler, string? defaultWebhookUrl, ILogger<LocalCallbackTrigger> logger)
     {
         _store = store;
         _handler = handler;
+        _defaultWebhookUrl = defaultWebhookUrl;
         _logger = logger;
 
         // Subscribed before the start-up scan, so that no result written in between is missed.
@@ -57,21 +75,112 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await ResumeUnfinishedAsync(stoppingToken);
-        await foreach (var pending in _pending.Reader.ReadAllAsync(stoppingToken))
+        await Task.WhenAll(Enumerable.Range(0, MaxConcurrentDeliveries).Select(_ => Task.Run(() => DeliverAsync(stoppingToken), CancellationToken.None)));
+    }
+
+    private async Task DeliverAsync(CancellationToken stoppingToken)
+    {
+        try
         {
-            try
+            await foreach (var pending in _pending.Reader.ReadAllAsync(stoppingToken))
             {
-                if (await _store.GetAsync(MarkerKey(pending.Created.Key), stoppingToken) is not null)
+                lock (_inProgress)
                 {
-                    continue;
+                    if (!_inProgress.Add(pending.Created.Key))
+                    {
+                        // Another worker has it; it writes the marker, or queues the result again when it fails.
+                        continue;
+                    }
                 }
 
-                await _handler.HandleAsync(LocalS3Events.FromObjectCreated(pending.Created), stoppingToken);
-                await _store.TryCreateAsync(MarkerKey(pending.Created.Key), ReadOnlyMemory<byte>.Empty, "application/octet-stream", stoppingToken);
+                string? receiver = null;
+                try
+                {
+                    if (await _store.GetAsync(MarkerKey(pending.Created.Key), stoppingToken) is not null)
+                    {
+                        continue;
+                    }
+
+                    receiver = await ReceiverOfAsync(pending.Created.Key, stoppingToken);
+                    if (receiver is not null && !TryEnter(receiver))
+                    {
+                        receiver = null;
+                        Requeue(pending, ReceiverBusyDelay, stoppingToken);
+                        continue;
+                    }
+
+                    await _handler.HandleAsync(LocalS3Events.FromObjectCreated(pending.Created), stoppingToken);
+                    await _store.TryCreateAsync(MarkerKey(pending.Created.Key), ReadOnlyMemory<byte>.Empty, "application/octet-stream", stoppingToken);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    var delay = Backoff(pending.Failures);
+                    LogFailed(exception, pending.Created.Key, delay.TotalSeconds);
+                    Requeue(pending with { Failures = pending.Failures + 1 }, delay, stoppingToken);
+                }
+                finally
+                {
+                    if (receiver is not null)
+                    {
+                        Exit(receiver);
+                    }
+
+                    lock (_inProgress)
+                    {
+                        _inProgress.Remove(pending.Created.Key);
+                    }
+                }
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: results without their marker are found again on the next start.
+        }
+    }
+
+    /// <summary>
+    /// Scheme, host and port of the URL the callback goes to; null when there is none to bound (no URL, or a
+    /// result.json the handler will judge itself).
+    /// </summary>
+    private async Task<string?> ReceiverOfAsync(string resultKey, CancellationToken cancellationToken)
+    {
+        TaskResult? result;
+        try
+        {
+            var stored = await _store.GetAsync(resultKey, cancellationToken);
+            result = stored is null ? null : JsonSerializer.Deserialize(stored.Content.Span, CoreJsonContext.Default.TaskResult);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        var url = string.IsNullOrWhiteSpace(result?.CallbackUrl) ? _defaultWebhookUrl : result.CallbackUrl;
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.GetLeftPart(UriPartial.Authority) : null;
+    }
+
+    private bool TryEnter(string receiver)
+    {
+        lock (_deliveriesByReceiver)
+        {
+            var running = _deliveriesByReceiver.GetValueOrDefault(receiver);
+            if (running >= MaxPerReceiver)
             {
-                RetryLater(pending, exception, stoppingToken);
+                return false;
+            }
+
+            _deliveriesByReceiver[receiver] = running + 1;
+            return true;
+        }
+    }
+
+    private void Exit(string receiver)
+    {
+        lock (_deliveriesByReceiver)
+        {
+            if (--_deliveriesByReceiver[receiver] == 0)
+            {
+                _deliveriesByReceiver.Remove(receiver);
             }
         }
     }
@@ -109,17 +218,18 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
         }
     }
 
-    /// <summary>The store or the dead-letter queue failed: the callback is tried again, in this process, with backoff.</summary>
-    private void RetryLater(Pending pending, Exception exception, CancellationToken stoppingToken)
+    /// <summary>
+    /// Puts the result back after a delay: its receiver was at its bound, or the store or the dead-letter queue failed
+    /// (tried again in this process, with backoff).
+    /// </summary>
+    private void Requeue(Pending pending, TimeSpan delay, CancellationToken stoppingToken)
     {
-        var delay = Backoff(pending.Failures);
-        LogFailed(exception, pending.Created.Key, delay.TotalSeconds);
         _ = Task.Run(async () =>
         {
             try
             {
                 await Task.Delay(delay, stoppingToken);
-                _pending.Writer.TryWrite(pending with { Failures = pending.Failures + 1 });
+                _pending.Writer.TryWrite(pending);
             }
             catch (OperationCanceledException)
             {

@@ -62,7 +62,7 @@ public sealed class LocalHost : IAsyncDisposable
             pipeline.Store, new LocalObjectUrlSigner(publicUrl, settings.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null), pipeline.CallbackDeadLetters, settings, loggers,
             new CallbackOptions { MaxAttempts = options.WebhookAttempts });
 
-        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, loggers.CreateLogger<LocalCallbackTrigger>()));
+        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, settings.DefaultWebhookUrl, loggers.CreateLogger<LocalCallbackTrigger>()));
         // Without dispatch the page still shows the configured servers, none of them leased.
         var registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, url => Math.Max(1, pipeline.EndpointCapacities.GetValueOrDefault(url, 1))), new PoolRules());
         if (!options.NoDispatch)

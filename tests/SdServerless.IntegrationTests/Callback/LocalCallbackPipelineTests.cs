@@ -44,7 +44,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
         _services = CallbackServices.Create(
             _store, new LocalObjectUrlSigner(new Uri($"http://127.0.0.1:{port}")), _deadLetters, options, NullLoggerFactory.Instance, callbackOptions);
-        _trigger = new LocalCallbackTrigger(_store, _store, _services.Handler, NullLogger<LocalCallbackTrigger>.Instance);
+        _trigger = new LocalCallbackTrigger(_store, _store, _services.Handler, defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
         await _trigger.StartAsync(CancellationToken.None);
 
         var builder = WebApplication.CreateSlimBuilder();

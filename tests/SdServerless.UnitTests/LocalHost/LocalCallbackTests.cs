@@ -46,7 +46,7 @@ public class LocalCallbackTests
     {
         using var receiver = WebhookReceiver.Start();
         using var harness = new CallbackHarness();
-        using var trigger = new LocalCallbackTrigger(harness.Store, harness.Store, harness.CreateHandler(), NullLogger<LocalCallbackTrigger>.Instance);
+        using var trigger = new LocalCallbackTrigger(harness.Store, harness.Store, harness.CreateHandler(), defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
         await trigger.StartAsync(CancellationToken.None);
 
         await harness.PutRawAsync("output/t1/t1-1.png", "png");

@@ -90,7 +90,7 @@ public sealed class CallbackResumeTests : IDisposable
         var handler = new CallbackHandler(store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), delivery,
             new CallbackDeadLetterWriter(new InMemoryTaskQueue(), store, callbackOptions, TimeProvider.System), options, callbackOptions,
             NullLogger<CallbackHandler>.Instance);
-        var trigger = new LocalCallbackTrigger(store, _memory, handler, NullLogger<LocalCallbackTrigger>.Instance);
+        var trigger = new LocalCallbackTrigger(store, _memory, handler, defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
         _triggers.Add(trigger);
         await trigger.StartAsync(CancellationToken.None);
     }
