@@ -121,19 +121,31 @@ public sealed class SdWebUiClient : IDisposable
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"the connection to SD Web UI at {endpoint} broke while reading its answer: {e.Message}", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"the connection to SD Web UI broke while reading its answer ({Cause(e)})", e);
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {endpoint} did not finish before the deadline", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "SD Web UI did not finish before the deadline", e);
         }
         catch (Exception e) when (e is JsonException or InvalidDataException)
         {
-            throw DispatchFailure.Permanent(DispatchErrorTypes.SdWebUiError, $"SD Web UI at {endpoint} answered with an unreadable body: {e.Message}", e);
+            throw DispatchFailure.Permanent(DispatchErrorTypes.SdWebUiError, $"SD Web UI answered with an unreadable body: {e.Message}", e);
         }
     }
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>
+    /// Why a call failed, without the server's address (a connection error's message names it, and these messages
+    /// reach result.json and the webhook). The task's log line "sent to" names the server.
+    /// </summary>
+    private static string Cause(Exception e) => e switch
+    {
+        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => $"connection: {socket.SocketErrorCode}",
+        HttpRequestException http => $"HTTP: {http.HttpRequestError}",
+        IOException { InnerException: System.Net.Sockets.SocketException socket } => $"connection: {socket.SocketErrorCode}",
+        _ => e.GetType().Name,
+    };
 
     private static Uri Url(string endpoint, string path) => new(endpoint.TrimEnd('/') + path);
 
@@ -155,11 +167,11 @@ public sealed class SdWebUiClient : IDisposable
         }
         catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {endpoint} did not answer before the deadline", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "SD Web UI did not answer before the deadline", e);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
         {
-            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"SD Web UI at {endpoint} is unreachable: {e.Message}", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, $"SD Web UI is unreachable ({Cause(e)})", e);
         }
 
         if (response.IsSuccessStatusCode)

@@ -47,8 +47,8 @@ internal static class SdWebUiErrorBody
     {
         var code = (int)status;
         var message = detail.Length > 0
-            ? $"SD Web UI at {endpoint} answered {code}: {detail}"
-            : $"SD Web UI at {endpoint} answered {code}";
+            ? $"SD Web UI answered {code}: {detail}"
+            : $"SD Web UI answered {code}";
         return code switch
         {
             408 or 429 or 502 or 503 or 504 => DispatchFailure.Transient(DispatchErrorTypes.PoolUnavailable, message),

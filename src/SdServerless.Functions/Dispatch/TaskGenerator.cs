@@ -97,7 +97,7 @@ public sealed partial class TaskGenerator(
             {
                 throw DispatchFailure.Permanent(
                     DispatchErrorTypes.NoImages,
-                    $"SD Web UI at {lease.Url} answered without any image (was the generation interrupted on the server?)");
+                    "SD Web UI answered without any image (was the generation interrupted on the server?)");
             }
 
             return new GeneratedOutput(images, response.Parameters, response.Info, clock.GetElapsedTime(sentAt), watch.InterruptSent);
@@ -115,7 +115,7 @@ public sealed partial class TaskGenerator(
                 throw;
             }
 
-            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, $"SD Web UI at {lease.Url} did not finish before the deadline", e);
+            throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "SD Web UI did not finish before the deadline", e);
         }
         finally
         {
