@@ -6,6 +6,9 @@ public static class EnvironmentVariableNames
     public const string Bucket = "SDSERVERLESS_BUCKET";
     public const string TaskQueueUrl = "SDSERVERLESS_TASK_QUEUE_URL";
     public const string CallbackDeadLetterQueueUrl = "SDSERVERLESS_CALLBACK_DLQ_URL";
+
+    /// <summary>Where Lambda leaves the S3 events the callback function itself failed on (the replay runs them again).</summary>
+    public const string CallbackEventDeadLetterQueueUrl = "SDSERVERLESS_CALLBACK_EVENT_DLQ_URL";
     public const string Runtimes = "SDSERVERLESS_RUNTIMES";
     public const string SdWebUiEndpoints = "SDSERVERLESS_SDWEBUI_ENDPOINTS";
     public const string AllowHttp = "SDSERVERLESS_ALLOW_HTTP";

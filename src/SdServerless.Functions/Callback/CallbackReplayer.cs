@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using SdServerless.Core;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Storage;
 
@@ -10,13 +11,20 @@ namespace SdServerless.Functions.Callback;
 /// timestamp and signature, and the body rebuilt from the task's result.json so that its image links are fresh
 /// (those of the dead-lettered body may have expired). Delivered entries are deleted; failed ones are left for a
 /// later replay, and a receiver that is still down is tried once per run, not once per entry.
+/// Then, on AWS, the S3 events on which the callback function itself failed (Lambda leaves them in the function's
+/// dead-letter queue after its retries) go through the callback handler again: each delivers its webhook or leaves a
+/// dead letter, which the next replay takes up.
 /// </summary>
+/// <param name="eventDeadLetters">The callback function's failed S3 events; null: there are none to run (the local host).</param>
+/// <param name="handler">Runs those events; required with <paramref name="eventDeadLetters"/>.</param>
 public sealed partial class CallbackReplayer(
     ITaskQueue deadLetters,
     CallbackBodyRebuilder bodies,
     WebhookDelivery delivery,
     IObjectStore store,
-    ILogger<CallbackReplayer> logger)
+    ILogger<CallbackReplayer> logger,
+    ITaskQueue? eventDeadLetters = null,
+    CallbackHandler? handler = null)
 {
     private const int BatchSize = 10;
 
@@ -84,9 +92,65 @@ public sealed partial class CallbackReplayer(
             }
         }
 
+        var (rerun, eventsFailed) = await RerunFailedEventsAsync(maxMessages, cancellationToken);
         var remaining = await deadLetters.GetApproximateDepthAsync(CancellationToken.None);
         LogReplayed(delivered, failed, dropped, remaining);
-        return new CallbackReplayReport(delivered, failed, dropped, remaining);
+        return new CallbackReplayReport(delivered, failed, dropped, remaining, rerun, eventsFailed);
+    }
+
+    /// <summary>Runs up to <paramref name="maxMessages"/> of the callback function's failed S3 events again.</summary>
+    private async Task<(int Rerun, int Failed)> RerunFailedEventsAsync(int maxMessages, CancellationToken cancellationToken)
+    {
+        if (eventDeadLetters is null || handler is null)
+        {
+            return (0, 0);
+        }
+
+        int rerun = 0, failed = 0;
+        var held = new List<string>();
+        try
+        {
+            while (rerun + failed < maxMessages && !cancellationToken.IsCancellationRequested)
+            {
+                var batch = await eventDeadLetters.ReceiveAsync(Math.Min(BatchSize, maxMessages - (rerun + failed)), Lease, ReceiveWait, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch)
+                {
+                    try
+                    {
+                        var s3Event = JsonSerializer.Deserialize(message.Body, Json.FunctionsJsonContext.Default.S3Event)
+                            ?? throw new JsonException("the message is JSON null");
+                        await handler.HandleAsync(s3Event, cancellationToken);
+                        await eventDeadLetters.DeleteAsync(message.ReceiptHandle, CancellationToken.None);
+                        rerun++;
+                    }
+                    catch (Exception exception) when (exception is JsonException or DependencyUnavailableException)
+                    {
+                        LogEventFailed(message.MessageId, exception.Message);
+                        held.Add(message.ReceiptHandle);
+                        failed++;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var receiptHandle in held)
+            {
+                await eventDeadLetters.ChangeVisibilityAsync(receiptHandle, TimeSpan.Zero, CancellationToken.None);
+            }
+        }
+
+        if (rerun + failed > 0)
+        {
+            LogEventsRerun(rerun, failed);
+        }
+
+        return (rerun, failed);
     }
 
     private async Task<Outcome> ReplayOneAsync(QueueMessage message, HashSet<string> unreachable, CancellationToken cancellationToken)
@@ -141,6 +205,12 @@ public sealed partial class CallbackReplayer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay of callback of task {TaskId} ({WebhookId}): {Outcome} {Reason}")]
     private partial void LogReplayedOne(string? taskId, string webhookId, WebhookDeliveryOutcome outcome, string? reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Failed callback event {MessageId} failed again ({Error}); left on its queue")]
+    private partial void LogEventFailed(string messageId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callback events run again: {Rerun} done, {Failed} failed again")]
+    private partial void LogEventsRerun(int rerun, int failed);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Callback dead-letter message {MessageId} is unreadable ({Error}); left on the queue")]
     private partial void LogUnreadable(string messageId, string error);

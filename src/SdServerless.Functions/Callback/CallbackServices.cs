@@ -25,6 +25,7 @@ public sealed class CallbackServices : IDisposable
     public CallbackReplayer Replayer { get; }
 
     /// <param name="deadLetters">The callback dead-letter queue (not the task queue).</param>
+    /// <param name="eventDeadLetters">Where the callback function's failed S3 events wait (AWS), for the replay to run again; null: none.</param>
     /// <param name="signers">Where the webhook secrets come from; null: the fixed <see cref="SdServerlessOptions.WebhookSecret"/>.</param>
     /// <exception cref="FormatException">No <paramref name="signers"/>, and the WebhookSecret option is missing or not whsec_&lt;base64&gt;.</exception>
     public static CallbackServices Create(
@@ -35,7 +36,8 @@ public sealed class CallbackServices : IDisposable
         ILoggerFactory loggers,
         CallbackOptions? callbackOptions = null,
         TimeProvider? clock = null,
-        IWebhookSignerSource? signers = null)
+        IWebhookSignerSource? signers = null,
+        ITaskQueue? eventDeadLetters = null)
     {
         callbackOptions ??= new CallbackOptions();
         clock ??= TimeProvider.System;
@@ -45,7 +47,7 @@ public sealed class CallbackServices : IDisposable
         var writer = new CallbackDeadLetterWriter(deadLetters, store, callbackOptions, clock);
         var handler = new CallbackHandler(store, urlSigner, delivery, writer, options, callbackOptions, loggers.CreateLogger<CallbackHandler>());
         var bodies = new CallbackBodyRebuilder(store, urlSigner, callbackOptions);
-        var replayer = new CallbackReplayer(deadLetters, bodies, delivery, store, loggers.CreateLogger<CallbackReplayer>());
+        var replayer = new CallbackReplayer(deadLetters, bodies, delivery, store, loggers.CreateLogger<CallbackReplayer>(), eventDeadLetters, handler);
         return new CallbackServices(http, handler, replayer);
     }
 

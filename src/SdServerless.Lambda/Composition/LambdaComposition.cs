@@ -104,7 +104,8 @@ public static class LambdaComposition
             options,
             loggerFactory,
             clock: clock,
-            signers: signers);
+            signers: signers,
+            eventDeadLetters: settings.CallbackEventDeadLetterQueueUrl is { } events ? TaskQueue(settings, environment, events) : null);
     }
 
     private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>

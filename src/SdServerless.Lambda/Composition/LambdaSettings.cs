@@ -22,6 +22,9 @@ public sealed class LambdaSettings
 
     public string? CallbackDeadLetterQueueUrl { get; init; }
 
+    /// <summary>The replay function's: the S3 events the callback function failed on; null: none to run again.</summary>
+    public string? CallbackEventDeadLetterQueueUrl { get; init; }
+
     /// <summary>Where the callback and replay functions read the webhook secret (they never get the secret itself).</summary>
     public WebhookSecretSettings? WebhookSecret { get; init; }
 
@@ -114,6 +117,7 @@ public sealed class LambdaSettings
             Options = options,
             TaskQueueUrl = taskQueueUrl,
             CallbackDeadLetterQueueUrl = callbackDlq,
+            CallbackEventDeadLetterQueueUrl = handler == HandlerNames.Replay ? environment.Get(EnvironmentVariableNames.CallbackEventDeadLetterQueueUrl) : null,
             WebhookSecret = webhookSecret,
             S3ServiceUrl = environment.Get(EnvironmentVariableNames.S3ServiceUrl),
             SqsServiceUrl = environment.Get(EnvironmentVariableNames.SqsServiceUrl),

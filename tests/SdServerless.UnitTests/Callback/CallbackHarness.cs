@@ -24,6 +24,9 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
 
     public InMemoryTaskQueue DeadLetters { get; } = new();
 
+    /// <summary>Where Lambda leaves the S3 events the callback function failed on (AWS).</summary>
+    public InMemoryTaskQueue EventDeadLetters { get; } = new();
+
     public ManualTimeProvider Clock { get; } = new();
 
     public WebhookSecret Secret { get; } = WebhookSecret.Generate();
@@ -93,7 +96,7 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
     {
         Options.WebhookSecret = Secret.Reveal();
         var services = CallbackServices.Create(
-            Store, UrlSigner, DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock);
+            Store, UrlSigner, DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock, eventDeadLetters: EventDeadLetters);
         _services.Add(services);
         return services;
     }

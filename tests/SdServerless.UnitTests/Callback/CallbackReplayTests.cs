@@ -122,6 +122,24 @@ public class CallbackReplayTests : IDisposable
     }
 
     /// <summary>A result whose callback the receiver refuses (400): dead-lettered at once.</summary>
+    [Fact]
+    public async Task AnS3EventTheCallbackFunctionFailedOnIsRunAgainByTheReplayAndLeavesItsQueue()
+    {
+        // What Lambda leaves in the function's dead-letter queue after its retries: the event it was invoked with.
+        var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-event", TaskStatus.Succeeded, _receiver.Url));
+        await _harness.EventDeadLetters.SendAsync(
+            System.Text.Json.JsonSerializer.Serialize(s3Event, SdServerless.Functions.Json.FunctionsJsonContext.Default.S3Event), TimeSpan.Zero, default);
+        await _harness.EventDeadLetters.SendAsync("not an event", TimeSpan.Zero, default);
+        _receiver.Reply(new WebhookReply(204));
+
+        var report = await _harness.CreateReplayer().ReplayAsync(CancellationToken.None);
+
+        Assert.Equal(new CallbackReplayReport(0, 0, 0, 0, EventsRerun: 1, EventsFailed: 1), report);
+        using var delivered = System.Text.Json.JsonDocument.Parse(Assert.Single(_receiver.Received).Body);
+        Assert.Equal("t-event", delivered.RootElement.GetProperty("id_task").GetString());
+        Assert.Equal(["not an event"], _harness.EventDeadLetters.Bodies);
+    }
+
     private async Task DeadLetterAsync(string id, string? url = null)
     {
         _receiver.Reply(new WebhookReply(400));

@@ -61,6 +61,16 @@ public class TemplateInvariantTests
     }
 
     [Fact]
+    public void TheCallbacksFailedEventsLandWhereTheReplayReadsThem()
+    {
+        Assert.Equal("CallbackEventDeadLetterQueue", CfnTemplate.Target(Template.Properties("CallbackFunction").GetProperty("DeadLetterConfig").GetProperty("TargetArn")));
+        Assert.Equal("CallbackEventDeadLetterQueue", CfnTemplate.Target(Environment("CallbackReplayFunction").GetProperty("SDSERVERLESS_CALLBACK_EVENT_DLQ_URL")));
+        Assert.Contains(Template.RoleStatements(IamTemplateTests.RoleOf("CallbackReplayFunction")), statement =>
+            CfnTemplate.Target(statement.GetProperty("Resource")) == "CallbackEventDeadLetterQueue"
+            && CfnTemplate.Values(statement.GetProperty("Action")).Contains("sqs:DeleteMessage"));
+    }
+
+    [Fact]
     public void FourFunctionsRunTheOneAotBootstrapTellingThemApartByHandler()
     {
         var makefile = File.ReadAllText(RepositoryFiles.PathOf("Makefile"));
