@@ -85,7 +85,7 @@ public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifeti
         var answer = await replayRuntime.InvokeAsync("""{"max_messages": 10}""");
 
         Assert.False(answer.IsError, answer.Body + replay.Output);
-        Assert.Equal("""{"delivered":1,"failed":0,"dropped":0,"remaining":0}""", answer.Body);
+        Assert.Equal("""{"delivered":1,"failed":0,"dropped":0,"remaining":0,"events_rerun":0,"events_failed":0}""", answer.Body);
         var delivered = _receiver.Requests.ToList()[^1];
         Assert.Equal(refused.Headers["webhook-id"], delivered.Headers["webhook-id"]);
         Assert.Equal(WebhookVerification.Valid, Verify(secret, delivered));
@@ -117,7 +117,7 @@ public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifeti
         var answer = await replayRuntime.InvokeAsync("{}");
 
         Assert.False(answer.IsError, answer.Body + replay.Output);
-        Assert.Equal("""{"delivered":0,"failed":1,"dropped":0,"remaining":1}""", answer.Body);
+        Assert.Equal("""{"delivered":0,"failed":1,"dropped":0,"remaining":1,"events_rerun":0,"events_failed":0}""", answer.Body);
         Assert.Equal(2, _receiver.Requests.Count);
         var left = Assert.Single(await _deployment.CallbackDeadLetters.ReceiveAsync(10, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), CancellationToken.None));
         Assert.Contains("still-refused", left.Body, StringComparison.Ordinal);
