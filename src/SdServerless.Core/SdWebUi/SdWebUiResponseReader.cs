@@ -16,9 +16,22 @@ public static class SdWebUiResponseReader
     /// <summary>Receives image number <c>n</c> (from 1); the bytes are only valid until the returned task completes.</summary>
     public delegate Task ImageSink(int number, ReadOnlyMemory<byte> image, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The longest single value (an image's base64, the info text) read from an answer: a 4× upscale of the largest
+    /// generated side as an uncompressible PNG is about 360 MB of base64. A longer value fails the task instead of the
+    /// process.
+    /// </summary>
+    public const int DefaultMaxValueBytes = 512 * 1024 * 1024;
+
+    /// <summary>
+    /// Images read from one answer at most: a task makes at most 16 (batch_size × n_iter), and SD Web UI may add a grid
+    /// and a script's extra outputs (ControlNet's detected maps, one per unit and image).
+    /// </summary>
+    public const int MaxImages = 64;
+
     private const int InitialBufferSize = 64 * 1024;
 
-    public static async Task<SdWebUiResponse> ReadAsync(Stream stream, ImageSink sink, CancellationToken cancellationToken)
+    public static async Task<SdWebUiResponse> ReadAsync(Stream stream, ImageSink sink, CancellationToken cancellationToken, int maxValueBytes = DefaultMaxValueBytes)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
         var start = 0;
@@ -38,6 +51,8 @@ public static class SdWebUiResponseReader
                     case StepResult.Progress:
                         start += consumed;
                         break;
+                    case StepResult.Image when progress.ImageCount >= MaxImages:
+                        throw new InvalidDataException($"SD Web UI's answer holds more than {MaxImages} images");
                     case StepResult.Image:
                         var text = image.Escaped is { } copy ? copy.AsMemory() : buffer.AsMemory(start + image.Offset, image.Length);
                         await DecodeToSinkAsync(text, ++progress.ImageCount, sink, cancellationToken);
@@ -51,7 +66,7 @@ public static class SdWebUiResponseReader
                     case StepResult.NeedMore when endOfStream:
                         throw new EndOfStreamException("SD Web UI's answer ended in the middle of its JSON");
                     case StepResult.NeedMore:
-                        (buffer, start, end) = MakeRoom(buffer, start, end);
+                        (buffer, start, end) = MakeRoom(buffer, start, end, maxValueBytes);
                         (end, endOfStream) = await FillAsync(stream, buffer, end, cancellationToken);
                         break;
                 }
@@ -84,9 +99,14 @@ public static class SdWebUiResponseReader
     }
 
     /// <summary>Moves unread bytes to the front, and doubles the buffer when a single value fills it.</summary>
-    private static (byte[] Buffer, int Start, int End) MakeRoom(byte[] buffer, int start, int end)
+    private static (byte[] Buffer, int Start, int End) MakeRoom(byte[] buffer, int start, int end, int maxValueBytes)
     {
         var pending = end - start;
+        if (pending == buffer.Length && pending >= maxValueBytes)
+        {
+            throw new InvalidDataException($"a value in SD Web UI's answer is longer than {maxValueBytes / (1024 * 1024.0):0.#} MiB");
+        }
+
         var target = pending == buffer.Length ? ArrayPool<byte>.Shared.Rent(buffer.Length * 2) : buffer;
         Buffer.BlockCopy(buffer, start, target, 0, pending);
         if (target != buffer)

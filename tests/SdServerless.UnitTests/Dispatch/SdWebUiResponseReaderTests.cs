@@ -85,6 +85,35 @@ public sealed class SdWebUiResponseReaderTests
         await Assert.ThrowsAsync<InvalidDataException>(() => ReadAsync("""{"images":["not base64!"]}""", 50));
     }
 
+    [Fact]
+    public async Task AValueLongerThanTheBoundFailsTheAnswerWithoutReadingTheRest()
+    {
+        var image = new string('A', 3 * 1024 * 1024);
+        using var stream = new MemoryStream(System.Text.Encoding.ASCII.GetBytes($$"""{"images":["{{image}}"]}"""));
+
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() =>
+            SdWebUiResponseReader.ReadAsync(stream, (_, _, _) => Task.CompletedTask, default, maxValueBytes: 1024 * 1024));
+
+        Assert.Contains("longer than 1 MiB", refused.Message, StringComparison.Ordinal);
+        Assert.True(stream.Position < stream.Length, "the whole answer was read");
+    }
+
+    [Fact]
+    public async Task AnAnswerWithMoreImagesThanATaskCanMakeIsRefusedAfterTheBound()
+    {
+        var images = string.Join(",", Enumerable.Repeat("\"AAAA\"", SdWebUiResponseReader.MaxImages + 1));
+        var stored = 0;
+        using var stream = new MemoryStream(System.Text.Encoding.ASCII.GetBytes($$"""{"images":[{{images}}]}"""));
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => SdWebUiResponseReader.ReadAsync(stream, (_, _, _) =>
+        {
+            stored++;
+            return Task.CompletedTask;
+        }, default));
+
+        Assert.Equal(SdWebUiResponseReader.MaxImages, stored);
+    }
+
     /// <summary>Returns at most <paramref name="chunk"/> bytes per read, as a slow network would.</summary>
     private sealed class TrickleStream(byte[] data, int chunk) : MemoryStream(data)
     {
