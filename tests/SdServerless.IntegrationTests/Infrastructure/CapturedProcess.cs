@@ -28,6 +28,8 @@ public sealed class CapturedProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public int ExitCode => _process.ExitCode;
 
     /// <summary>Starts <paramref name="start"/> with both streams redirected to <see cref="Output"/>.</summary>

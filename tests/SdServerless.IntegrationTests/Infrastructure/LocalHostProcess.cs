@@ -24,11 +24,21 @@ public sealed class LocalHostProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
+    /// <summary>The most memory the process has held (Linux's VmHWM), in bytes.</summary>
+    public long PeakResidentBytes =>
+        File.ReadLines($"/proc/{_process.Id}/status").Where(line => line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            .Select(line => long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024)
+            .Single();
+
     public HttpClient CreateClient() => new() { BaseAddress = BaseUri, Timeout = TimeSpan.FromSeconds(30) };
 
     public string ObjectPath(string key, string bucket = "outputbucket") => Path.Combine(DataDirectory, "s3", bucket, key);
 
-    public static async Task<LocalHostProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs)
+    public static Task<LocalHostProcess> StartAsync(string? dataDirectory = null, params string[] extraArgs) =>
+        StartWithEnvironmentAsync(new Dictionary<string, string>(), dataDirectory, extraArgs);
+
+    /// <param name="environment">Variables set for the process on top of this one's (a GC heap limit, say).</param>
+    public static async Task<LocalHostProcess> StartWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, string? dataDirectory, params string[] extraArgs)
     {
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("sdserverless-local-").FullName;
         var port = FreePort.Next();
@@ -38,6 +48,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
         foreach (var arg in new[] { "--urls", baseUri.ToString().TrimEnd('/'), "--data", data }.Concat(extraArgs))
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
         }
 
         var host = new LocalHostProcess(CapturedProcess.Start(start, "the local host"), baseUri, data);
