@@ -17,6 +17,14 @@ public sealed class GenerationBounds
     /// <summary>batch_size × n_iter.</summary>
     public int MaxImages { get; set; } = 16;
 
+    /// <summary>
+    /// The most work one task may ask for, in megapixel-steps: images × width × height × steps / 10⁶, plus the hires
+    /// pass at its own size and steps. Each bound above may hold while their product does not: 16 images of 2048² at
+    /// 150 steps are 10,066, hours on one GPU. 2,000 is about ten minutes on an A10G-class GPU (SD 1.5 renders about
+    /// 4 megapixel-steps a second there, SDXL about 2.5). 0: no such bound.
+    /// </summary>
+    public double MaxMegapixelSteps { get; set; } = 2000;
+
     public double MinCfgScale { get; set; }
 
     public double MaxCfgScale { get; set; } = 30;

@@ -131,6 +131,11 @@ internal static class RuntimeConfigValidator
             problems.Add($"{at}.max_images must be at least 1");
         }
 
+        if (!(bounds.MaxMegapixelSteps >= 0))
+        {
+            problems.Add($"{at}.max_megapixel_steps must be 0 (no bound) or more");
+        }
+
         if (!(bounds.MinCfgScale <= bounds.MaxCfgScale))
         {
             problems.Add($"{at}: min_cfg_scale must be at most max_cfg_scale");

@@ -76,6 +76,8 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
                 $"a task may name at most {MaxUrlInputs} URL inputs (init_images, mask, image and image_link together); this one names {urls}. Send the others as base64 or data URLs");
         }
 
+        values.HiresEnabled = JsonFields.Get(content, "enable_hr") is { ValueKind: JsonValueKind.True }
+            || draft.ContentReplacements.GetValueOrDefault("enable_hr") is { } coerced && coerced.GetValueKind() == JsonValueKind.True;
         values.Check(bounds, draft, path);
         CheckInputs(taskType);
     }

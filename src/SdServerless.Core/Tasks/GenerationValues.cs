@@ -8,6 +8,11 @@ internal sealed class GenerationValues
     /// <summary>SD Web UI's own default size, which a hires pass scales when width or height is not sent.</summary>
     private const double DefaultSize = 512;
 
+    /// <summary>SD Web UI 1.10's steps and hr_scale when a request leaves them out.</summary>
+    private const double DefaultSteps = 50;
+
+    private const double DefaultHrScale = 2;
+
     /// <summary>The largest extras scale factor (SD Web UI's own slider stops at 8; each doubling quadruples the work).</summary>
     private const double MaxUpscale = 4;
 
@@ -17,8 +22,12 @@ internal sealed class GenerationValues
 
     public double? Get(BoundedField field) => values[(int)field];
 
+    /// <summary>enable_hr is true: the hires pass runs, and its work counts.</summary>
+    public bool HiresEnabled { get; set; }
+
     public void Check(GenerationBounds bounds, TaskDraft draft, string path)
     {
+        var errorsBefore = draft.Errors.Count;
         CheckSize(BoundedField.Width, "width", bounds, draft, path);
         CheckSize(BoundedField.Height, "height", bounds, draft, path);
         CheckRange(BoundedField.Steps, "steps", bounds.MinSteps, bounds.MaxSteps, draft, path);
@@ -31,6 +40,11 @@ internal sealed class GenerationValues
         }
 
         CheckHires(bounds, draft, path);
+        if (draft.Errors.Count == errorsBefore)
+        {
+            CheckWork(bounds, draft, path);
+        }
+
         CheckRange(BoundedField.UpscalingResize, "upscaling_resize", 0, MaxUpscale, draft, path);
         CheckRange(BoundedField.UpscalingResizeW, "upscaling_resize_w", 0, bounds.MaxSize * MaxUpscale, draft, path);
         CheckRange(BoundedField.UpscalingResizeH, "upscaling_resize_h", 0, bounds.MaxSize * MaxUpscale, draft, path);
@@ -59,6 +73,42 @@ internal sealed class GenerationValues
         {
             draft.Error(path + "hr_scale",
                 $"renders {width:0.#} × {height:0.#} (width × hr_scale, height × hr_scale); each side must be at most {bounds.MaxSize}");
+        }
+    }
+
+    /// <summary>
+    /// Images × width × height × steps, plus the hires pass (hr_resize_x × hr_resize_y, or the size × hr_scale, at
+    /// hr_second_pass_steps or else steps), against the runtime's megapixel-steps. SD Web UI's defaults fill what the
+    /// request leaves out (512², 50 steps, hr_scale 2).
+    /// </summary>
+    private void CheckWork(GenerationBounds bounds, TaskDraft draft, string path)
+    {
+        if (bounds.MaxMegapixelSteps <= 0)
+        {
+            return;
+        }
+
+        var images = (values[(int)BoundedField.BatchSize] ?? 1) * (values[(int)BoundedField.NIter] ?? 1);
+        var width = values[(int)BoundedField.Width] ?? DefaultSize;
+        var height = values[(int)BoundedField.Height] ?? DefaultSize;
+        var steps = values[(int)BoundedField.Steps] ?? DefaultSteps;
+        var work = images * width * height * steps / 1e6;
+        if (HiresEnabled)
+        {
+            var scale = values[(int)BoundedField.HrScale] ?? DefaultHrScale;
+            var resizeX = values[(int)BoundedField.HrResizeX] ?? 0;
+            var resizeY = values[(int)BoundedField.HrResizeY] ?? 0;
+            var hrWidth = resizeX > 0 && resizeY > 0 ? resizeX : width * scale;
+            var hrHeight = resizeX > 0 && resizeY > 0 ? resizeY : height * scale;
+            var secondPass = values[(int)BoundedField.HrSecondPassSteps] ?? 0;
+            var hrSteps = secondPass > 0 ? secondPass : steps;
+            work += images * hrWidth * hrHeight * hrSteps / 1e6;
+        }
+
+        if (work > bounds.MaxMegapixelSteps)
+        {
+            draft.Error(path + "steps",
+                $"asks for {work:0} megapixel-steps (batch_size × n_iter × width × height × steps{(HiresEnabled ? ", plus the hires pass" : "")}, in millions); this runtime allows at most {bounds.MaxMegapixelSteps:0}, about what one GPU renders within a generation's deadline");
         }
     }
 

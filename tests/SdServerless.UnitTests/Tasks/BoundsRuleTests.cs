@@ -62,6 +62,44 @@ public class BoundsRuleTests
     }
 
     [Fact]
+    public async Task AJobWhoseEveryValueIsWithinItsBoundButThatNoDeadlineFitsIsRefused()
+    {
+        var result = await Parsing.V2(Parsing.V2Body("""{"width":2048,"height":2048,"steps":150,"batch_size":16}"""));
+
+        var message = Parsing.SingleError(result, "task.content.steps");
+        Assert.StartsWith("asks for 10066 megapixel-steps", message, StringComparison.Ordinal);
+        Assert.Contains("at most 2000", message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"width":1024,"height":1024,"steps":50,"batch_size":4}""", true)]
+    [InlineData("""{"width":1024,"height":1024,"steps":40,"batch_size":8,"enable_hr":true,"hr_scale":2}""", true)]
+    [InlineData("""{"width":1024,"height":1024,"steps":60,"batch_size":8,"enable_hr":true,"hr_scale":2}""", false)]
+    [InlineData("""{"width":1024,"height":1024,"steps":60,"batch_size":8,"enable_hr":false,"hr_scale":2}""", true)]
+    [InlineData("""{"width":1024,"height":1024,"steps":20,"batch_size":8,"enable_hr":true,"hr_resize_x":2048,"hr_resize_y":2048,"hr_second_pass_steps":150}""", false)]
+    public async Task TheHiresPassCountsOnlyWhenItRuns(string content, bool accepted)
+    {
+        var result = await Parsing.V2(Parsing.V2Body(content));
+
+        if (accepted)
+        {
+            Parsing.AssertValid(result);
+        }
+        else
+        {
+            Assert.Contains("plus the hires pass", Parsing.SingleError(result, "task.content.steps"), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ARuntimeMayLiftTheWorkBound()
+    {
+        var catalog = new RuntimeCatalog([new RuntimeConfig { Name = "sdruntime", Models = ["m"], Bounds = new GenerationBounds { MaxMegapixelSteps = 0 } }]);
+
+        Parsing.AssertValid(await Parsing.V2(Parsing.V2Body("""{"width":2048,"height":2048,"steps":150,"batch_size":16}"""), Parsing.Parser(catalog)));
+    }
+
+    [Fact]
     public async Task V1Alpha1BoundsErrorsNameTheFlatField()
     {
         var body = """{"alwayson_scripts":{"task":"text-to-image","id_task":"t1","sd_model_checkpoint":"v1-5-pruned-emaonly.safetensors"},"steps":500}""";
