@@ -79,16 +79,7 @@ public class BoundsRuleTests
     [InlineData("""{"width":1024,"height":1024,"steps":20,"batch_size":8,"enable_hr":true,"hr_resize_x":2048,"hr_resize_y":2048,"hr_second_pass_steps":150}""", false)]
     public async Task TheHiresPassCountsOnlyWhenItRuns(string content, bool accepted)
     {
-        var result = await Parsing.V2(Parsing.V2Body(content));
-
-        if (accepted)
-        {
-            Parsing.AssertValid(result);
-        }
-        else
-        {
-            Assert.Contains("plus the hires pass", Parsing.SingleError(result, "task.content.steps"), StringComparison.Ordinal);
-        }
+        Parsing.AssertAcceptedOrRefused(await Parsing.V2(Parsing.V2Body(content)), accepted, "task.content.steps", "plus the hires pass");
     }
 
     [Fact]

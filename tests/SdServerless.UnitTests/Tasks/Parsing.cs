@@ -50,6 +50,19 @@ internal static class Parsing
         return error.Message;
     }
 
+    /// <summary>Valid when <paramref name="accepted"/>; else exactly one error on <paramref name="field"/> containing <paramref name="fragment"/>.</summary>
+    public static void AssertAcceptedOrRefused(TaskParseResult result, bool accepted, string field, string fragment)
+    {
+        if (accepted)
+        {
+            AssertValid(result);
+        }
+        else
+        {
+            Assert.Contains(fragment, SingleError(result, field), StringComparison.Ordinal);
+        }
+    }
+
     public static void AssertValid(TaskParseResult result)
     {
         Assert.True(result.IsValid, string.Join("; ", result.Errors.Select(e => $"{e.Field}: {e.Message}")));
