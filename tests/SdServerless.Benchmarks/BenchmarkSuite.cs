@@ -56,6 +56,8 @@ public static class BenchmarkSuite
                 return [MicroScenario.Run(quick, artifacts)];
             case "cold-start":
                 return [await ColdStartScenario.RunAsync(quick ? 2 : 5, artifacts, cancellationToken)];
+            case "interrupt":
+                return [await InterruptScenario.RunAsync(new(Rounds: quick ? 2 : 5), cancellationToken)];
             case "aws-pool":
                 return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick) with { TimingsDirectory = artifacts }, cancellationToken);
             default:

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core;
@@ -53,10 +54,8 @@ public sealed partial class TaskGenerator(
 
         var lease = await LeaseAsync(task, deadline, watch.CancelRequested, cancellationToken);
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (GenerationWindow(deadline) is { } window)
-        {
-            generation.CancelAfter(window);
-        }
+        using var generationDone = new CancellationTokenSource();
+        var enforcing = EnforceDeadlineAsync(lease, deadline, generation, generationDone.Token);
 
         Task? releasing = null;
         var sent = false;
@@ -119,7 +118,76 @@ public sealed partial class TaskGenerator(
         }
         finally
         {
+            await generationDone.CancelAsync();
+            await enforcing;
             await (releasing ?? ReleaseAsync(lease));
+        }
+    }
+
+    /// <summary>
+    /// Cancels <paramref name="generation"/> when its deadline passes. The generation timeout counts from when our
+    /// request runs, not while it waits in SD Web UI's queue behind another task's (a request sent ahead): while the
+    /// registry says it is queued, checked every second, the timeout has not started. It waits so at most one timeout:
+    /// the request ahead of ours ends within its own. What the invocation leaves is a hard limit either way.
+    /// </summary>
+    private async Task EnforceDeadlineAsync(PoolLease lease, DateTimeOffset? invocationEnd, CancellationTokenSource generation, CancellationToken done)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var timeout = settings.GenerationTimeout;
+        var hard = Earliest(invocationEnd is null ? null : GenerationWindow(invocationEnd, timeout: null), timeout * 2);
+        try
+        {
+            var due = hard;
+            if (timeout is { } own)
+            {
+                while (!await RunningOrUnknownAsync(lease, done))
+                {
+                    var left = hard!.Value - Stopwatch.GetElapsedTime(started);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(left < QueuedCheckInterval ? left : QueuedCheckInterval, done);
+                }
+
+                due = Earliest(Stopwatch.GetElapsedTime(started) + own, hard);
+            }
+
+            if (due is not { } end)
+            {
+                return;
+            }
+
+            var wait = end - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, done);
+            }
+
+            await generation.CancelAsync();
+        }
+        catch (OperationCanceledException) when (done.IsCancellationRequested)
+        {
+            // The generation ended first.
+        }
+    }
+
+    /// <summary>How often a request queued behind another one is checked, once its timeout passed.</summary>
+    private static readonly TimeSpan QueuedCheckInterval = TimeSpan.FromSeconds(1);
+
+    private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    /// <summary>Whether our request runs on the server; an unreachable registry counts as running (the deadline holds).</summary>
+    private async Task<bool> RunningOrUnknownAsync(PoolLease lease, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await registry.IsRunningAsync(lease, cancellationToken);
+        }
+        catch (DependencyUnavailableException)
+        {
+            return true;
         }
     }
 
@@ -164,13 +232,15 @@ public sealed partial class TaskGenerator(
     }
 
     /// <summary>How long a generation may run from now: its own timeout, cut to what the invocation leaves; null when unbounded.</summary>
-    private TimeSpan? GenerationWindow(DateTimeOffset? deadline)
+    private TimeSpan? GenerationWindow(DateTimeOffset? deadline) => GenerationWindow(deadline, settings.GenerationTimeout);
+
+    private TimeSpan? GenerationWindow(DateTimeOffset? deadline, TimeSpan? timeout)
     {
-        var window = settings.GenerationTimeout;
+        var window = timeout;
         if (deadline is { } end)
         {
             var left = end - settings.BookkeepingTimeout - clock.GetUtcNow();
-            window = window is { } timeout && timeout < left ? timeout : left;
+            window = window is { } own && own < left ? own : left;
         }
 
         return window is { } positive && positive < TimeSpan.Zero ? TimeSpan.Zero : window;

@@ -18,7 +18,7 @@ public sealed class RunOptions
                       host's, 1; 0 reproduces the dispatcher before that change)
         """;
 
-    public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start", "aws-pool"];
+    public static readonly string[] Scenarios = ["saturation", "scaling", "affinity", "large-outputs", "micro", "cold-start", "interrupt", "aws-pool"];
 
     public List<string> Selected { get; } = [];
 

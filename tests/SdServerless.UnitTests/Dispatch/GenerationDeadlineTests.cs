@@ -4,7 +4,10 @@ using SdServerless.Functions.Pool;
 
 namespace SdServerless.UnitTests.Dispatch;
 
-/// <summary>A generation's deadline runs from the lease of its slot; past it, only our own running request is interrupted.</summary>
+/// <summary>
+/// A generation's deadline runs from the lease of its slot, or from when the request runs if it was queued behind
+/// another; past it, only our own running request is interrupted.
+/// </summary>
 public sealed class GenerationDeadlineTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -30,7 +33,7 @@ public sealed class GenerationDeadlineTests
     }
 
     [Fact]
-    public async Task ADeadlineWhileOurRequestIsQueuedBehindAnotherInterruptsNothing()
+    public async Task ARequestStillQueuedBehindAnotherGetsOneMoreTimeoutThenFailsInterruptingNothing()
     {
         var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
             FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
@@ -38,13 +41,39 @@ public sealed class GenerationDeadlineTests
         harness.Settings.GenerationTimeout = TimeSpan.FromMilliseconds(300);
         harness.SdWebUi.HoldGeneration = ct => System.Threading.Tasks.Task.Delay(Bound, ct);
         var record = await harness.EnqueueAndReceiveAsync(Task("queued"));
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         var response = await harness.DispatchAsync(record).WaitAsync(Bound);
 
         Assert.Single(response.BatchItemFailures);
-        Assert.Equal(1, registry.RunningChecks);
+        Assert.True(watch.Elapsed >= 2 * harness.Settings.GenerationTimeout.Value, $"gave up after {watch.Elapsed}");
+        Assert.InRange(registry.RunningChecks, 1, 3);
         Assert.Equal(0, harness.SdWebUi.Interrupts);
         Assert.Equal("pool_timeout", (string?)(await harness.StateAsync("queued"))!["last_error"]!["type"]);
+    }
+
+    [Fact]
+    public async Task TheTimeoutOfARequestQueuedBehindAnotherCountsFromWhenItRuns()
+    {
+        // Queued for 0.5 s behind another task's request, then running for 0.9 s: past a 1 s timeout counted from the
+        // lease, within it counted from when it was seen running (checked once a second).
+        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+            FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
+        var harness = new DispatcherHarness(registry: registry);
+        harness.Settings.GenerationTimeout = TimeSpan.FromSeconds(1);
+        harness.SdWebUi.HoldGeneration = async ct =>
+        {
+            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(500), ct);
+            registry.Running = true;
+            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(900), ct);
+        };
+        var record = await harness.EnqueueAndReceiveAsync(Task("behind"));
+
+        var response = await harness.DispatchAsync(record).WaitAsync(Bound);
+
+        Assert.Empty(response.BatchItemFailures);
+        Assert.Equal("succeeded", (string?)(await harness.ResultAsync("behind"))!["status"]);
+        Assert.Equal(0, harness.SdWebUi.Interrupts);
     }
 
     [Fact]
@@ -74,6 +103,13 @@ public sealed class GenerationDeadlineTests
     {
         private int _runningChecks;
 
+        /// <summary>What IsRunningAsync answers from now on.</summary>
+        public bool Running
+        {
+            get => Volatile.Read(ref running);
+            set => Volatile.Write(ref running, value);
+        }
+
         public int RunningChecks => _runningChecks;
 
         public Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) => inner.RegisterAsync(server, cancellationToken);
@@ -91,7 +127,7 @@ public sealed class GenerationDeadlineTests
         public Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _runningChecks);
-            return System.Threading.Tasks.Task.FromResult(running);
+            return System.Threading.Tasks.Task.FromResult(Running);
         }
 
         public Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
