@@ -142,8 +142,9 @@ public sealed partial class TaskGenerator(
             {
                 while (!await RunningOrUnknownAsync(lease, done))
                 {
+                    // Under a millisecond Task.Delay completes at once: counted as reached, or this would spin.
                     var left = hard!.Value - Stopwatch.GetElapsedTime(started);
-                    if (left <= TimeSpan.Zero)
+                    if (left < TimeSpan.FromMilliseconds(1))
                     {
                         break;
                     }
