@@ -134,7 +134,7 @@ public sealed partial class TaskGenerator(
     {
         var started = Stopwatch.GetTimestamp();
         var timeout = settings.GenerationTimeout;
-        var hard = Earliest(invocationEnd is null ? null : GenerationWindow(invocationEnd, timeout: null), timeout * 2);
+        var hard = LongestGeneration(invocationEnd);
         try
         {
             var due = hard;
@@ -152,7 +152,8 @@ public sealed partial class TaskGenerator(
                     await Task.Delay(left < QueuedCheckInterval ? left : QueuedCheckInterval, done);
                 }
 
-                due = Earliest(Stopwatch.GetElapsedTime(started) + own, hard);
+                var restarted = Stopwatch.GetElapsedTime(started) + own;
+                due = restarted < hard!.Value ? restarted : hard;
             }
 
             if (due is not { } end)
@@ -176,8 +177,6 @@ public sealed partial class TaskGenerator(
 
     /// <summary>How often a request queued behind another one is checked, once its timeout passed.</summary>
     private static readonly TimeSpan QueuedCheckInterval = TimeSpan.FromSeconds(1);
-
-    private static TimeSpan? Earliest(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 
     /// <summary>Whether our request runs on the server; an unreachable registry counts as running (the deadline holds).</summary>
     private async Task<bool> RunningOrUnknownAsync(PoolLease lease, CancellationToken cancellationToken)
@@ -211,7 +210,7 @@ public sealed partial class TaskGenerator(
         }
 
         // The lease outlives the generation's deadline, so that a crashed dispatcher's slot frees on its own.
-        var duration = GenerationWindow(deadline) is { } window ? window + settings.LeaseMargin : settings.LeaseDuration;
+        var duration = LongestGeneration(deadline) is { } window ? window + settings.LeaseMargin : settings.LeaseDuration;
         PoolLease? lease;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
         try
@@ -232,12 +231,14 @@ public sealed partial class TaskGenerator(
         return lease ?? throw new NoCapacityException(task.Runtime, wait == Timeout.InfiniteTimeSpan ? "no server had a free slot" : $"no server had a free slot within {wait.TotalSeconds:0.#} s");
     }
 
-    /// <summary>How long a generation may run from now: its own timeout, cut to what the invocation leaves; null when unbounded.</summary>
-    private TimeSpan? GenerationWindow(DateTimeOffset? deadline) => GenerationWindow(deadline, settings.GenerationTimeout);
-
-    private TimeSpan? GenerationWindow(DateTimeOffset? deadline, TimeSpan? timeout)
+    /// <summary>
+    /// The longest a generation may hold its slot from now: twice its timeout (one queued behind the request ahead of
+    /// it, one running; see <see cref="EnforceDeadlineAsync"/>), cut to what the invocation leaves; null when unbounded.
+    /// Both the deadline and the lease follow it.
+    /// </summary>
+    private TimeSpan? LongestGeneration(DateTimeOffset? deadline)
     {
-        var window = timeout;
+        var window = settings.GenerationTimeout * 2;
         if (deadline is { } end)
         {
             var left = end - settings.BookkeepingTimeout - clock.GetUtcNow();

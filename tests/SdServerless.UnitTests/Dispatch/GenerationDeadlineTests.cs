@@ -53,6 +53,20 @@ public sealed class GenerationDeadlineTests
     }
 
     [Fact]
+    public async Task TheLeaseOutlivesTheLongestAQueuedRequestMayHoldItsSlot()
+    {
+        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+            FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: true);
+        var harness = new DispatcherHarness(registry: registry);
+        harness.Settings.GenerationTimeout = TimeSpan.FromMinutes(10);
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Task("leased"))).WaitAsync(Bound);
+
+        // Ten minutes queued behind the request ahead, ten running: the lease may not expire before both are over.
+        Assert.Equal(2 * harness.Settings.GenerationTimeout.Value + harness.Settings.LeaseMargin, registry.LastRequest!.Duration);
+    }
+
+    [Fact]
     public async Task TheTimeoutOfARequestQueuedBehindAnotherCountsFromWhenItRuns()
     {
         // Queued for 0.2 s behind another task's request, then running for 2.3 s: past a 2 s timeout counted from the
@@ -120,7 +134,14 @@ public sealed class GenerationDeadlineTests
 
         public Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken) => inner.ServersAsync(runtime, cancellationToken);
 
-        public Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken) => inner.AcquireAsync(request, maxWait, cancellationToken);
+        /// <summary>The lease asked for last.</summary>
+        public LeaseRequest? LastRequest { get; private set; }
+
+        public Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
+        {
+            LastRequest = request;
+            return inner.AcquireAsync(request, maxWait, cancellationToken);
+        }
 
         public Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
 
