@@ -141,9 +141,8 @@ public sealed class SdWebUiClient : IDisposable
     /// </summary>
     private static string Cause(Exception e) => e switch
     {
-        HttpRequestException { InnerException: System.Net.Sockets.SocketException socket } => $"connection: {socket.SocketErrorCode}",
+        { InnerException: System.Net.Sockets.SocketException socket } => $"connection: {socket.SocketErrorCode}",
         HttpRequestException http => $"HTTP: {http.HttpRequestError}",
-        IOException { InnerException: System.Net.Sockets.SocketException socket } => $"connection: {socket.SocketErrorCode}",
         _ => e.GetType().Name,
     };
 
@@ -182,7 +181,7 @@ public sealed class SdWebUiClient : IDisposable
         using (response)
         {
             var detail = await SdWebUiErrorBody.ReadAsync(response, cancellationToken);
-            throw SdWebUiErrorBody.Classify(endpoint, response.StatusCode, detail);
+            throw SdWebUiErrorBody.Classify(response.StatusCode, detail);
         }
     }
 }

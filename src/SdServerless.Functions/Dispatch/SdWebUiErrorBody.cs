@@ -43,7 +43,7 @@ internal static class SdWebUiErrorBody
     /// less busy server may not: that is worth one more attempt, no more (a request too large for the GPU stays too
     /// large). Every other 4xx is a request SD Web UI will never accept; 401 means the runtime's credentials are wrong.
     /// </summary>
-    public static DispatchFailure Classify(string endpoint, HttpStatusCode status, string detail)
+    public static DispatchFailure Classify(HttpStatusCode status, string detail)
     {
         var code = (int)status;
         var message = detail.Length > 0

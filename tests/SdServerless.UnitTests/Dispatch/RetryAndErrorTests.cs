@@ -33,13 +33,13 @@ public sealed class RetryAndErrorTests
     [InlineData(HttpStatusCode.NotImplemented, false)]
     public void StatusCodesAreClassifiedAsTransientOrPermanent(HttpStatusCode status, bool transient)
     {
-        Assert.Equal(transient, SdWebUiErrorBody.Classify("http://gpu", status, "").IsTransient);
+        Assert.Equal(transient, SdWebUiErrorBody.Classify(status, "").IsTransient);
     }
 
     [Fact]
     public void OutOfMemoryIsTheOneTransientServerError()
     {
-        var failure = SdWebUiErrorBody.Classify("http://gpu", HttpStatusCode.InternalServerError, "OutOfMemoryError; CUDA out of memory.");
+        var failure = SdWebUiErrorBody.Classify(HttpStatusCode.InternalServerError, "OutOfMemoryError; CUDA out of memory.");
 
         Assert.True(failure.IsTransient);
         Assert.Equal("sdwebui_out_of_memory", failure.Error.Type);
