@@ -197,11 +197,12 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
                 break;
             case FieldKind.Image:
-                problem = DownloadedImageFields.Contains(property.Name) || ImageInput.Classify(value.GetString()) != ImageInputKind.Url
-                    ? CheckImage(value, path + property.Name)
+                var kind = ImageInputKind.Invalid;
+                problem = DownloadedImageFields.Contains(property.Name) || ImageInput.Classify(Utf8Text(value)) != ImageInputKind.Url
+                    ? CheckImage(value, path + property.Name, out kind)
                     : "must be a data:image/...;base64 URL or base64 image data: only init_images, mask and image may be URLs (the dispatcher downloads those; SD Web UI would fetch any other URL itself, from inside the GPU network)";
                 hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
-                problem ??= SizeProblem(value);
+                problem ??= SizeProblem(value, kind);
                 break;
         }
 
@@ -302,7 +303,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
         {
             var problem = item.ValueKind != JsonValueKind.String ? "must be a string"
                 : RawString(item).IsEmpty ? ImageFormMessage
-                : CheckImage(item, $"{path}{property.Name}[{index}]") ?? SizeProblem(item);
+                : CheckImage(item, $"{path}{property.Name}[{index}]", out var kind) ?? SizeProblem(item, kind);
             if (problem is not null)
             {
                 draft.Error($"{path}{property.Name}[{index}]", problem);
@@ -316,12 +317,9 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     }
 
     /// <returns>Why the input is unusable, or null; a URL is queued for the address check.</returns>
-    private string? CheckImage(JsonElement value, string field)
+    private string? CheckImage(JsonElement value, string field, out ImageInputKind kind)
     {
-        var raw = RawString(value);
-
-        // Escaped JSON (e.g. "\/" from some encoders) has to be unescaped before it can be judged.
-        var kind = raw.Contains((byte)'\\') ? ImageInput.Classify(value.GetString()) : ImageInput.Classify(raw);
+        kind = ImageInput.Classify(Utf8Text(value));
         if (kind == ImageInputKind.Url && ++urlInputs <= MaxUrlInputs)
         {
             draft.CheckUrl(field, value.GetString()!);
@@ -334,17 +332,24 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     /// An inline input larger than the runtime takes (<see cref="InputImageBounds"/>), read from its header; a
     /// downloaded one is measured when the dispatcher has it.
     /// </summary>
-    private string? SizeProblem(JsonElement value)
+    private string? SizeProblem(JsonElement value, ImageInputKind kind)
     {
-        var raw = RawString(value);
-        var kind = raw.Contains((byte)'\\') ? ImageInput.Classify(value.GetString()) : ImageInput.Classify(raw);
         if (kind is not (ImageInputKind.DataUrl or ImageInputKind.Base64) || taskType is not (TaskType.ImageToImage or TaskType.ExtraSingleImage))
         {
             return null;
         }
 
-        var head = raw.Contains((byte)'\\') ? ImageInput.DecodeHead(System.Text.Encoding.UTF8.GetBytes(value.GetString()!), ImageHeadBytes) : ImageInput.DecodeHead(raw, ImageHeadBytes);
-        return InputImageBounds.Problem(head, bounds, taskType.Value);
+        return InputImageBounds.Problem(ImageInput.DecodeHead(Utf8Text(value), ImageHeadBytes), bounds, taskType.Value);
+    }
+
+    /// <summary>
+    /// A string value's UTF-8 text, unescaped: escaped JSON (e.g. "\/" from some encoders) has to be unescaped before
+    /// it can be judged; unescaped text is read in place, never turned into a string.
+    /// </summary>
+    private static ReadOnlySpan<byte> Utf8Text(JsonElement value)
+    {
+        var raw = RawString(value);
+        return raw.Contains((byte)'\\') ? System.Text.Encoding.UTF8.GetBytes(value.GetString()!) : raw;
     }
 
     /// <summary>Inputs a null leaves to alwayson_scripts.image_link, or to the "needs an input" check.</summary>
