@@ -61,14 +61,12 @@ internal sealed class GenerationValues
         CheckRange(BoundedField.HrSecondPassSteps, "hr_second_pass_steps", 0, bounds.MaxSteps, draft, path);
         var resizeXOk = CheckRange(BoundedField.HrResizeX, "hr_resize_x", 0, bounds.MaxSize, draft, path);
         var resizeYOk = CheckRange(BoundedField.HrResizeY, "hr_resize_y", 0, bounds.MaxSize, draft, path);
-        if (values[(int)BoundedField.HrScale] is not { } scale || !resizeXOk || !resizeYOk
-            || (values[(int)BoundedField.HrResizeX] is > 0 && values[(int)BoundedField.HrResizeY] is > 0))
+        if (values[(int)BoundedField.HrScale] is not { } scale || !resizeXOk || !resizeYOk || HiresResized)
         {
             return;
         }
 
-        var width = (values[(int)BoundedField.Width] ?? DefaultSize) * scale;
-        var height = (values[(int)BoundedField.Height] ?? DefaultSize) * scale;
+        var (width, height) = HiresSize();
         if (scale < 0 || Math.Max(width, height) > bounds.MaxSize)
         {
             draft.Error(path + "hr_scale",
@@ -95,11 +93,7 @@ internal sealed class GenerationValues
         var work = images * width * height * steps / 1e6;
         if (HiresEnabled)
         {
-            var scale = values[(int)BoundedField.HrScale] ?? DefaultHrScale;
-            var resizeX = values[(int)BoundedField.HrResizeX] ?? 0;
-            var resizeY = values[(int)BoundedField.HrResizeY] ?? 0;
-            var hrWidth = resizeX > 0 && resizeY > 0 ? resizeX : width * scale;
-            var hrHeight = resizeX > 0 && resizeY > 0 ? resizeY : height * scale;
+            var (hrWidth, hrHeight) = HiresSize();
             var secondPass = values[(int)BoundedField.HrSecondPassSteps] ?? 0;
             var hrSteps = secondPass > 0 ? secondPass : steps;
             work += images * hrWidth * hrHeight * hrSteps / 1e6;
@@ -110,6 +104,21 @@ internal sealed class GenerationValues
             draft.Error(path + "steps",
                 $"asks for {work:0} megapixel-steps (batch_size × n_iter × width × height × steps{(HiresEnabled ? ", plus the hires pass" : "")}, in millions); this runtime allows at most {bounds.MaxMegapixelSteps:0}, about what one GPU renders within a generation's deadline");
         }
+    }
+
+    /// <summary>hr_resize_x and hr_resize_y are both set: they, not hr_scale, size the hires pass.</summary>
+    private bool HiresResized => values[(int)BoundedField.HrResizeX] is > 0 && values[(int)BoundedField.HrResizeY] is > 0;
+
+    /// <summary>What the hires pass renders: hr_resize_x × hr_resize_y when both are set, else the size × hr_scale.</summary>
+    private (double Width, double Height) HiresSize()
+    {
+        if (HiresResized)
+        {
+            return (values[(int)BoundedField.HrResizeX]!.Value, values[(int)BoundedField.HrResizeY]!.Value);
+        }
+
+        var scale = values[(int)BoundedField.HrScale] ?? DefaultHrScale;
+        return ((values[(int)BoundedField.Width] ?? DefaultSize) * scale, (values[(int)BoundedField.Height] ?? DefaultSize) * scale);
     }
 
     private void CheckSize(BoundedField field, string name, GenerationBounds bounds, TaskDraft draft, string path)
