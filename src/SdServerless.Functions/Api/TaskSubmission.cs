@@ -127,11 +127,14 @@ public sealed class TaskSubmission(
             return new SubmissionOutcome(SubmissionResult.Busy, null);
         }
 
-        // Before the enqueue: an accepted task is always listed; an entry whose task was not accepted is skipped.
-        await store.TryCreateAsync(TaskKeys.Index(record.CreatedAt, record.IdTask), IndexEntry(record.IdTask), "application/json", cancellationToken);
+        // The index entry and the message at once (a round trip less before the dispatcher sees the task); the task is
+        // accepted only when both are written, so an accepted task is always listed, and an entry whose task was not
+        // accepted is skipped.
+        var listed = store.TryCreateAsync(TaskKeys.Index(record.CreatedAt, record.IdTask), IndexEntry(record.IdTask), "application/json", cancellationToken);
+        var sent = queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
         try
         {
-            await queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
+            await Task.WhenAll(listed, sent);
         }
         catch (DependencyUnavailableException)
         {

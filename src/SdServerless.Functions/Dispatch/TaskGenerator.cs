@@ -32,8 +32,9 @@ public sealed partial class TaskGenerator(
 {
     /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
     /// <param name="starting">
-    /// Called once a server is claimed for the task, just before the request goes out: only then is the task running
-    /// (a prefetched task waiting for a free GPU is still queued).
+    /// Called once a server is claimed for the task, as the request goes out: only then is the task running (a
+    /// prefetched task waiting for a free GPU is still queued). What it writes goes out while the request does, not
+    /// before it (a round trip less between a free GPU and its next task); it is awaited before the output returns.
     /// </param>
     /// <param name="progressed">Called about once a second while the request runs: share done (0..1), seconds left.</param>
     /// <exception cref="ClientCancellation">The client cancelled the task before its request went out.</exception>
@@ -58,6 +59,7 @@ public sealed partial class TaskGenerator(
         var enforcing = EnforceDeadlineAsync(lease, deadline, generation, generationDone.Token);
 
         Task? releasing = null;
+        Task? marking = null;
         var sent = false;
         try
         {
@@ -77,7 +79,7 @@ public sealed partial class TaskGenerator(
 
             // The server's own title: the one name of the checkpoint every SD Web UI version resolves.
             var body = SdWebUiRequestBuilder.Build(task, resolved, checkpoint?.Title);
-            await starting(generation.Token);
+            marking = starting(generation.Token);
             logger.LogInformation("Task {TaskId} sent to {Endpoint} ({TaskType})", task.Id, lease.Url, task.TaskType);
             watch.Sent(lease.Url, ct => registry.IsRunningAsync(lease, ct), progressed);
             var images = new List<TaskResultImage>();
@@ -92,6 +94,7 @@ public sealed partial class TaskGenerator(
 
                 // The server's GPU is free once it answers: the next task may go to it while these images are stored.
                 answering: () => releasing = ReleaseAsync(lease));
+            await marking;
             if (images.Count == 0 && ExpectsImages(task) && !watch.InterruptSent)
             {
                 throw DispatchFailure.Permanent(
@@ -121,6 +124,23 @@ public sealed partial class TaskGenerator(
             await generationDone.CancelAsync();
             await enforcing;
             await (releasing ?? ReleaseAsync(lease));
+            await SettleAsync(marking);
+        }
+    }
+
+    /// <summary>Waits for the running mark when the generation failed first: its own failure no longer matters.</summary>
+    private static async Task SettleAsync(Task? marking)
+    {
+        if (marking is { IsCompletedSuccessfully: false })
+        {
+            try
+            {
+                await marking;
+            }
+            catch (Exception)
+            {
+                // Either awaited above, where its failure fails the task, or the generation's failure is the one reported.
+            }
         }
     }
 

@@ -56,12 +56,24 @@ public sealed class TaskOutputWriter(IObjectStore store)
     /// <summary>True when the task is finished: its result.json exists, or a committed run is published now.</summary>
     public async Task<bool> ResultExistsAsync(SdTask task, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(TaskKeys.Result(task.Prefix, task.Id), cancellationToken) is not null)
+        // Both at once, the commit only counting when result.json is absent: a finished task's commit may be gone by
+        // the time it is read, and a task that was not finished when result.json was read may have committed since.
+        var result = store.GetAsync(TaskKeys.Result(task.Prefix, task.Id), cancellationToken);
+        var committed = ReadCommitAsync(task, cancellationToken);
+        try
         {
-            return true;
+            if (await result is not null)
+            {
+                return true;
+            }
+        }
+        finally
+        {
+            // A commit that fails to read is no concern of a finished task's; otherwise it is awaited below.
+            await committed.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        if (await ReadCommitAsync(task, cancellationToken) is not { } commit)
+        if (await committed is not { } commit)
         {
             return false;
         }

@@ -47,6 +47,10 @@ public sealed class TaskRecordHandler(
         }
 
         var delivery = new Delivery(record, message, queue, message.Attempts + receives, deadline);
+
+        // Every read before a task reaches a server is a round trip on the way to the GPU: when the message carries the
+        // task, whether it is finished or cancelled is read while its request.json is.
+        var early = message.Task is { } carried ? StartChecks(carried, cancellationToken) : null;
         LoadedTask? loaded;
         try
         {
@@ -54,6 +58,7 @@ public sealed class TaskRecordHandler(
         }
         catch (DependencyUnavailableException e)
         {
+            await SettleAsync(early);
             logger.LogWarning("Task {TaskId}: its request could not be read ({Error}); retrying", message.IdTask, e.Message);
             await putBack.RetryLaterAsync(queue, record, delivery.Attempt, cancellationToken);
             return RecordOutcome.RetryLater;
@@ -61,6 +66,7 @@ public sealed class TaskRecordHandler(
 
         if (loaded is null)
         {
+            await SettleAsync(early);
             logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
             await putBack.PoisonAsync(queue, record, cancellationToken);
             return RecordOutcome.Poison;
@@ -68,14 +74,15 @@ public sealed class TaskRecordHandler(
 
         if (loaded.Superseded)
         {
+            await SettleAsync(early);
             logger.LogWarning("Task {TaskId}: message {MessageId} belongs to a request that was not accepted; dropped", message.IdTask, record.MessageId);
             return RecordOutcome.Completed;
         }
 
-        return await RunAsync(loaded, delivery, cancellationToken);
+        return await RunAsync(loaded, delivery, early ?? StartChecks(loaded.Task, cancellationToken), cancellationToken);
     }
 
-    private async Task<RecordOutcome> RunAsync(LoadedTask loaded, Delivery delivery, CancellationToken cancellationToken)
+    private async Task<RecordOutcome> RunAsync(LoadedTask loaded, Delivery delivery, PreRunChecks checks, CancellationToken cancellationToken)
     {
         var task = loaded.Task;
         var attempt = delivery.Attempt;
@@ -86,9 +93,7 @@ public sealed class TaskRecordHandler(
         DispatchFailure failure;
         try
         {
-            // Both reads before a task reaches a server, at once: each is a round trip to the store on the way to the GPU.
-            var finished = output.ResultExistsAsync(task, cancellationToken);
-            var cancelRequested = output.CancelRequestedAsync(task.Id, cancellationToken);
+            var (finished, cancelRequested) = checks;
             await Task.WhenAll(finished, cancelRequested);
             if (await finished)
             {
@@ -268,11 +273,33 @@ public sealed class TaskRecordHandler(
         }
     }
 
+    /// <summary>Whether the task is finished and whether its client cancelled it: both read at once.</summary>
+    private PreRunChecks StartChecks(SdTask task, CancellationToken cancellationToken) =>
+        new(output.ResultExistsAsync(task, cancellationToken), output.CancelRequestedAsync(task.Id, cancellationToken));
+
+    /// <summary>Waits for checks whose answer is no longer needed, so that their failures are observed, not thrown.</summary>
+    private static async Task SettleAsync(PreRunChecks? checks)
+    {
+        if (checks is not null)
+        {
+            try
+            {
+                await Task.WhenAll(checks.Finished, checks.CancelRequested);
+            }
+            catch (Exception)
+            {
+                // The message is put back, dropped or poisoned whatever they found or failed to find.
+            }
+        }
+    }
+
     /// <summary>Bookkeeping must happen even when the invocation's token already fired.</summary>
     private CancellationTokenSource BookkeepingToken(CancellationToken cancellationToken) =>
         cancellationToken.IsCancellationRequested
             ? new CancellationTokenSource(settings.BookkeepingTimeout)
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
+    private sealed record PreRunChecks(Task<bool> Finished, Task<bool> CancelRequested);
 
     /// <summary>One receive of a task message: where it came from and the attempt it is (those carried plus its receives).</summary>
     private sealed record Delivery(SqsEvent.SqsMessage Record, TaskMessage Message, ITaskQueue Queue, int Attempt, DateTimeOffset? Deadline);
