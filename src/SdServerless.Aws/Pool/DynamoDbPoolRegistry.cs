@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -38,11 +39,20 @@ public sealed class DynamoDbPoolRegistry(
     /// <summary>The longest pause while no server is registered: one takes minutes to boot.</summary>
     private static readonly TimeSpan LongestPollWithoutServers = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a waiter's item counts without renewal: a dispatcher that crashed holds no one back longer.</summary>
+    private static readonly TimeSpan WaiterLifetime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Deleting a waiter's item happens after the wait, so it gets its own bound.</summary>
+    private static readonly TimeSpan WaiterCallTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
     private const int MaxConflicts = 8;
 
     private readonly IReadOnlyList<PoolServer> _fixed = [.. fixedServers.Select(s => s with { Fixed = true })];
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+
+    /// <summary>Waiters this environment showed that got a lease: their items are deleted with the lease.</summary>
+    private readonly ConcurrentDictionary<string, string> _shownWaiters = new(StringComparer.Ordinal);
 
     public async Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) =>
         await CallAsync(
@@ -78,18 +88,45 @@ public sealed class DynamoDbPoolRegistry(
 
     public async Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
     {
+        var owner = Guid.NewGuid().ToString("N");
+        var waiter = new WaiterView(this, request, owner);
+        PoolLease? lease = null;
+        try
+        {
+            lease = await WaitForSlotAsync(request, owner, maxWait, waiter, cancellationToken);
+            return lease;
+        }
+        finally
+        {
+            if (waiter.Shown && lease is not null)
+            {
+                // Its lease names the same owner, so it no longer counts as waiting; the item goes with the lease.
+                _shownWaiters[owner] = request.Runtime;
+            }
+            else if (waiter.Shown)
+            {
+                await HideWaiterAsync(request.Runtime, owner);
+            }
+        }
+    }
+
+    private async Task<PoolLease?> WaitForSlotAsync(LeaseRequest request, string owner, TimeSpan maxWait, WaiterView waiter, CancellationToken cancellationToken)
+    {
         var started = Stopwatch.GetTimestamp();
         var pause = FirstPoll;
         var conflicts = 0;
         while (true)
         {
             var pool = await ReadAsync(request.Runtime, cancellationToken);
+            var waited = Stopwatch.GetElapsedTime(started);
 
             // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
             var servers = pool.Servers.OrderBy(_ => Random.Shared.Next()).ToList();
-            if (rules.ChooseFree(servers, s => pool.Occupancy(s, rules), request.Model) is { } server && pool.FreeSlot(server, rules) is { } slot)
+            var chosen = rules.ChooseFree(
+                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience);
+            if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
-                if (await TryLeaseAsync(request, server, slot, cancellationToken) is { } lease)
+                if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
                 {
                     return lease;
                 }
@@ -101,10 +138,16 @@ public sealed class DynamoDbPoolRegistry(
                 }
             }
 
-            var waited = Stopwatch.GetElapsedTime(started);
             if (maxWait != Timeout.InfiniteTimeSpan && waited >= maxWait)
             {
                 return null;
+            }
+
+            // While servers could take it, the others should know what this task waits for, so that a server with its
+            // checkpoint is left to it rather than switched away.
+            if (pool.Servers.Count > 0)
+            {
+                await waiter.ShowAsync(cancellationToken);
             }
 
             var longest = pool.Servers.Count > 0 ? LongestPollWithServers : LongestPollWithoutServers;
@@ -118,6 +161,7 @@ public sealed class DynamoDbPoolRegistry(
 
     public async Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken)
     {
+        var hiding = _shownWaiters.TryRemove(lease.Owner, out var runtime) ? HideWaiterAsync(runtime, lease.Owner) : Task.CompletedTask;
         var request = new DeleteItemRequest
         {
             TableName = tableName,
@@ -129,6 +173,7 @@ public sealed class DynamoDbPoolRegistry(
 
         // False: the lease expired and another dispatcher holds the slot now; it is theirs to release.
         await ConditionalAsync(ct => client.DeleteItemAsync(request, ct), cancellationToken);
+        await hiding;
     }
 
     public async Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken) =>
@@ -138,10 +183,10 @@ public sealed class DynamoDbPoolRegistry(
     public async Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
         await SetLoadedModelAsync(runtime, url, model, onlyWhenUnknown: true, cancellationToken);
 
-    private async Task<PoolLease?> TryLeaseAsync(LeaseRequest request, PoolServer server, int slot, CancellationToken cancellationToken)
+    private async Task<PoolLease?> TryLeaseAsync(LeaseRequest request, string owner, PoolServer server, int slot, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        var lease = new PoolLease(request.Runtime, server.Url, slot, Guid.NewGuid().ToString("N"), request.TaskId, request.Model, now, now + request.Duration);
+        var lease = new PoolLease(request.Runtime, server.Url, slot, owner, request.TaskId, request.Model, now, now + request.Duration);
         var put = new PutItemRequest
         {
             TableName = tableName,
@@ -232,6 +277,60 @@ public sealed class DynamoDbPoolRegistry(
         observed?.Invoke(runtime, snapshot.RegisteredGpus, snapshot.LeasedSlots);
         return snapshot;
     }
+
+    /// <summary>
+    /// Removes a waiter's item; best effort and never cancelled with the invocation (it expires on its own, and until
+    /// then only holds other tasks back from switching a server away from its checkpoint).
+    /// </summary>
+    private async Task HideWaiterAsync(string runtime, string owner)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(WaiterCallTimeout);
+            await CallAsync(
+                ct => client.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = PoolItems.Key(runtime, PoolItems.WaiterKey(owner)) }, ct),
+                timeout.Token);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // It expires within WaiterLifetime.
+        }
+    }
+
+    /// <summary>
+    /// One dispatcher's entry among the waiters: written once it waits while servers exist, renewed before it expires
+    /// (best effort: a waiter the others cannot see only loses them the hint).
+    /// </summary>
+    private sealed class WaiterView(DynamoDbPoolRegistry registry, LeaseRequest request, string owner)
+    {
+        private readonly DateTimeOffset _since = registry._clock.GetUtcNow();
+        private DateTimeOffset? _until;
+
+        public bool Shown => _until is not null;
+
+        public async Task ShowAsync(CancellationToken cancellationToken)
+        {
+            var now = registry._clock.GetUtcNow();
+            if (request.Model is null || (_until is { } until && until - now > WaiterLifetime / 2))
+            {
+                return;
+            }
+
+            var item = PoolItems.WaiterItem(new PoolWaiter(request.Runtime, owner, request.TaskId, request.Model, _since, now + WaiterLifetime));
+            try
+            {
+                await registry.PutAsync(item, cancellationToken);
+                _until = now + WaiterLifetime;
+            }
+            catch (DependencyUnavailableException)
+            {
+                // The next poll tries again.
+            }
+        }
+    }
+
+    private async Task PutAsync(Dictionary<string, AttributeValue> item, CancellationToken cancellationToken) =>
+        await CallAsync(ct => client.PutItemAsync(new PutItemRequest { TableName = tableName, Item = item }, ct), cancellationToken);
 
     private bool IsFixed(string runtime, string url) => _fixed.Any(s => s.Runtime == runtime && s.Url == url);
 

@@ -27,9 +27,12 @@ internal static class PoolItems
     public const string Model = "model";
     public const string AcquiredAt = "acquired_at";
     public const string LeaseExpiresAt = "lease_expires_at";
+    public const string WaitingSince = "waiting_since";
+    public const string WaitExpiresAt = "wait_expires_at";
 
     public const string ServerPrefix = "server#";
     public const string LeasePrefix = "lease#";
+    public const string WaiterPrefix = "wait#";
 
     /// <summary>A server that stopped heart-beating leaves the table on its own (TTL), long after it went stale.</summary>
     public static readonly TimeSpan ServerRetention = TimeSpan.FromMinutes(10);
@@ -118,6 +121,33 @@ internal static class PoolItems
         String(item, Model),
         DateTimeOffset.FromUnixTimeMilliseconds(Number(item, AcquiredAt) ?? 0),
         DateTimeOffset.FromUnixTimeMilliseconds(Number(item, LeaseExpiresAt) ?? 0));
+
+    public static string WaiterKey(string owner) => WaiterPrefix + owner;
+
+    /// <summary>A task waiting for a slot: the checkpoint it wants, until when it counts (its holder renews it).</summary>
+    public static Dictionary<string, AttributeValue> WaiterItem(PoolWaiter waiter)
+    {
+        var item = Key(waiter.Runtime, WaiterKey(waiter.Owner));
+        item[Owner] = S(waiter.Owner);
+        item[TaskId] = S(waiter.TaskId);
+        item[WaitingSince] = N(waiter.Since.ToUnixTimeMilliseconds());
+        item[WaitExpiresAt] = N(waiter.ExpiresAt.ToUnixTimeMilliseconds());
+        item[ExpiresAt] = N((waiter.ExpiresAt + LeaseRetention).ToUnixTimeSeconds());
+        if (waiter.Model is { } model)
+        {
+            item[Model] = S(model);
+        }
+
+        return item;
+    }
+
+    public static PoolWaiter ToWaiter(string runtime, Dictionary<string, AttributeValue> item) => new(
+        runtime,
+        String(item, Owner) ?? item[SortKey].S[WaiterPrefix.Length..],
+        String(item, TaskId) ?? "",
+        String(item, Model),
+        DateTimeOffset.FromUnixTimeMilliseconds(Number(item, WaitingSince) ?? 0),
+        DateTimeOffset.FromUnixTimeMilliseconds(Number(item, WaitExpiresAt) ?? 0));
 
     public static AttributeValue S(string value) => new() { S = value };
 

@@ -1,15 +1,17 @@
 using Amazon.DynamoDBv2.Model;
 using SdServerless.Core.Pool;
+using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.Aws.Pool;
 
 /// <summary>
 /// A runtime's pool as one consistent Query saw it: the servers that may be chosen (fresh ones and the configured
-/// endpoints) and the unexpired leases on them, oldest first.
+/// endpoints), the unexpired leases on them, oldest first, and the dispatchers still waiting for a slot.
 /// </summary>
 internal sealed class PoolSnapshot
 {
     private readonly Dictionary<string, List<PoolLease>> _leases = new(StringComparer.Ordinal);
+    private readonly List<PoolWaiter> _waiters = [];
 
     public PoolSnapshot(string runtime, IEnumerable<Dictionary<string, AttributeValue>> items, IEnumerable<PoolServer> fixedServers, DateTimeOffset now)
     {
@@ -39,7 +41,19 @@ internal sealed class PoolSnapshot
                     LeasesOf(lease.Url, create: true).Add(lease);
                 }
             }
+            else if (sortKey.StartsWith(PoolItems.WaiterPrefix, StringComparison.Ordinal))
+            {
+                var waiter = PoolItems.ToWaiter(runtime, item);
+                if (waiter.ExpiresAt > now)
+                {
+                    _waiters.Add(waiter);
+                }
+            }
         }
+
+        // A waiter that got its lease is no longer waiting, whether or not its item is gone yet.
+        var holders = _leases.Values.SelectMany(l => l).Select(l => l.Owner).ToHashSet(StringComparer.Ordinal);
+        _waiters.RemoveAll(w => holders.Contains(w.Owner));
 
         servers.AddRange(fixedByUrl.Values);
         Servers = servers;
@@ -68,6 +82,10 @@ internal sealed class PoolSnapshot
         var leases = LeasesOf(server.Url);
         return new(server.Gpus, rules.SlotsOf(server.Gpus), leases.Count, leases.LastOrDefault(l => l.Model is not null)?.Model ?? server.LoadedModel);
     }
+
+    /// <summary>How many dispatchers other than <paramref name="self"/> wait for a slot for this checkpoint.</summary>
+    public int OthersWaiting(string model, string self) =>
+        _waiters.Count(w => w.Owner != self && w.Model is { } wanted && SdWebUiModelNames.SameModel(wanted, model));
 
     /// <summary>The lowest slot no unexpired lease holds; null when every one is held.</summary>
     public int? FreeSlot(PoolServer server, PoolRules rules)

@@ -16,21 +16,40 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <summary>A server entry whose heartbeat is older than this is never chosen.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long a task may be held back from a server because other waiting tasks want the checkpoint it has loaded:
+    /// past this it takes a server that would have to switch like any other, so a stream of one checkpoint's tasks
+    /// cannot starve another's.
+    /// </summary>
+    public TimeSpan SwitchPatience { get; init; } = TimeSpan.FromSeconds(10);
+
     public int SlotsOf(int gpus) => Math.Max(1, gpus) * (1 + Math.Max(0, RequestsAhead));
 
     /// <summary>
     /// The free server a task takes, in the order given (the caller rotates or shuffles it to spread equal load);
     /// null when none may take it now.
     /// </summary>
-    public T? ChooseFree<T>(IEnumerable<T> servers, Func<T, PoolOccupancy> occupancy, string? model)
+    /// <param name="othersWaiting">
+    /// What a registry that sees the other waiting tasks knows of them: how many want the given checkpoint. With it,
+    /// an idle server is switched to the task's checkpoint only when no waiting task wants the one it has loaded, and
+    /// only while the tasks waiting for the task's checkpoint (this one included) outnumber the slots of the servers
+    /// that have it loaded: those would otherwise take them within about a generation, and switching more servers at
+    /// once only to switch them back soon after costs a reload each time. Null: an idle server goes to whichever task
+    /// asks first.
+    /// </param>
+    /// <param name="patienceSpent">The task has waited <see cref="SwitchPatience"/>: the others hold it back no longer.</param>
+    public T? ChooseFree<T>(
+        IEnumerable<T> servers, Func<T, PoolOccupancy> occupancy, string? model, Func<string, int>? othersWaiting = null, bool patienceSpent = false)
         where T : class
     {
         var affinity = ModelAffinity && model is not null;
+        var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
+        var switchWanted = !affinity || othersWaiting is null || patienceSpent
+            || 1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Slots);
         T? any = null;
         var anyLoad = double.MaxValue;
-        foreach (var server in servers)
+        foreach (var (server, state) in candidates)
         {
-            var state = occupancy(server);
             if (state.Leased >= state.Slots)
             {
                 continue;
@@ -41,7 +60,8 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
                 return server;
             }
 
-            if (affinity && !state.HasIdleGpu)
+            // Never queued behind another checkpoint's work: only an idle GPU switches.
+            if (affinity && !(state.HasIdleGpu && (othersWaiting is null || (MayTakeFromLoaded(state, othersWaiting, patienceSpent) && switchWanted))))
             {
                 continue;
             }
@@ -55,4 +75,8 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
 
         return any;
     }
+
+    /// <summary>No waiting task wants what the server has loaded, or this one has waited past its patience.</summary>
+    private static bool MayTakeFromLoaded(PoolOccupancy state, Func<string, int> othersWaiting, bool patienceSpent) =>
+        patienceSpent || state.LoadedModel is not { } loaded || othersWaiting(loaded) == 0;
 }

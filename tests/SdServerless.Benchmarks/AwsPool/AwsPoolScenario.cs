@@ -244,6 +244,8 @@ public static class AwsPoolScenario
         result.Add("s3_calls_per_task", Sum("s3") / (double)tasks, "calls");
         result.Add("dispatcher_invocations_per_task", deployment.Dispatcher.Invocations / (double)tasks, "invocations");
         result.Add("server_registry_calls", deployment.Stack.Servers.Count("dynamodb"), "calls");
+        result.Add("aws_call_p50", deployment.Stack.Functions.MedianMilliseconds(), "ms");
+        result.Add("registry_call_p50", deployment.Stack.Functions.MedianMilliseconds(c => c.StartsWith("dynamodb ", StringComparison.Ordinal)), "ms");
         result.Parameters["calls"] = string.Join(", ", calls.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}"));
     }
 }

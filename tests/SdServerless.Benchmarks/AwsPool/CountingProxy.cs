@@ -9,7 +9,9 @@ namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>
 /// A loopback HTTP proxy in front of moto that counts the AWS calls passing through it by service and operation
-/// ("dynamodb Query", "sqs ReceiveMessage", "s3 PUT"): the calls a deployment would pay for, per task.
+/// ("dynamodb Query", "sqs ReceiveMessage", "s3 PUT"): the calls a deployment would pay for, per task. It also times
+/// each call through it (moto's answer and the hop through the proxy), since every step between a queued task and its
+/// GPU is such a call.
 /// </summary>
 public sealed class CountingProxy : IAsyncDisposable
 {
@@ -22,6 +24,7 @@ public sealed class CountingProxy : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly Uri _target;
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<(string Call, double Milliseconds)> _durations = new();
 
     private CountingProxy(string targetUrl, int port)
     {
@@ -53,7 +56,22 @@ public sealed class CountingProxy : IAsyncDisposable
 
     public long Count(string service) => _calls.Where(c => c.Key.StartsWith(service + " ", StringComparison.Ordinal)).Sum(c => c.Value);
 
-    public void Reset() => _calls.Clear();
+    public void Reset()
+    {
+        _calls.Clear();
+        _durations.Clear();
+    }
+
+    /// <summary>The median duration of the calls so far, in milliseconds, without long polls (ReceiveMessage).</summary>
+    public double MedianMilliseconds(Func<string, bool>? calls = null)
+    {
+        var durations = _durations
+            .Where(d => !d.Call.EndsWith(" ReceiveMessage", StringComparison.Ordinal) && (calls?.Invoke(d.Call) ?? true))
+            .Select(d => d.Milliseconds)
+            .Order()
+            .ToList();
+        return durations.Count == 0 ? 0 : durations[durations.Count / 2];
+    }
 
     /// <summary>Counts a call made around the proxy, as if it had passed ("sqs ReceiveMessage").</summary>
     public void Add(string call) => _calls.AddOrUpdate(call, 1, (_, count) => count + 1);
@@ -84,7 +102,9 @@ public sealed class CountingProxy : IAsyncDisposable
     private async Task ForwardAsync(HttpContext context)
     {
         var incoming = context.Request;
-        _calls.AddOrUpdate(Operation(incoming.Headers["X-Amz-Target"].ToString(), incoming.Method), 1, (_, n) => n + 1);
+        var call = Operation(incoming.Headers["X-Amz-Target"].ToString(), incoming.Method);
+        _calls.AddOrUpdate(call, 1, (_, n) => n + 1);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
         using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(_target, incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()));
 
@@ -116,5 +136,6 @@ public sealed class CountingProxy : IAsyncDisposable
         }
 
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        _durations.Enqueue((call, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -68,6 +69,69 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         Assert.Null(await registry.AcquireAsync(new LeaseRequest(Runtime, "t-a", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default));
         var behind = await registry.AcquireAsync(new LeaseRequest(Runtime, "t-b2", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default);
         Assert.Equal((ServerA, 1), (behind?.Url, behind?.Slot));
+    }
+
+    [Fact]
+    public async Task AWaiterThatCrashedHoldsAnotherCheckpointBackOnlyForItsPatience()
+    {
+        var rules = new PoolRules { SwitchPatience = TimeSpan.FromMilliseconds(800) };
+        var registry = Connect(rules);
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
+        var now = Clock.GetUtcNow();
+        using var client = moto.CreateDynamoDbClient();
+        await client.PutItemAsync(new PutItemRequest
+        {
+            TableName = _table,
+            Item = new()
+            {
+                ["runtime"] = new AttributeValue { S = Runtime },
+                ["sk"] = new AttributeValue { S = "wait#crashed-dispatcher" },
+                ["owner"] = new AttributeValue { S = "crashed-dispatcher" },
+                ["task_id"] = new AttributeValue { S = "t-a" },
+                ["model"] = new AttributeValue { S = "model-a" },
+                ["waiting_since"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                ["wait_expires_at"] = new AttributeValue { N = (now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
+                ["expires_at"] = new AttributeValue { N = (now + TimeSpan.FromDays(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
+            },
+        });
+
+        var request = new LeaseRequest(Runtime, "t-b", "model-b", TimeSpan.FromMinutes(1));
+        Assert.Null(await registry.AcquireAsync(request, TimeSpan.FromMilliseconds(400), default));
+        var started = Stopwatch.GetTimestamp();
+        var lease = await registry.AcquireAsync(request, TimeSpan.FromSeconds(10), default);
+
+        Assert.Equal(ServerA, lease?.Url);
+        Assert.True(Stopwatch.GetElapsedTime(started) >= rules.SwitchPatience, "switched before its patience was spent");
+    }
+
+    [Fact]
+    public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
+    {
+        var rules = new PoolRules();
+        var registry = Connect(rules);
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
+        var held = await registry.AcquireAsync(new LeaseRequest(Runtime, "held", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default);
+
+        var gaveUp = Connect(rules);
+        Assert.Null(await gaveUp.AcquireAsync(new LeaseRequest(Runtime, "gives-up", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.FromMilliseconds(500), default));
+        Assert.Equal(0, await WaiterItemsAsync());
+
+        var waiting = Connect(rules);
+        var waited = waiting.AcquireAsync(new LeaseRequest(Runtime, "waits", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(20), default);
+        await Task.Delay(400);
+        Assert.Equal(1, await WaiterItemsAsync());
+        await registry.ReleaseAsync(held!, default);
+        var lease = await waited.WaitAsync(TimeSpan.FromSeconds(20));
+        await waiting.ReleaseAsync(lease!, default);
+
+        Assert.Equal(0, await WaiterItemsAsync());
+    }
+
+    private async Task<int> WaiterItemsAsync()
+    {
+        using var client = moto.CreateDynamoDbClient();
+        var items = await client.ScanAsync(new ScanRequest { TableName = _table });
+        return items.Items.Count(i => i["sk"].S.StartsWith("wait#", StringComparison.Ordinal));
     }
 
     protected override IPoolRegistry Connect(PoolRules rules, IReadOnlyList<PoolServer>? fixedServers = null)

@@ -121,6 +121,37 @@ public abstract class PoolRegistryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AFreedServerGoesToATaskWaitingForItsCheckpointNotToAnOlderOneThatWouldSwitchIt()
+    {
+        var rules = new PoolRules();
+        var registry = Connect(rules);
+        await registry.RegisterAsync(Server(ServerA) with { LoadedModel = "model-a" }, default);
+
+        // Four rounds: a registry that let whichever waiter asks first switch the server would pass each by chance.
+        for (var round = 0; round < 4; round++)
+        {
+            var held = await AcquireNowAsync(registry, $"held-{round}", "model-a");
+            var (otherDispatcher, sameDispatcher) = (Connect(rules), Connect(rules));
+            var other = otherDispatcher.AcquireAsync(Request($"b-{round}", "model-b"), Bound, default);
+            await Task.Delay(100);
+            var same = sameDispatcher.AcquireAsync(Request($"a-{round}", "model-a"), Bound, default);
+            await Task.Delay(400);
+            Assert.False(other.IsCompleted || same.IsCompleted, "a task took the held slot");
+
+            await registry.ReleaseAsync(held, default);
+            var kept = await same.WaitAsync(Bound + Bound);
+            Assert.Equal(ServerA, kept?.Url);
+            Assert.False(other.IsCompleted, "the task of another checkpoint took the slot");
+
+            // Once nobody waits for model-a, the other task switches the idle server.
+            await sameDispatcher.ReleaseAsync(kept!, default);
+            var switched = await other.WaitAsync(Bound + Bound);
+            Assert.Equal(ServerA, switched?.Url);
+            await otherDispatcher.ReleaseAsync(switched!, default);
+        }
+    }
+
+    [Fact]
     public async Task WithNoServerAcquiringGivesNothingAfterWaiting()
     {
         var registry = Connect(new PoolRules());

@@ -1,0 +1,8 @@
+namespace SdServerless.Aws.Pool;
+
+/// <summary>
+/// A dispatcher waiting for a slot, as the pool table shows it to the others: the checkpoint its task wants. The same
+/// owner names the lease it gets, so a waiter whose lease exists no longer counts even before its item is deleted.
+/// </summary>
+/// <param name="ExpiresAt">Counts until then: a waiter that crashed stops holding others back on its own.</param>
+internal sealed record PoolWaiter(string Runtime, string Owner, string TaskId, string? Model, DateTimeOffset Since, DateTimeOffset ExpiresAt);
