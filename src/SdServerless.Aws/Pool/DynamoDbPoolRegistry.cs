@@ -121,7 +121,7 @@ public sealed class DynamoDbPoolRegistry(
             var waited = Stopwatch.GetElapsedTime(started);
 
             // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
-            var servers = pool.Servers.OrderBy(_ => Random.Shared.Next()).ToList();
+            var servers = pool.Servers.Where(s => request.MayUse(s.Url)).OrderBy(_ => Random.Shared.Next()).ToList();
             var chosen = rules.ChooseFree(
                 servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience);
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)

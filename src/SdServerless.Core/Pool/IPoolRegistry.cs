@@ -23,7 +23,7 @@ public interface IPoolRegistry
     Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Leases a slot for the task, preferring a server that has its checkpoint loaded, waiting up to
+    /// Leases a slot for the task on a server it may use (<see cref="LeaseRequest.Avoid"/>), preferring one that has its checkpoint loaded, waiting up to
     /// <paramref name="maxWait"/> for one to free up. Null: no registered server could take the task in that time
     /// (pool at zero, booting, or all busy); the caller puts the task back without spending an attempt.
     /// </summary>

@@ -8,7 +8,7 @@ namespace SdServerless.Core.Queueing;
 /// a new message that carries what the queue's receive count no longer can: the attempts it already spent and since
 /// when it waits.
 /// </summary>
-public sealed class TaskMessage
+public sealed record TaskMessage
 {
     public required string IdTask { get; init; }
 
@@ -27,6 +27,11 @@ public sealed class TaskMessage
     /// (another request took the id over) is dropped. Null in messages from before claims existed.
     /// </summary>
     public string? Claim { get; init; }
+
+    /// <summary>
+    /// The server the task's last attempt ran out of memory on: its retry goes to another one. Null: any server.
+    /// </summary>
+    public string? AvoidServer { get; init; }
 
     /// <summary>SQS allows 256 KiB per message; stay below it with room for attributes.</summary>
     public const int MaxInlineBytes = 200 * 1024;

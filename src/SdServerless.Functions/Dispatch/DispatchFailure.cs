@@ -16,6 +16,9 @@ public sealed class DispatchFailure(TaskError error, bool transient, Exception? 
     /// <summary>Attempts worth making for this failure (fewer than the task's limit), or null for the task's limit.</summary>
     public int? AttemptLimit { get; } = attemptLimit;
 
+    /// <summary>The server a retry must not use (the attempt ran out of memory there); null: any.</summary>
+    public string? AvoidServer { get; init; }
+
     public static DispatchFailure Permanent(string type, string message, Exception? inner = null) => new(new TaskError(type, message), false, inner);
 
     public static DispatchFailure Transient(string type, string message, Exception? inner = null, int? attemptLimit = null) =>

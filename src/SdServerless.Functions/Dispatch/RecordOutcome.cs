@@ -9,7 +9,7 @@ public enum RecordOutcome
     /// <summary>A transient failure: the message's visibility was set for a backoff; it must come back.</summary>
     RetryLater,
 
-    /// <summary>The task waits for capacity in a new message (sent with a delay): delete this one.</summary>
+    /// <summary>The task goes on in a new message sent with a delay (it waits for capacity, or retries on another server): delete this one.</summary>
     Requeued,
 
     /// <summary>Not a task message at all: report it every time so the queue's redrive moves it to the dead-letter queue.</summary>

@@ -31,6 +31,7 @@ public sealed partial class TaskGenerator(
     ILogger<TaskGenerator> logger)
 {
     /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
+    /// <param name="avoidServer">A server the task must not run on (its last attempt ran out of memory there), or null.</param>
     /// <param name="starting">
     /// Called once a server is claimed for the task, as the request goes out: only then is the task running (a
     /// prefetched task waiting for a free GPU is still queued). What it writes goes out while the request does, not
@@ -41,6 +42,7 @@ public sealed partial class TaskGenerator(
     public async Task<GeneratedOutput> GenerateAsync(
         SdTask task,
         DateTimeOffset? deadline,
+        string? avoidServer,
         Func<CancellationToken, Task> starting,
         Func<double, double?, CancellationToken, Task> progressed,
         CancellationToken cancellationToken)
@@ -53,7 +55,7 @@ public sealed partial class TaskGenerator(
         await using var watch = new TaskWatch(task, output, client, settings.WatchInterval, clock, logger, cancellationToken);
         var resolved = await inputs.ResolveAsync(task, cancellationToken);
 
-        var lease = await LeaseAsync(task, deadline, watch.CancelRequested, cancellationToken);
+        var lease = await LeaseAsync(task, deadline, avoidServer, watch.CancelRequested, cancellationToken);
         using var generation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var generationDone = new CancellationTokenSource();
         var enforcing = EnforceDeadlineAsync(lease, deadline, generation, generationDone.Token);
@@ -119,6 +121,10 @@ public sealed partial class TaskGenerator(
 
             throw DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "SD Web UI did not finish before the deadline", e);
         }
+        catch (DispatchFailure e) when (e.Error.Type == DispatchErrorTypes.SdWebUiOutOfMemory && e.IsTransient)
+        {
+            throw await ElsewhereAsync(task, lease, e);
+        }
         finally
         {
             await generationDone.CancelAsync();
@@ -126,6 +132,36 @@ public sealed partial class TaskGenerator(
             await (releasing ?? ReleaseAsync(lease));
             await SettleAsync(marking);
         }
+    }
+
+    /// <summary>
+    /// Out of memory is a matter of the server (its GPU, what else it holds), so the one retry goes to another server of
+    /// the runtime; with no other server registered it would only run out of memory again, and the task fails now.
+    /// </summary>
+    private async Task<DispatchFailure> ElsewhereAsync(SdTask task, PoolLease lease, DispatchFailure outOfMemory)
+    {
+        IReadOnlyList<PoolServer> servers;
+        try
+        {
+            using var bounded = new CancellationTokenSource(settings.BookkeepingTimeout);
+            servers = await registry.ServersAsync(task.Runtime, bounded.Token);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // Unknown: the retry waits for another server, as it would for capacity.
+            servers = [];
+        }
+
+        var avoided = new LeaseRequest(task.Runtime, task.Id, task.Model, TimeSpan.Zero, lease.Url);
+        if (servers.Count > 0 && !servers.Any(s => avoided.MayUse(s.Url)))
+        {
+            return DispatchFailure.Permanent(
+                DispatchErrorTypes.SdWebUiOutOfMemory,
+                $"{outOfMemory.Error.Message} (runtime '{task.Runtime}' has no other server to retry it on)",
+                outOfMemory);
+        }
+
+        return new DispatchFailure(outOfMemory.Error, true, outOfMemory, outOfMemory.AttemptLimit) { AvoidServer = lease.Url };
     }
 
     /// <summary>Waits for the running mark when the generation failed first: its own failure no longer matters.</summary>
@@ -215,7 +251,7 @@ public sealed partial class TaskGenerator(
     /// Waits for a slot only while the invocation keeps enough time for a generation after the wait; no slot in that
     /// time is no capacity.
     /// </summary>
-    private async Task<PoolLease> LeaseAsync(SdTask task, DateTimeOffset? deadline, CancellationToken cancelRequested, CancellationToken cancellationToken)
+    private async Task<PoolLease> LeaseAsync(SdTask task, DateTimeOffset? deadline, string? avoidServer, CancellationToken cancelRequested, CancellationToken cancellationToken)
     {
         var wait = settings.FreeSlotWait;
         if (deadline is { } end)
@@ -235,7 +271,7 @@ public sealed partial class TaskGenerator(
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
         try
         {
-            lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration), wait, waiting.Token);
+            lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration, avoidServer), wait, waiting.Token);
         }
         catch (OperationCanceledException) when (cancelRequested.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -26,19 +26,43 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
     /// Sends the task again in a new message, delayed; true when it was sent (the old message must then be deleted).
     /// When the send fails the old message is hidden for the same delay instead (false: it must not be deleted).
     /// </summary>
-    public async Task<bool> WaitForCapacityAsync(
-        ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, DateTimeOffset waitingSince, CancellationToken cancellationToken)
+    public Task<bool> WaitForCapacityAsync(
+        ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, DateTimeOffset waitingSince, CancellationToken cancellationToken) =>
+        SendAgainAsync(
+            queue,
+            record,
+            Next(message, attemptsSpent) with { WaitingSince = waitingSince },
+            RetryBackoff.ForCapacity(clock.GetUtcNow() - waitingSince, settings.CapacityBackoffBase, settings.CapacityBackoffCap, Random.Shared.NextDouble()),
+            cancellationToken);
+
+    /// <summary>
+    /// A retry after the backoff that must not run on <paramref name="avoidServer"/>: sent in a new message that names
+    /// it, as <see cref="WaitForCapacityAsync"/> does. If that send fails, the old message is hidden for the backoff and
+    /// its retry may run anywhere.
+    /// </summary>
+    public Task<bool> RetryElsewhereAsync(
+        ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, string avoidServer, CancellationToken cancellationToken) =>
+        SendAgainAsync(
+            queue,
+            record,
+            Next(message, attemptsSpent) with { AvoidServer = avoidServer },
+            RetryBackoff.Delay(attemptsSpent, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble()),
+            cancellationToken);
+
+    /// <summary>The task's next message: what the old one carried, with the attempts spent so far.</summary>
+    private static TaskMessage Next(TaskMessage message, int attemptsSpent) => new()
     {
-        var delay = RetryBackoff.ForCapacity(clock.GetUtcNow() - waitingSince, settings.CapacityBackoffBase, settings.CapacityBackoffCap, Random.Shared.NextDouble());
-        var next = new TaskMessage
-        {
-            IdTask = message.IdTask,
-            Task = message.Task,
-            TaskKey = message.TaskKey,
-            Claim = message.Claim,
-            Attempts = attemptsSpent,
-            WaitingSince = waitingSince,
-        };
+        IdTask = message.IdTask,
+        Task = message.Task,
+        TaskKey = message.TaskKey,
+        Claim = message.Claim,
+        Attempts = attemptsSpent,
+        WaitingSince = message.WaitingSince,
+        AvoidServer = message.AvoidServer,
+    };
+
+    private async Task<bool> SendAgainAsync(ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage next, TimeSpan delay, CancellationToken cancellationToken)
+    {
         try
         {
             await queue.SendAsync(JsonSerializer.Serialize(next, CoreJsonContext.Default.TaskMessage), delay, cancellationToken);
@@ -46,8 +70,9 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
         }
         catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
         {
-            // Its next receive will count as an attempt although no server was called: rare, and still bounded.
-            LogSendFailed(message.IdTask, e.Message);
+            // Waiting for capacity, its next receive will count as an attempt although no server was called: rare, and
+            // still bounded.
+            LogSendFailed(next.IdTask, e.Message);
             await TryChangeVisibilityAsync(queue, record, delay, cancellationToken);
             return false;
         }

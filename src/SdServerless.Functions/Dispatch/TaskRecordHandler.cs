@@ -118,6 +118,7 @@ public sealed class TaskRecordHandler(
             var generated = await generator.GenerateAsync(
                 task,
                 delivery.Deadline,
+                delivery.Message.AvoidServer,
                 async ct =>
                 {
                     startedAt = clock.GetUtcNow();
@@ -196,6 +197,14 @@ public sealed class TaskRecordHandler(
         {
             logger.LogWarning("Task {TaskId} attempt {Attempt} failed, will retry: {ErrorType} {Error}", task.Id, attempts, failure.Error.Type, failure.Error.Message);
             await TryWriteQueuedStateAsync(task, attempts, failure.Error, WaitingReasons.RetryBackoff, bookkeeping.Token, startedAt);
+            if (failure.AvoidServer is { } avoid)
+            {
+                // Only a new message can carry the server to avoid; it also carries the attempts spent.
+                return await putBack.RetryElsewhereAsync(delivery.Queue, delivery.Record, delivery.Message, attempts, avoid, bookkeeping.Token)
+                    ? RecordOutcome.Requeued
+                    : RecordOutcome.RetryLater;
+            }
+
             await putBack.RetryLaterAsync(delivery.Queue, delivery.Record, attempts, bookkeeping.Token);
             return RecordOutcome.RetryLater;
         }

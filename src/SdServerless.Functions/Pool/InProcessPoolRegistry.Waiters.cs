@@ -64,7 +64,8 @@ public sealed partial class InProcessPoolRegistry
 
     private Waiter? OldestWaiterFor(InProcessServer state) => _waiters.FirstOrDefault(w => CanUse(w, state));
 
-    private bool CanUse(Waiter waiter, InProcessServer state) => Fresh(waiter.Request.Runtime).Any(e => e.Url == state.Url);
+    private bool CanUse(Waiter waiter, InProcessServer state) =>
+        waiter.Request.MayUse(state.Url) && Fresh(waiter.Request.Runtime).Any(e => e.Url == state.Url);
 
     /// <summary>Gave up waiting: null, unless a lease ran out meanwhile (nothing serves waiters then) or one came just now.</summary>
     private async Task<PoolLease?> GiveUpAsync(Waiter waiter)

@@ -178,7 +178,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         while (true)
         {
             var now = _clock.GetUtcNow();
-            var candidates = Fresh(request.Runtime).Select(e => _servers[e.Url]).ToList();
+            var candidates = Fresh(request.Runtime).Where(e => request.MayUse(e.Url)).Select(e => _servers[e.Url]).ToList();
             if (candidates.Count == 0)
             {
                 return null;

@@ -152,6 +152,25 @@ public abstract class PoolRegistryContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ATaskThatMustAvoidAServerIsNeverGivenIt()
+    {
+        var registry = Connect(new PoolRules(RequestsAhead: 1));
+        await registry.RegisterAsync(Server(ServerA), default);
+        await registry.RegisterAsync(Server(ServerB), default);
+        var avoiding = (string id) => Request(id) with { Avoid = ServerA + "/" };
+
+        var first = await registry.AcquireAsync(avoiding("t1"), TimeSpan.Zero, default);
+        var second = await registry.AcquireAsync(avoiding("t2"), TimeSpan.Zero, default);
+        Assert.Equal((ServerB, ServerB), (first?.Url, second?.Url));
+        Assert.Null(await registry.AcquireAsync(avoiding("t3"), TimeSpan.FromMilliseconds(300), default));
+
+        var waiting = registry.AcquireAsync(avoiding("t4"), Bound, default);
+        await registry.ReleaseAsync(first!, default);
+        Assert.Equal(ServerB, (await waiting.WaitAsync(Bound + Bound))?.Url);
+        Assert.Equal(ServerA, (await AcquireNowAsync(registry, "anywhere")).Url);
+    }
+
+    [Fact]
     public async Task WithNoServerAcquiringGivesNothingAfterWaiting()
     {
         var registry = Connect(new PoolRules());

@@ -96,18 +96,6 @@ public sealed class DispatcherFailureTests
     }
 
     [Fact]
-    public async Task RunningOutOfGpuMemoryIsRetried()
-    {
-        var harness = new DispatcherHarness();
-        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(
-            HttpStatusCode.InternalServerError, """{"error":"OutOfMemoryError","detail":"","body":"","errors":"CUDA out of memory."}"""));
-        var record = await harness.EnqueueAndReceiveAsync(TextTask);
-
-        Assert.Single((await harness.DispatchAsync(record)).BatchItemFailures);
-        Assert.Equal("sdwebui_out_of_memory", (string?)(await harness.StateAsync("fault"))!["last_error"]!["type"]);
-    }
-
-    [Fact]
     public async Task AnUnknownModelFailsWithAClearErrorAndNothingIsGenerated()
     {
         var harness = new DispatcherHarness();

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
+using SdServerless.Core.Json;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Pool;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -13,22 +17,74 @@ public sealed class DispatcherFidelityTests
 
     private static SdTask Text(string id) => DispatcherHarness.Task(id, TaskType.TextToImage, """{"prompt":"a cat"}""");
 
+    /// <summary>A harness whose runtime has two servers, sd-a and sd-b, in the registry.</summary>
+    private static async Task<DispatcherHarness> TwoServersAsync()
+    {
+        var registry = new InProcessPoolRegistry([], new PoolRules());
+        foreach (var url in new[] { DispatcherHarness.Endpoint, OtherServer })
+        {
+            await registry.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = url }, CancellationToken.None);
+        }
+
+        return new DispatcherHarness(registry: registry);
+    }
+
+    private const string OtherServer = "http://sd-b:7861";
+
     [Fact]
-    public async Task RunningOutOfGpuMemoryTwiceFailsTheTaskAfterTwoAttempts()
+    public async Task RunningOutOfGpuMemoryOnTheRuntimesOnlyServerFailsAtOnce()
     {
         var harness = new DispatcherHarness();
         harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
+
+        Assert.Empty((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("oom")))).BatchItemFailures);
+
+        var result = (await harness.ResultAsync("oom"))!;
+        Assert.Equal(("failed", "sdwebui_out_of_memory", 1), ((string?)result["status"], (string?)result["error"]!["type"], (int)result["attempts"]!));
+        Assert.Contains("no other server", (string?)result["error"]!["message"], StringComparison.Ordinal);
+        Assert.Single(harness.SdWebUi.Generations);
+        Assert.Empty(harness.Queue.Bodies);
+    }
+
+    [Fact]
+    public async Task RunningOutOfGpuMemoryIsRetriedOnAnotherServerOfTheRuntime()
+    {
+        var harness = await TwoServersAsync();
         harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
 
-        Assert.Single((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("oom")))).BatchItemFailures);
+        Assert.Empty((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("oom")))).BatchItemFailures);
+        var failedOn = Assert.Single(harness.SdWebUi.GenerationServers);
+        var (body, delay) = Assert.Single(harness.Queue.Sent.Skip(1));
+        var next = JsonSerializer.Deserialize(body, CoreJsonContext.Default.TaskMessage)!;
+        Assert.Equal((1, failedOn), (next.Attempts, next.AvoidServer));
+        Assert.True(delay > TimeSpan.Zero, "the retry waits for the backoff");
+        Assert.Equal("sdwebui_out_of_memory", (string?)(await harness.StateAsync("oom"))!["last_error"]!["type"]);
+
+        // Another task in between: the registry's rotation alone would now bring the retry back to the same server.
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("between")));
         harness.Clock.Advance(TimeSpan.FromMinutes(10));
         Assert.Empty((await harness.DispatchAsync([.. await harness.ReceiveAsync()])).BatchItemFailures);
 
         var result = (await harness.ResultAsync("oom"))!;
-        Assert.Equal("failed", (string?)result["status"]);
-        Assert.Equal("sdwebui_out_of_memory", (string?)result["error"]!["type"]);
-        Assert.Equal(2, (int)result["attempts"]!);
-        Assert.Equal(2, harness.SdWebUi.Generations.Count());
+        Assert.Equal(("succeeded", 2), ((string?)result["status"], (int)result["attempts"]!));
+        Assert.NotEqual(failedOn, harness.SdWebUi.GenerationServers.Last());
+    }
+
+    [Fact]
+    public async Task RunningOutOfGpuMemoryOnTheSecondServerTooFailsTheTaskAfterTwoAttempts()
+    {
+        var harness = await TwoServersAsync();
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
+        harness.SdWebUi.ScriptedAnswers.Enqueue(() => FakeSdWebUi.Json(HttpStatusCode.InternalServerError, OutOfMemory));
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("oom")));
+        harness.Clock.Advance(TimeSpan.FromMinutes(10));
+        Assert.Empty((await harness.DispatchAsync([.. await harness.ReceiveAsync()])).BatchItemFailures);
+
+        var result = (await harness.ResultAsync("oom"))!;
+        Assert.Equal(("failed", "sdwebui_out_of_memory", 2), ((string?)result["status"], (string?)result["error"]!["type"], (int)result["attempts"]!));
+        Assert.Equal(2, harness.SdWebUi.GenerationServers.Distinct().Count());
+        Assert.Empty(harness.Queue.Bodies);
     }
 
     [Fact]

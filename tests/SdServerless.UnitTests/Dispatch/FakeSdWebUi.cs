@@ -18,6 +18,9 @@ public sealed class FakeSdWebUi : HttpMessageHandler
     /// <summary>The Authorization and Accept-Encoding headers of every request, in order ("" when absent).</summary>
     public ConcurrentQueue<(string Authorization, string AcceptEncoding)> Headers { get; } = new();
 
+    /// <summary>The server (scheme, host and port) each generation request went to, in order.</summary>
+    public ConcurrentQueue<string> GenerationServers { get; } = new();
+
     /// <summary>What GET /sdapi/v1/options answers for sd_checkpoint_hash (null: the key is left out).</summary>
     public string? LoadedCheckpointHash { get; set; }
 
@@ -64,6 +67,7 @@ public sealed class FakeSdWebUi : HttpMessageHandler
                 return Json(HttpStatusCode.OK, "{}");
         }
 
+        GenerationServers.Enqueue(request.RequestUri.GetLeftPart(UriPartial.Authority));
         if (BeforeGeneration is { } wait)
         {
             await wait();
