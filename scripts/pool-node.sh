@@ -27,6 +27,9 @@ usage: pool-node.sh --table NAME --runtime NAME [options] [-- SD-WEB-UI-COMMAND.
   --auto-scaling-group NAME and --lifecycle-hook NAME: drain on the group's termination hook
   --heartbeat-seconds N     default 15
   --ready-timeout-seconds N give up when SD Web UI does not answer in time (default 3600)
+  --api-auth-secret ARN     SD Web UI runs with --api-auth: the Secrets Manager secret holding its "user:password"
+                            (SDSERVERLESS_API_AUTH_SECRET); or give the credentials themselves in SDSERVERLESS_API_AUTH
+                            (never on the command line, where every process could read them)
 EOF
 }
 
@@ -43,6 +46,8 @@ asg=${SDSERVERLESS_AUTO_SCALING_GROUP:-}
 hook=${SDSERVERLESS_LIFECYCLE_HOOK:-}
 heartbeat_seconds=${SDSERVERLESS_HEARTBEAT_SECONDS:-15}
 ready_timeout=${SDSERVERLESS_READY_TIMEOUT_SECONDS:-3600}
+api_auth_secret=${SDSERVERLESS_API_AUTH_SECRET:-}
+api_auth=${SDSERVERLESS_API_AUTH:-}
 command=()
 
 while [ $# -gt 0 ]; do
@@ -60,6 +65,7 @@ while [ $# -gt 0 ]; do
     --lifecycle-hook) hook=$2; shift 2 ;;
     --heartbeat-seconds) heartbeat_seconds=$2; shift 2 ;;
     --ready-timeout-seconds) ready_timeout=$2; shift 2 ;;
+    --api-auth-secret) api_auth_secret=$2; shift 2 ;;
     --) shift; command=("$@"); break ;;
     -h|--help) usage; exit 0 ;;
     *) echo "pool-node: unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -93,6 +99,22 @@ fi
 if [ -n "$hook" ] && [ -z "$instance_id" ]; then fail "--lifecycle-hook needs an EC2 instance id"; fi
 
 aws_() { aws --region "$region" --output json "$@"; }
+
+# SD Web UI's --api-auth credentials, from Secrets Manager when a secret is named.
+if [ -n "$api_auth_secret" ]; then
+  api_auth=$(aws_ secretsmanager get-secret-value --secret-id "$api_auth_secret" \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin).get("SecretString") or "")') \
+    || fail "could not read the secret $api_auth_secret"
+fi
+if [ -n "$api_auth" ] && [[ "$api_auth" != ?*:* ]]; then fail "the SD Web UI credentials must be \"user:password\""; fi
+
+# curl to SD Web UI; credentials go through a config on a pipe, not the command line.
+sd_curl() {
+  if [ -z "$api_auth" ]; then curl "$@"; return; fi
+  local quoted=${api_auth//\\/\\\\}
+  quoted=${quoted//\"/\\\"}
+  curl --config <(printf 'user = "%s"\n' "$quoted") "$@"
+}
 key_json() { printf '{"runtime":{"S":"%s"},"sk":{"S":"server#%s"}}' "$runtime" "$url"; }
 
 child=""
@@ -152,17 +174,17 @@ child_alive() { [ -z "$child" ] || kill -0 "$child" 2>/dev/null; }
 # 3. Wait until SD Web UI answers and the checkpoints are there.
 deadline=$(( $(date +%s) + ready_timeout ))
 models_json=""
-until models_json=$(curl -fsS -m 10 "$local_url/sdapi/v1/sd-models" 2>/dev/null) && has_checkpoint; do
+until models_json=$(sd_curl -fsS -m 10 "$local_url/sdapi/v1/sd-models" 2>/dev/null) && has_checkpoint; do
   child_alive || fail "SD Web UI exited before it answered"
   [ "$(date +%s)" -lt "$deadline" ] || fail "SD Web UI did not answer at $local_url within $ready_timeout s"
   sleep 2
 done
 if [ "$models_json" = "[]" ] && [ -n "$model_dir" ]; then
   # The checkpoints arrived after SD Web UI started (e.g. a sidecar filled the folder): make it list them.
-  curl -fsS -m 600 -X POST "$local_url/sdapi/v1/refresh-checkpoints" >/dev/null || true
-  models_json=$(curl -fsS -m 10 "$local_url/sdapi/v1/sd-models")
+  sd_curl -fsS -m 600 -X POST "$local_url/sdapi/v1/refresh-checkpoints" >/dev/null || true
+  models_json=$(sd_curl -fsS -m 10 "$local_url/sdapi/v1/sd-models")
 fi
-options_json=$(curl -fsS -m 10 "$local_url/sdapi/v1/options" 2>/dev/null || echo '{}')
+options_json=$(sd_curl -fsS -m 10 "$local_url/sdapi/v1/options" 2>/dev/null || echo '{}')
 
 # The server entry of docs/pool.md, built by python3 so that names and URLs are quoted correctly.
 server_item() {

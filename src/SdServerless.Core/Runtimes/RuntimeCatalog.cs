@@ -78,6 +78,7 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
             AlwaysOnScripts = r.AlwaysOnScripts,
             OptionKeys = r.OptionKeys,
             ApiAuth = r.ApiAuth,
+            ApiAuthSecret = r.ApiAuthSecret,
         })]);
 
     /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","queue_url","bounds":{...}}]}.</summary>

@@ -29,6 +29,13 @@ public sealed class RuntimeConfig
     /// </summary>
     public string? ApiAuth { get; set; }
 
+    /// <summary>
+    /// The same credentials kept in AWS Secrets Manager (the secret's ARN or name; its value "user:password"), so
+    /// that they are in no configuration; read when the dispatcher first calls one of the runtime's servers, then again
+    /// every few minutes. At most one of <see cref="ApiAuth"/> and this.
+    /// </summary>
+    public string? ApiAuthSecret { get; set; }
+
     public string DefaultPrefix { get; set; } = "output";
 
     /// <summary>

@@ -60,6 +60,13 @@ internal static class RuntimeConfigValidator
                 // The value itself is a secret: the message never repeats it.
                 problems.Add($"{at}.api_auth must be \"user:password\", as SD Web UI's --api-auth takes it");
             }
+
+            if (runtime.ApiAuthSecret is { } secret && (runtime.ApiAuth is not null || string.IsNullOrWhiteSpace(secret)))
+            {
+                problems.Add(runtime.ApiAuth is not null
+                    ? $"{at} has both api_auth and api_auth_secret: give the credentials one way"
+                    : $"{at}.api_auth_secret must name a Secrets Manager secret (its ARN or name)");
+            }
         }
 
         return problems;

@@ -14,7 +14,8 @@ public static class DispatcherFactory
     /// <param name="metrics">Null: per-task figures go to the log (<see cref="LoggingTaskMetrics"/>).</param>
     /// <param name="downloader">Null: URL inputs are fetched over HTTP under <paramref name="options"/>' URL rules.</param>
     /// <param name="registry">Null: the configured endpoints, in this process's memory.</param>
-    /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout.</param>
+    /// <param name="sdWebUi">Null: a pooled client with <paramref name="settings"/>' connect timeout and <paramref name="credentials"/>.</param>
+    /// <param name="credentials">Null: the runtimes' api_auth (their api_auth_secret cannot be read without a secret store).</param>
     /// <param name="queues">Every runtime's queue: a record's eventSourceARN names the one it came from.</param>
     public static DispatcherHandler Create(
         IObjectStore store,
@@ -26,11 +27,13 @@ public static class DispatcherFactory
         TimeProvider? clock = null,
         IInputDownloader? downloader = null,
         SdWebUiClient? sdWebUi = null,
-        IPoolRegistry? registry = null)
+        IPoolRegistry? registry = null,
+        SdWebUiCredentials? credentials = null)
     {
         clock ??= TimeProvider.System;
         metrics ??= new LoggingTaskMetrics(loggerFactory.CreateLogger<LoggingTaskMetrics>());
-        sdWebUi ??= new SdWebUiClient(settings, ApiAuthLookup.For(options.Runtimes));
+        credentials ??= new SdWebUiCredentials(options.Runtimes, clock: clock);
+        sdWebUi ??= new SdWebUiClient(settings, credentials.For);
         registry ??= new InProcessPoolRegistry(FixedPoolServers.From(options.Runtimes, settings.CapacityOf), settings.PoolRules, clock);
         downloader ??= new HttpInputDownloader(options, settings);
         var output = new TaskOutputWriter(store);
@@ -39,6 +42,7 @@ public static class DispatcherFactory
             registry,
             new ModelCatalog(sdWebUi, registry, settings, clock),
             sdWebUi,
+            credentials,
             output,
             options,
             settings,

@@ -22,7 +22,7 @@ public sealed class SdWebUiClient : IDisposable
     private readonly HttpClient _http;
     private readonly Func<string, string?> _apiAuth;
 
-    /// <param name="apiAuth">The "user:password" of an endpoint started with --api-auth, or null (see <see cref="ApiAuthLookup"/>).</param>
+    /// <param name="apiAuth">The "user:password" of an endpoint started with --api-auth, or null (see <see cref="SdWebUiCredentials"/>).</param>
     public SdWebUiClient(DispatcherSettings settings, Func<string, string?>? apiAuth = null)
         : this(new SocketsHttpHandler
         {

@@ -24,6 +24,7 @@ public sealed partial class TaskGenerator(
     IPoolRegistry registry,
     ModelCatalog catalog,
     SdWebUiClient client,
+    SdWebUiCredentials credentials,
     TaskOutputWriter output,
     SdServerlessOptions options,
     DispatcherSettings settings,
@@ -65,6 +66,7 @@ public sealed partial class TaskGenerator(
         var sent = false;
         try
         {
+            await credentials.PrepareAsync(lease.Runtime, lease.Url, generation.Token);
             SdWebUiModel? checkpoint = null;
             if (task.Model is { } model && (checkpoint = await catalog.FindAsync(task.Runtime, lease.Url, model, generation.Token)) is null)
             {

@@ -52,6 +52,11 @@ public static class LambdaComposition
         // One request waits in each GPU's queue at the server, as in the local host: the GPU starts it the moment it
         // finishes the last, instead of idling through our state write, the release and the next dispatcher's poll.
         var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
+        var secrets = CreateSecretsManager(settings, environment, clock);
+        var credentials = new SdWebUiCredentials(
+            settings.Options.Runtimes,
+            async (secretId, cancellationToken) => (await secrets.GetSecretValueAsync(secretId, SecretsManagerClient.CurrentStage, cancellationToken))?.SecretString,
+            clock);
         var dispatcher = DispatcherFactory.Create(
             store,
             CreateTaskQueues(settings, environment),
@@ -60,7 +65,8 @@ public static class LambdaComposition
             loggerFactory,
             metrics,
             clock,
-            registry: CreatePoolRegistry(settings, environment, dispatcherSettings, metrics, clock));
+            registry: CreatePoolRegistry(settings, environment, dispatcherSettings, metrics, clock),
+            credentials: credentials);
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
             FunctionsJsonContext.Default.SqsEvent,
             FunctionsJsonContext.Default.SqsBatchResponse,
@@ -84,6 +90,14 @@ public static class LambdaComposition
             (request, cancellationToken) => callback.Replayer.ReplayAsync(
                 Math.Max(1, request.MaxMessages ?? CallbackReplayRequest.DefaultMaxMessages), cancellationToken));
 
+    /// <summary>Secrets Manager over its JSON API, signed with the function's role (no Secrets Manager SDK).</summary>
+    private static SecretsManagerClient CreateSecretsManager(LambdaSettings settings, IEnvironmentVariables environment, TimeProvider clock)
+    {
+        var region = environment.Get(LambdaEnvironmentVariableNames.Region) ?? AwsClientFactory.FallbackRegion;
+        return new SecretsManagerClient(
+            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, SecretsManagerClient.Endpoint(settings.SecretsManagerServiceUrl, region), region, clock: clock);
+    }
+
     /// <summary>
     /// The callback's parts, shared by the callback and replay functions; they live as long as the process, so the
     /// webhook HttpClient and the cached secret serve every invocation.
@@ -92,9 +106,7 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var region = environment.Get(LambdaEnvironmentVariableNames.Region) ?? AwsClientFactory.FallbackRegion;
-        var secretsManager = new SecretsManagerClient(
-            new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, SecretsManagerClient.Endpoint(settings.SecretsManagerServiceUrl, region), region, clock: clock);
+        var secretsManager = CreateSecretsManager(settings, environment, clock);
         var signers = new SecretsManagerWebhookSigners(
             secretsManager, settings.WebhookSecret!, clock, loggerFactory.CreateLogger<SecretsManagerWebhookSigners>());
         return CallbackServices.Create(

@@ -46,6 +46,23 @@ public sealed partial class PoolNodeScriptTests
     }
 
     [Fact]
+    public async Task ForAServerStartedWithApiAuthItReadsTheSecretAndGivesCurlTheCredentialsOffItsCommandLine()
+    {
+        const string Secret = "arn:aws:secretsmanager:us-east-1:123456789012:secret:sdwebui-auth";
+        await using var node = PoolNodeRun.Start(extraArguments: ["--api-auth-secret", Secret]);
+        await node.WaitUntilAsync(calls => calls.Any(c => IsAws(c, "dynamodb", "put-item")), "registration");
+
+        var calls = node.Calls;
+        var read = Index(calls, c => IsAws(c, "secretsmanager", "get-secret-value"), "the secret read");
+        Assert.Equal(Secret, Option(calls[read], "--secret-id"));
+        var configs = calls.Where(c => c.StartsWith("curl config ", StringComparison.Ordinal)).Distinct().ToList();
+        Assert.Equal(["curl config user = \"pool:s3\\\"cr\\\\et\""], configs);
+        Assert.True(read < calls.ToList().FindIndex(c => c.StartsWith("curl config ", StringComparison.Ordinal)), "curl ran before the secret was read");
+        Assert.All(calls.Where(c => c.StartsWith("curl argv ", StringComparison.Ordinal)), c => Assert.DoesNotContain("s3\"cr", c, StringComparison.Ordinal));
+        Assert.Contains(calls, c => c == "curl sd-models answered");
+    }
+
+    [Fact]
     public async Task TheServerEntryHasExactlyTheAttributesAndTypesOfThePoolLayout()
     {
         await using var node = PoolNodeRun.Start();

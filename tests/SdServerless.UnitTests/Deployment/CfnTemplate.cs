@@ -56,8 +56,12 @@ internal sealed class CfnTemplate(JsonElement root)
         (properties.TryGetProperty("RoleName", out var role) && Target(role) == roleId)
         || (properties.TryGetProperty("Roles", out var roles) && roles.EnumerateArray().Any(r => Target(r) == roleId));
 
+    /// <summary>A Statement's statements; one under Fn::If counts with the branches that are statements (the condition may hold).</summary>
     private static IEnumerable<JsonElement> Statements(JsonElement statement) =>
-        statement.ValueKind == JsonValueKind.Array ? statement.EnumerateArray() : [statement];
+        (statement.ValueKind == JsonValueKind.Array ? [.. statement.EnumerateArray()] : new[] { statement }).SelectMany(s =>
+            s.ValueKind == JsonValueKind.Object && s.TryGetProperty("Fn::If", out var branches)
+                ? branches.EnumerateArray().Skip(1).Where(b => b.ValueKind == JsonValueKind.Object && b.TryGetProperty("Effect", out _))
+                : [s]);
 
     private static IEnumerable<JsonElement> FindStatements(JsonElement element) => element.ValueKind switch
     {

@@ -164,12 +164,27 @@ public class IamTemplateTests
             TemplateInvariantTests.FunctionIds.Where(id => TemplateInvariantTests.Environment(id).TryGetProperty("SDSERVERLESS_WEBHOOK_SECRET_ARN", out _)));
     }
 
+    [Fact]
+    public void TheSdWebUiCredentialsStayInTheirSecretWhichOnlyTheDispatcherMayRead()
+    {
+        var runtimes = TemplateInvariantTests.Environment("DispatcherFunction").GetProperty("SDSERVERLESS_RUNTIMES").GetRawText();
+        Assert.Contains("api_auth_secret", runtimes, StringComparison.Ordinal);
+        Assert.Contains("\"HasApiAuthSecret\"", runtimes, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"api_auth\"", runtimes.Replace("\\\"", "\"", StringComparison.Ordinal), StringComparison.Ordinal);
+
+        var readers = TemplateInvariantTests.FunctionIds.Where(id => Template.RoleStatements(RoleOf(id))
+            .Any(s => CfnTemplate.Target(s.GetProperty("Resource")) == "SdWebUiApiAuthSecretArn")).ToList();
+        Assert.Equal(["DispatcherFunction"], readers);
+        Assert.Contains("HasApiAuthSecret", Template.Properties(RoleOf("DispatcherFunction")).GetRawText(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("CallbackFunction", "secretsmanager:GetSecretValue", "WebhookSigningSecret")]
     [InlineData("CallbackReplayFunction", "secretsmanager:GetSecretValue", "WebhookSigningSecret")]
     [InlineData("CallbackReplayFunction", "sqs:ChangeMessageVisibility sqs:DeleteMessage sqs:GetQueueAttributes sqs:ReceiveMessage sqs:SendMessage", "CallbackDeadLetterQueue CallbackEventDeadLetterQueue")]
     [InlineData("CallbackFunction", "sqs:SendMessage", "CallbackDeadLetterQueue CallbackEventDeadLetterQueue")]
     [InlineData("DispatcherFunction", "dynamodb:DeleteItem dynamodb:GetItem dynamodb:PutItem dynamodb:Query dynamodb:UpdateItem", "PoolTable")]
+    [InlineData("DispatcherFunction", "secretsmanager:GetSecretValue", "SdWebUiApiAuthSecretArn")]
     [InlineData("DispatcherFunction", "sqs:ChangeMessageVisibility sqs:DeleteMessage sqs:GetQueueAttributes sqs:ReceiveMessage sqs:SendMessage", "TaskQueue")]
     [InlineData("ApiFunction", "sqs:GetQueueAttributes sqs:SendMessage", "TaskQueue")]
     public void EachFunctionMayUseExactlyTheQueuesTableAndSecretItsHandlerNeeds(string functionId, string actions, string resources)

@@ -107,7 +107,7 @@ public sealed class DispatcherFidelityTests
     {
         var fake = new FakeSdWebUi();
         var runtimes = new[] { new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint + "/"], Models = [FakeSdWebUi.Model], ApiAuth = "pool:s3cret" } };
-        using var client = new SdWebUiClient(fake, ApiAuthLookup.For(runtimes));
+        using var client = new SdWebUiClient(fake, new SdWebUiCredentials(runtimes).For);
 
         await client.GetModelsAsync(DispatcherHarness.Endpoint, CancellationToken.None);
         await client.GetModelsAsync("http://other:7861", CancellationToken.None);
@@ -115,6 +115,79 @@ public sealed class DispatcherFidelityTests
         var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("pool:s3cret"));
         Assert.Equal([(expected, ""), ("", "")], fake.Headers);
 
+    }
+
+    private static string Basic(string credentials) => "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials));
+
+    /// <summary>A harness whose runtime's only server joined through the registry (no configured endpoint).</summary>
+    private static async Task<DispatcherHarness> JoinedServerAsync(Action<RuntimeConfig> runtime)
+    {
+        var registry = new InProcessPoolRegistry([], new PoolRules());
+        await registry.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = OtherServer }, CancellationToken.None);
+        return new DispatcherHarness(registry: registry, runtime: config =>
+        {
+            config.Endpoints = [];
+            runtime(config);
+        });
+    }
+
+    [Fact]
+    public async Task AServerThatJoinedThroughTheRegistryGetsItsRuntimesCredentials()
+    {
+        var harness = await JoinedServerAsync(config => config.ApiAuth = "pool:s3cret");
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("joined")));
+
+        Assert.Equal("succeeded", (string?)(await harness.ResultAsync("joined"))!["status"]);
+        Assert.Equal(OtherServer, Assert.Single(harness.SdWebUi.GenerationServers));
+        Assert.NotEmpty(harness.SdWebUi.Headers);
+        Assert.All(harness.SdWebUi.Headers, h => Assert.Equal(Basic("pool:s3cret"), h.Authorization));
+    }
+
+    [Fact]
+    public async Task CredentialsFromTheSecretStoreAreReadAgainAfterTheirLifetime()
+    {
+        const string SecretId = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:sdwebui-auth";
+        var harness = await JoinedServerAsync(config => config.ApiAuthSecret = SecretId);
+        harness.Secrets[SecretId] = "pool:first";
+
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("first")));
+        harness.Secrets[SecretId] = "pool:rotated";
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("cached")));
+        harness.Clock.Advance(SdWebUiCredentials.SecretLifetime);
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("rotated")));
+
+        var used = harness.SdWebUi.Headers.Select(h => h.Authorization).Distinct().ToList();
+        Assert.Equal([Basic("pool:first"), Basic("pool:rotated")], used);
+        Assert.Equal("succeeded", (string?)(await harness.ResultAsync("rotated"))!["status"]);
+    }
+
+    [Fact]
+    public async Task ASecretThatIsNotUserColonPasswordFailsTheTaskWithoutRepeatingIt()
+    {
+        const string SecretId = "sdwebui-auth";
+        var harness = await JoinedServerAsync(config => config.ApiAuthSecret = SecretId);
+        harness.Secrets[SecretId] = "only-a-password";
+
+        Assert.Empty((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("badsecret")))).BatchItemFailures);
+
+        var error = (await harness.ResultAsync("badsecret"))!["error"]!;
+        Assert.Equal("pool_unavailable", (string?)error["type"]);
+        Assert.Contains("api_auth_secret", (string?)error["message"], StringComparison.Ordinal);
+        Assert.DoesNotContain("only-a-password", error.ToJsonString(), StringComparison.Ordinal);
+        Assert.Empty(harness.SdWebUi.Generations);
+    }
+
+    [Fact]
+    public async Task AnUnreadableSecretIsRetriedLikeAnUnreachableServer()
+    {
+        var harness = await JoinedServerAsync(config => config.ApiAuthSecret = "missing");
+
+        Assert.Single((await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(Text("nosecret")))).BatchItemFailures);
+
+        var state = (await harness.StateAsync("nosecret"))!;
+        Assert.Equal(("queued", "pool_unavailable"), ((string?)state["status"], (string?)state["last_error"]!["type"]));
+        Assert.Empty(harness.SdWebUi.Requests);
     }
 
     [Fact]

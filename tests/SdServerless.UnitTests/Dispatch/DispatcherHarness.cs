@@ -20,16 +20,20 @@ public sealed class DispatcherHarness
     public const string Endpoint = "http://sd-a:7861";
 
     /// <param name="registry">Null: the runtime's one fixed endpoint, in memory.</param>
-    public DispatcherHarness(int maxAttempts = 5, IPoolRegistry? registry = null)
+    /// <param name="runtime">Changes to the runtime's configuration (its credentials, say) before the dispatcher is built.</param>
+    public DispatcherHarness(int maxAttempts = 5, IPoolRegistry? registry = null, Action<RuntimeConfig>? runtime = null)
     {
-        Options = new SdServerlessOptions
-        {
-            MaxAttempts = maxAttempts,
-            Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] }],
-        };
+        var config = new RuntimeConfig { Name = "sdruntime", Endpoints = [Endpoint], Models = [FakeSdWebUi.Model] };
+        runtime?.Invoke(config);
+        Options = new SdServerlessOptions { MaxAttempts = maxAttempts, Runtimes = [config] };
         Queue = new InMemoryTaskQueue(Clock);
-        Handler = DispatcherFactory.Create(Store, TaskQueues.Single(Queue), Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi), registry);
+        var credentials = new SdWebUiCredentials(Options.Runtimes, (id, _) => Secrets.TryGetValue(id, out var value) ? System.Threading.Tasks.Task.FromResult(value) : throw new Core.DependencyUnavailableException($"no secret {id}"), Clock);
+        Handler = DispatcherFactory.Create(
+            Store, TaskQueues.Single(Queue), Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi, credentials.For), registry, credentials);
     }
+
+    /// <summary>The secret store the runtime's api_auth_secret is read from: secret id to value.</summary>
+    public Dictionary<string, string?> Secrets { get; } = new(StringComparer.Ordinal);
 
     public InMemoryObjectStore Store { get; } = new();
 

@@ -96,6 +96,27 @@ public class RuntimeCatalogTests
     }
 
     [Fact]
+    public void CredentialsComeInlineOrFromASecretButNotBothAndAreNeverRepeatedInAnError()
+    {
+        var catalog = RuntimeCatalog.Parse("""
+            {"runtimes":[{"name":"a","endpoints":[],"models":["m"],"api_auth_secret":"arn:aws:secretsmanager:eu-west-1:1:secret:sd"}]}
+            """);
+        var error = Assert.Throws<FormatException>(() => RuntimeCatalog.Parse("""
+            {"runtimes":[
+              {"name":"a","endpoints":[],"models":["m"],"api_auth":"pool:hunter2","api_auth_secret":"sd"},
+              {"name":"b","endpoints":[],"models":["m"],"api_auth_secret":" "},
+              {"name":"c","endpoints":[],"models":["m"],"api_auth":"hunter2"}
+            ]}
+            """));
+
+        Assert.Equal("arn:aws:secretsmanager:eu-west-1:1:secret:sd", catalog.Find("a")!.ApiAuthSecret);
+        Assert.Contains("runtimes[0] has both api_auth and api_auth_secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains("runtimes[1].api_auth_secret must name a Secrets Manager secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains("runtimes[2].api_auth must be \"user:password\"", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void RuntimesWithoutEndpointsCanBeGivenDefaultOnes()
     {
         var catalog = RuntimeCatalog.Parse("""{"runtimes":[{"name":"a","models":["m"]},{"name":"b","endpoints":["http://gpu:7861"]}]}""");
