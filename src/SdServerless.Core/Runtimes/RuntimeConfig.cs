@@ -45,4 +45,12 @@ public sealed class RuntimeConfig
     public string? QueueUrl { get; set; }
 
     public GenerationBounds Bounds { get; set; } = new();
+
+    /// <summary>This runtime with another list of settings keys (what its servers report); everything else shared.</summary>
+    public RuntimeConfig WithOptionKeys(IReadOnlyList<string> optionKeys)
+    {
+        var copy = (RuntimeConfig)MemberwiseClone();
+        copy.OptionKeys = optionKeys;
+        return copy;
+    }
 }

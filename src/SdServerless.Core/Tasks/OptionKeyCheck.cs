@@ -19,7 +19,7 @@ internal static class OptionKeyCheck
         if (!known)
         {
             draft.Error(field, $"is not a setting of SD Web UI on runtime '{runtime.Name}' (it would fail with KeyError '{key}'); " +
-                "a runtime lists its servers' settings in option_keys");
+                "the settings are those its servers published when they joined the pool, those listed in its option_keys, or else SD Web UI 1.10's");
         }
     }
 }

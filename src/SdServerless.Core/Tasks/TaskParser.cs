@@ -9,8 +9,14 @@ namespace SdServerless.Core.Tasks;
 /// Turns a v1alpha1 or v1alpha2 request body into one canonical <see cref="SdTask"/>, or lists every reason it
 /// cannot (docs/api.md, "Validation"). Never throws for anything a client can send.
 /// </summary>
-public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
+/// <param name="catalogs">The runtimes a request is checked against, as they stand now (see the other constructor for a fixed set).</param>
+public sealed class TaskParser(Func<CancellationToken, ValueTask<RuntimeCatalog>> catalogs, UrlPolicy urlPolicy)
 {
+    public TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
+        : this(_ => ValueTask.FromResult(catalog), urlPolicy)
+    {
+    }
+
     /// <summary>Deep enough for any real request; deeper bodies are refused before they cost anything.</summary>
     public const int MaxDepth = 64;
 
@@ -59,6 +65,7 @@ public sealed class TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
             return TaskParseResult.Malformed("the body is not valid JSON: a \\u escape is not valid UTF-16 (a lone surrogate)");
         }
 
+        var catalog = await catalogs(ct);
         var draft = new TaskDraft(apiVersion);
         if (apiVersion == ApiVersion.V1Alpha1)
         {

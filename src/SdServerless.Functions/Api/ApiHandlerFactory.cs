@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Net;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
 using SdServerless.Core.Storage;
@@ -15,13 +16,24 @@ public static class ApiHandlerFactory
         Create(store, TaskQueues.Single(queue), options, loggers, clock);
 
     /// <param name="queuePositions">Where a queued task stands in its queue, when the host knows (the local host).</param>
+    /// <param name="registry">The pool registry, whose servers publish their settings keys (<see cref="PublishedRuntimeCatalog"/>); null: the configuration alone.</param>
     public static ApiHandler Create(
-        IObjectStore store, TaskQueues queues, SdServerlessOptions options, ILoggerFactory loggers, TimeProvider? clock = null, Func<string, CancellationToken, Task<long?>>? queuePositions = null)
+        IObjectStore store,
+        TaskQueues queues,
+        SdServerlessOptions options,
+        ILoggerFactory loggers,
+        TimeProvider? clock = null,
+        Func<string, CancellationToken, Task<long?>>? queuePositions = null,
+        IPoolRegistry? registry = null)
     {
         clock ??= TimeProvider.System;
         var statusReader = new TaskStatusReader(store, queuePositions);
+        var urlPolicy = new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork);
+        var parser = registry is null
+            ? new TaskParser(new RuntimeCatalog(options.Runtimes), urlPolicy)
+            : new TaskParser(new PublishedRuntimeCatalog(options.Runtimes, registry, clock, loggers.CreateLogger<PublishedRuntimeCatalog>()).CurrentAsync, urlPolicy);
         return new(
-            new TaskParser(new RuntimeCatalog(options.Runtimes), new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork)),
+            parser,
             new TaskSubmission(store, queues, options, clock, loggers.CreateLogger<TaskSubmission>()),
             statusReader,
             new TaskCancellation(store, statusReader, clock),

@@ -42,7 +42,13 @@ public static class LambdaComposition
         LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
-        var api = ApiHandlerFactory.Create(store, CreateTaskQueues(settings, environment), options, loggerFactory, clock);
+
+        // Only read: which settings keys the runtimes' registered servers published.
+        var registry = settings.PoolTable is { } table
+            ? new DynamoDbPoolRegistry(
+                AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), table, [], new PoolRules(), clock)
+            : null;
+        var api = ApiHandlerFactory.Create(store, CreateTaskQueues(settings, environment), options, loggerFactory, clock, registry: registry);
         return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
     }
 
