@@ -3,7 +3,6 @@ using Amazon.DynamoDBv2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
-using SdServerless.Core.Configuration;
 
 namespace SdServerless.Aws;
 
@@ -13,7 +12,6 @@ namespace SdServerless.Aws;
 /// </summary>
 public static class AwsClientFactory
 {
-    public const string RegionVariable = "AWS_REGION";
     /// <summary>The region when AWS_REGION is not set (never on Lambda).</summary>
     public const string FallbackRegion = "us-east-1";
 
@@ -44,18 +42,6 @@ public static class AwsClientFactory
         return credentials is null ? new AmazonDynamoDBClient(config) : new AmazonDynamoDBClient(credentials, config);
     }
 
-    /// <summary>An S3 client from <see cref="EnvironmentVariableNames.S3ServiceUrl"/> and AWS_REGION.</summary>
-    public static AmazonS3Client CreateS3FromEnvironment(Func<string, string?> getVariable) =>
-        CreateS3(NullIfEmpty(getVariable(EnvironmentVariableNames.S3ServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
-
-    /// <summary>An SQS client from <see cref="EnvironmentVariableNames.SqsServiceUrl"/> and AWS_REGION.</summary>
-    public static AmazonSQSClient CreateSqsFromEnvironment(Func<string, string?> getVariable) =>
-        CreateSqs(NullIfEmpty(getVariable(EnvironmentVariableNames.SqsServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
-
-    /// <summary>A DynamoDB client from <see cref="EnvironmentVariableNames.DynamoDbServiceUrl"/> and AWS_REGION.</summary>
-    public static AmazonDynamoDBClient CreateDynamoDbFromEnvironment(Func<string, string?> getVariable) =>
-        CreateDynamoDb(NullIfEmpty(getVariable(EnvironmentVariableNames.DynamoDbServiceUrl)), NullIfEmpty(getVariable(RegionVariable)));
-
     private static void Configure(ClientConfig config, string? serviceUrl, string? region)
     {
         region ??= FallbackRegion;
@@ -69,6 +55,4 @@ public static class AwsClientFactory
             config.AuthenticationRegion = region;
         }
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

@@ -11,8 +11,6 @@ public static class TaskKeys
 
     private static readonly long MaxTicks = DateTimeOffset.MaxValue.UtcTicks;
 
-    public static string OutputFolder(string prefix, string id) => $"{prefix}/{id}";
-
     public static string Output(string prefix, string id, int number, string extension) => $"{prefix}/{id}/{id}-{number}.{extension}";
 
     public static string Result(string prefix, string id) => $"{prefix}/{id}/{ResultFileName}";

@@ -35,7 +35,4 @@ internal static class ImageDecoder
             return false;
         }
     }
-
-    public static bool LooksLikeWebP(ReadOnlySpan<byte> bytes) =>
-        bytes.Length >= 12 && bytes[..4].SequenceEqual("RIFF"u8) && bytes[8..12].SequenceEqual("WEBP"u8);
 }

@@ -235,6 +235,12 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
+    /// <summary>
+    /// How often the journal was flushed to the disk (fsync) before a send returned: with
+    /// <see cref="FileTaskQueueOptions.FlushToDisk"/>, at least once per round of concurrent sends.
+    /// </summary>
+    public long DurableJournalWrites => _journal.DurableWrites;
+
     /// <summary>Adds a message under an existing id (a move from another queue); nothing when the id is already here.</summary>
     private async Task<string> AddAsync(string id, string body, DateTimeOffset sentAt, TimeSpan delay)
     {

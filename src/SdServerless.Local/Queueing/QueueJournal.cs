@@ -25,6 +25,7 @@ internal sealed class QueueJournal : IAsyncDisposable
     private SafeFileHandle _handle;
     private long _length;
     private long _nextCompactionAt;
+    private long _durableWrites;
 
     /// <param name="gate">The queue's state lock: records are queued under it, and the snapshot is taken under it.</param>
     /// <param name="snapshot">The live messages as send records (called under <paramref name="gate"/>).</param>
@@ -49,6 +50,9 @@ internal sealed class QueueJournal : IAsyncDisposable
 
     /// <summary>The size of the journal file after the last write.</summary>
     public long Length => Interlocked.Read(ref _length);
+
+    /// <summary>Rounds of appends flushed to the disk (fsync) before their writers were answered.</summary>
+    public long DurableWrites => Interlocked.Read(ref _durableWrites);
 
     /// <summary>
     /// Every complete record of the journal file, in order. A line that does not parse (a torn last line after a
@@ -160,6 +164,7 @@ internal sealed class QueueJournal : IAsyncDisposable
             if (_flushToDisk && batch.Exists(p => p.Durable))
             {
                 RandomAccess.FlushToDisk(_handle);
+                Interlocked.Increment(ref _durableWrites);
             }
 
             Interlocked.Exchange(ref _length, start + _buffer.WrittenCount);

@@ -61,8 +61,9 @@ public sealed class BenchmarkHarnessTests : IDisposable
 
         var result = await AffinityScenario.RunAsync(affinity: false, settings, CancellationToken.None);
 
+        // Half the tasks want the checkpoint no server booted with: at least one load, at most one per task.
         Assert.Equal(8, result.Value("succeeded"));
-        Assert.InRange(result.Value("model_switches"), 0, 8);
+        Assert.InRange(result.Value("model_switches"), 1, 8);
         Assert.Equal("affinity off", result.Variant);
     }
 

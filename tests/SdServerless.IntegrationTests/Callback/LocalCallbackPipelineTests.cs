@@ -154,11 +154,17 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         return [.. _receiver.Requests];
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    /// <summary>Polls until the condition holds; fails the test (instead of going on) when it never does in 30 s.</summary>
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition() && DateTime.UtcNow < deadline)
+        while (!await condition())
         {
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"not true within 30 s: {what}");
+            }
+
             await Task.Delay(20);
         }
     }

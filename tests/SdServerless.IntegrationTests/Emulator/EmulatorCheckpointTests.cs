@@ -22,6 +22,27 @@ public sealed class EmulatorCheckpointTests
     }
 
     [Fact]
+    public async Task LoadingAnotherCheckpointHoldsTheGpuForTheSwitchDelayAndAJobOnTheLoadedOneDoesNot()
+    {
+        var delay = TimeSpan.FromMilliseconds(600);
+        var options = TwoModels();
+        options.ModelSwitchDelay = delay;
+        options.RecordJobs = true;
+        await using var client = await EmulatorClient.StartAsync(options);
+
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Assert.Equal("sd15_photo", await ModelOfAsync(client, "photo"));
+        var switchTook = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        Assert.Equal("sd15_photo", await ModelOfAsync(client, "photo"));
+
+        Assert.True(switchTook >= delay, $"the switch took {switchTook.TotalMilliseconds} ms, not the {delay.TotalMilliseconds} ms of a checkpoint load");
+        var (switched, stayed) = (client.Emulator.JobLog[0], client.Emulator.JobLog[1]);
+        Assert.Equal((true, false), (switched.SwitchedModel, stayed.SwitchedModel));
+        Assert.True(switched.FinishedAt - switched.StartedAt >= delay, "the load did not hold the GPU");
+        Assert.Equal(1, client.Emulator.ModelSwitches);
+    }
+
+    [Fact]
     public async Task ACheckpointInASubFolderAnswersToItsIdsAndABareFileNameFallsBackToTheDefault()
     {
         await using var client = await EmulatorClient.StartAsync(TwoModels());

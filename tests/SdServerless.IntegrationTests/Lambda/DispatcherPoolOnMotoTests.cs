@@ -111,15 +111,34 @@ public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLif
         Assert.NotNull(lease);
     }
 
+    [Fact]
+    public async Task AServerThatJoinedWithApiAuthIsReachedWithTheCredentialsOfTheRuntimesSecret()
+    {
+        const string Credentials = "pool:Sup3r-secret";
+        var secret = await new MotoSecrets(moto).CreateAsync($"sdwebui-auth-{Guid.NewGuid():N}", Credentials);
+        var server = await JoinAsync(new EmulatorOptions { ApiAuth = Credentials, ModelSwitchDelay = TimeSpan.Zero }, Credentials);
+        var (runtimeApi, dispatcher) = await StartDispatcherAsync(
+            generationTimeoutSeconds: 60,
+            runtimes: $$"""{"runtimes":[{"name":"{{Runtime}}","type":"sdwebui","endpoints":[],"models":[],"api_auth_secret":"{{secret}}"}]}""");
+
+        var answer = await runtimeApi.InvokeAsync(await ReceiveEventAsync(await SendAsync("with-auth")));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", answer.Body);
+        Assert.Equal("succeeded", (await ResultAsync("with-auth"))!["status"]!.GetValue<string>());
+        Assert.Equal(1, server.Emulator.RequestCount);
+        Assert.DoesNotContain("Sup3r", dispatcher.Output, StringComparison.Ordinal);
+    }
+
     /// <summary>An emulated server that registers in the pool table and heartbeats until the test ends.</summary>
-    private async Task<EmulatorHost> JoinAsync(EmulatorOptions options)
+    /// <param name="apiAuth">The credentials it was started with (--api-auth), which its boot script uses too.</param>
+    private async Task<EmulatorHost> JoinAsync(EmulatorOptions options, string? apiAuth = null)
     {
         var emulator = await EmulatorHost.StartAsync(options);
         _resources.Add(emulator);
         var client = moto.CreateDynamoDbClient();
         var membership = new PoolMembership(
             new DynamoDbPoolRegistry(client, _table, [], new PoolRules()),
-            new SdWebUiClient(new DispatcherSettings()),
+            new SdWebUiClient(new DispatcherSettings(), _ => apiAuth),
             new PoolMembershipOptions { Runtime = Runtime, Url = emulator.BaseUrl.ToString().TrimEnd('/') },
             NullLogger<PoolMembership>.Instance);
         _ = membership.RunAsync(_stopping.Token);
@@ -127,9 +146,14 @@ public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLif
         return emulator;
     }
 
-    private async Task<(RuntimeApiEmulator RuntimeApi, BootstrapProcess Dispatcher)> StartDispatcherAsync(int generationTimeoutSeconds)
+    /// <param name="runtimes">SDSERVERLESS_RUNTIMES, when the test needs more than the default runtime.</param>
+    private async Task<(RuntimeApiEmulator RuntimeApi, BootstrapProcess Dispatcher)> StartDispatcherAsync(int generationTimeoutSeconds, string? runtimes = null)
     {
         var environment = _deployment.Environment();
+        if (runtimes is not null)
+        {
+            environment["SDSERVERLESS_RUNTIMES"] = runtimes;
+        }
 
         // The pool table alone says where the servers are: the runtime names no endpoint.
         environment.Remove("SDSERVERLESS_SDWEBUI_ENDPOINTS");

@@ -32,6 +32,36 @@ public sealed class FileTaskQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task ASendReturnsOnlyAfterItsRecordWasFlushedToTheDiskAndReceivesAndDeletesDoNotFlush()
+    {
+        await using var queue = FileTaskQueue.Open(_directory);
+        var before = queue.DurableJournalWrites;
+
+        await queue.SendAsync("one", TimeSpan.Zero, default);
+        var afterOne = queue.DurableJournalWrites;
+        await Task.WhenAll(Enumerable.Range(0, 20).Select(i => queue.SendAsync($"many-{i}", TimeSpan.Zero, default)));
+        var afterMany = queue.DurableJournalWrites;
+        foreach (var message in await queue.ReceiveAsync(10, Hour, TimeSpan.Zero, default))
+        {
+            await queue.DeleteAsync(message.ReceiptHandle, default);
+        }
+
+        Assert.Equal(before + 1, afterOne);
+        Assert.InRange(afterMany - afterOne, 1, 20);
+        Assert.Equal(afterMany, queue.DurableJournalWrites);
+    }
+
+    [Fact]
+    public async Task WithoutFlushToDiskNothingIsFlushed()
+    {
+        await using var queue = FileTaskQueue.Open(_directory, new FileTaskQueueOptions { FlushToDisk = false });
+
+        await queue.SendAsync("one", TimeSpan.Zero, default);
+
+        Assert.Equal(0, queue.DurableJournalWrites);
+    }
+
+    [Fact]
     public async Task ADamagedJournalLineCostsOnlyItsOwnRecordAndTheFileIsKeptAside()
     {
         await using (var queue = FileTaskQueue.Open(_directory))
