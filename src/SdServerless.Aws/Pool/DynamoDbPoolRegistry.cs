@@ -123,7 +123,7 @@ public sealed class DynamoDbPoolRegistry(
             // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
             var servers = pool.Servers.Where(s => request.MayUse(s.Url)).OrderBy(_ => Random.Shared.Next()).ToList();
             var chosen = rules.ChooseFree(
-                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience);
+                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, pool.DemandShare);
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
                 if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
@@ -178,6 +178,31 @@ public sealed class DynamoDbPoolRegistry(
 
     public async Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken) =>
         (await ReadAsync(lease.Runtime, cancellationToken)).IsRunning(lease);
+
+    /// <summary>One more submission in this minute's counter of the checkpoint (one UpdateItem; TTL removes it).</summary>
+    public async Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var minute = now.ToUnixTimeSeconds() / 60;
+        var request = new UpdateItemRequest
+        {
+            TableName = tableName,
+            Key = PoolItems.Key(runtime, PoolItems.DemandKey(minute, model)),
+            UpdateExpression = "SET #model = :model, #minute = :minute, #expires = :expires ADD #submitted :one",
+            ExpressionAttributeNames = new()
+            {
+                ["#model"] = PoolItems.Model, ["#minute"] = PoolItems.Minute, ["#expires"] = PoolItems.ExpiresAt, ["#submitted"] = PoolItems.Submitted,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":model"] = PoolItems.S(model),
+                [":minute"] = PoolItems.N(minute),
+                [":expires"] = PoolItems.N((now + PoolItems.DemandWindow + PoolItems.DemandWindow).ToUnixTimeSeconds()),
+                [":one"] = PoolItems.N(1),
+            },
+        };
+        await CallAsync(ct => client.UpdateItemAsync(request, ct), cancellationToken);
+    }
 
     /// <summary>Records what a server reported as loaded, unless the table already knows it from a lease.</summary>
     public async Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>

@@ -12,6 +12,7 @@ internal sealed class PoolSnapshot
 {
     private readonly Dictionary<string, List<PoolLease>> _leases = new(StringComparer.Ordinal);
     private readonly List<PoolWaiter> _waiters = [];
+    private readonly List<(string Model, long Submitted)> _demand = [];
 
     public PoolSnapshot(string runtime, IEnumerable<Dictionary<string, AttributeValue>> items, IEnumerable<PoolServer> fixedServers, DateTimeOffset now)
     {
@@ -39,6 +40,14 @@ internal sealed class PoolSnapshot
                 if (lease.ExpiresAt > now)
                 {
                     LeasesOf(lease.Url, create: true).Add(lease);
+                }
+            }
+            else if (sortKey.StartsWith(PoolItems.DemandPrefix, StringComparison.Ordinal))
+            {
+                var (minute, model, submitted) = PoolItems.ToDemand(item);
+                if (DateTimeOffset.FromUnixTimeSeconds(minute * 60) >= now - PoolItems.DemandWindow && submitted > 0)
+                {
+                    _demand.Add((model, submitted));
                 }
             }
             else if (sortKey.StartsWith(PoolItems.WaiterPrefix, StringComparison.Ordinal))
@@ -81,6 +90,16 @@ internal sealed class PoolSnapshot
     {
         var leases = LeasesOf(server.Url);
         return new(server.Gpus, rules.SlotsOf(server.Gpus), leases.Count, leases.LastOrDefault(l => l.Model is not null)?.Model ?? server.LoadedModel);
+    }
+
+    /// <summary>
+    /// This checkpoint's share of the tasks submitted to the runtime over the last <see cref="PoolItems.DemandWindow"/>
+    /// (its aliases counted together); null when none was counted.
+    /// </summary>
+    public double? DemandShare(string model)
+    {
+        var total = _demand.Sum(d => d.Submitted);
+        return total == 0 ? null : (double)_demand.Where(d => SdWebUiModelNames.SameModel(d.Model, model)).Sum(d => d.Submitted) / total;
     }
 
     /// <summary>How many dispatchers other than <paramref name="self"/> wait for a slot for this checkpoint.</summary>

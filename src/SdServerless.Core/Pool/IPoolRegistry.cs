@@ -40,4 +40,11 @@ public interface IPoolRegistry
 
     /// <summary>Records the checkpoint a server reports as loaded (affinity); unknown servers are ignored.</summary>
     Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Counts a task accepted for a checkpoint of the runtime, so that the pool gives each checkpoint servers in
+    /// proportion to what is submitted, not only to what the dispatchers hold at the moment. A registry that sees every
+    /// waiting task itself (the local host's) need not count.
+    /// </summary>
+    Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken);
 }

@@ -38,14 +38,26 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// asks first.
     /// </param>
     /// <param name="patienceSpent">The task has waited <see cref="SwitchPatience"/>: the others hold it back no longer.</param>
+    /// <param name="demandShare">
+    /// A checkpoint's share of the runtime's recent submissions, where the registry counts them (null: not counted). A
+    /// server then switches to the task's checkpoint only while fewer GPUs have it loaded than its share of all GPUs
+    /// (rounded up): the tasks in flight are a few of the backlog, and the checkpoint fewer servers serve piles up among
+    /// them, which alone would switch most servers to it and, soon after, back.
+    /// </param>
     public T? ChooseFree<T>(
-        IEnumerable<T> servers, Func<T, PoolOccupancy> occupancy, string? model, Func<string, int>? othersWaiting = null, bool patienceSpent = false)
+        IEnumerable<T> servers,
+        Func<T, PoolOccupancy> occupancy,
+        string? model,
+        Func<string, int>? othersWaiting = null,
+        bool patienceSpent = false,
+        Func<string, double?>? demandShare = null)
         where T : class
     {
         var affinity = ModelAffinity && model is not null;
         var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
         var switchWanted = !affinity || othersWaiting is null || patienceSpent
-            || 1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Slots);
+            || (1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Slots)
+                && BelowShare(candidates.Select(c => c.State).ToList(), model!, demandShare));
         T? any = null;
         var anyLoad = double.MaxValue;
         foreach (var (server, state) in candidates)
@@ -74,6 +86,18 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         }
 
         return any;
+    }
+
+    /// <summary>Fewer GPUs have the checkpoint loaded than its share of the recent submissions asks for (or nothing was counted).</summary>
+    private static bool BelowShare(List<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
+    {
+        if (demandShare?.Invoke(model) is not { } share)
+        {
+            return true;
+        }
+
+        var loaded = servers.Where(s => SdWebUiModelNames.SameModel(s.LoadedModel, model)).Sum(s => s.Gpus);
+        return loaded < Math.Max(1, Math.Ceiling((share * servers.Sum(s => s.Gpus)) - 1e-9));
     }
 
     /// <summary>No waiting task wants what the server has loaded, or this one has waited past its patience.</summary>

@@ -16,7 +16,7 @@ public static class ApiHandlerFactory
         Create(store, TaskQueues.Single(queue), options, loggers, clock);
 
     /// <param name="queuePositions">Where a queued task stands in its queue, when the host knows (the local host).</param>
-    /// <param name="registry">The pool registry, whose servers publish their settings keys (<see cref="PublishedRuntimeCatalog"/>); null: the configuration alone.</param>
+    /// <param name="registry">The pool registry: its servers publish their settings keys (<see cref="PublishedRuntimeCatalog"/>), and it counts each accepted task's checkpoint; null: the configuration alone, nothing counted.</param>
     public static ApiHandler Create(
         IObjectStore store,
         TaskQueues queues,
@@ -34,7 +34,7 @@ public static class ApiHandlerFactory
             : new TaskParser(new PublishedRuntimeCatalog(options.Runtimes, registry, clock, loggers.CreateLogger<PublishedRuntimeCatalog>()).CurrentAsync, urlPolicy);
         return new(
             parser,
-            new TaskSubmission(store, queues, options, clock, loggers.CreateLogger<TaskSubmission>()),
+            new TaskSubmission(store, queues, options, clock, loggers.CreateLogger<TaskSubmission>(), registry),
             statusReader,
             new TaskCancellation(store, statusReader, clock),
             new TaskListing(store, statusReader),

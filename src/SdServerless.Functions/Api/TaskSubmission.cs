@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SdServerless.Core;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
+using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
@@ -20,12 +21,14 @@ namespace SdServerless.Functions.Api;
 /// the dispatcher drops it. A task goes to its runtime's queue, and that queue's depth alone decides backpressure: one
 /// runtime's backlog never turns another's tasks away.
 /// </summary>
+/// <param name="registry">Where an accepted task's checkpoint is counted (<see cref="IPoolRegistry.RecordDemandAsync"/>); null: nowhere.</param>
 public sealed class TaskSubmission(
     IObjectStore store,
     TaskQueues queues,
     SdServerlessOptions options,
     TimeProvider clock,
-    ILogger<TaskSubmission> logger)
+    ILogger<TaskSubmission> logger,
+    IPoolRegistry? registry = null)
 {
     /// <summary>A record neither enqueued nor withdrawn for this long belongs to a request that died: it may be taken over.</summary>
     public static readonly TimeSpan TakeoverGrace = TimeSpan.FromSeconds(30);
@@ -144,15 +147,41 @@ public sealed class TaskSubmission(
         }
 
         record.Enqueued = true;
-        if (!await store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken))
+        var marked = store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken);
+        var counted = CountDemandAsync(record.Task, cancellationToken);
+        if (!await marked)
         {
             // Taken over between our read and now (we outlived the grace): our message will be dropped.
+            await counted;
             logger.LogWarning("Task {TaskId}: the record was taken over before it was marked accepted", record.IdTask);
             return await LostAsync(record, cancellationToken);
         }
 
+        await counted;
+
         logger.LogInformation("Task {TaskId} accepted for runtime {Runtime}", record.IdTask, record.Task.Runtime);
         return new SubmissionOutcome(SubmissionResult.Accepted, record);
+    }
+
+    /// <summary>
+    /// Counts the task's checkpoint for the pool (while the record is marked accepted, so it costs no extra wait); a
+    /// count that fails only costs the pool a hint, never the submission.
+    /// </summary>
+    private async Task CountDemandAsync(SdTask task, CancellationToken cancellationToken)
+    {
+        if (registry is null || task.Model is not { } model)
+        {
+            return;
+        }
+
+        try
+        {
+            await registry.RecordDemandAsync(task.Runtime, model, cancellationToken);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            logger.LogWarning("Task {TaskId}: its checkpoint was not counted for the pool ({Error})", task.Id, e.Message);
+        }
     }
 
     /// <summary>The answer for a request whose record was taken over by another one.</summary>

@@ -164,6 +164,9 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         return Task.CompletedTask;
     }
 
+    /// <summary>Every task waits in this registry's own queue, where it is seen: nothing to count.</summary>
+    public Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Requests holding one of the server's slots (running or queued at it); 0 for an unknown server.</summary>
     public int LeasedSlots(string url)
     {

@@ -43,7 +43,7 @@ public static class LambdaComposition
     {
         var options = settings.Options;
 
-        // Only read: which settings keys the runtimes' registered servers published.
+        // Which settings keys the runtimes' registered servers published; where accepted tasks' checkpoints are counted.
         var registry = settings.PoolTable is { } table
             ? new DynamoDbPoolRegistry(
                 AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), table, [], new PoolRules(), clock)

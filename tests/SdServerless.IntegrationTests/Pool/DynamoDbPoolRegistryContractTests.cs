@@ -105,6 +105,45 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     [Fact]
+    public async Task ACheckpointGetsNoMoreServersThanItsShareOfTheSubmissionsAsks()
+    {
+        // Two runtimes, the same two servers of model-a each, the same tasks; only the first counted its submissions:
+        // nine of model-a for one of model-b, so model-b's share is one of the two GPUs.
+        var registry = Connect(new PoolRules());
+        foreach (var runtime in new[] { "counted", "uncounted" })
+        {
+            foreach (var url in new[] { ServerA, "http://10.0.3.19:7861" })
+            {
+                await registry.RegisterAsync(new PoolServer { Runtime = runtime, Url = url, LoadedModel = "model-a" }, default);
+            }
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await registry.RecordDemandAsync("counted", i == 0 ? "model-b" : "model-a.safetensors", default);
+        }
+
+        var third = new Dictionary<string, PoolLease?>();
+        foreach (var runtime in new[] { "counted", "uncounted" })
+        {
+            LeaseRequest Wants(string id) => new(runtime, id, "model-b", TimeSpan.FromMinutes(1));
+            var first = await registry.AcquireAsync(Wants("b1"), TimeSpan.Zero, default);
+            await registry.ReleaseAsync(first!, default);
+            var second = await registry.AcquireAsync(Wants("b2"), TimeSpan.Zero, default);
+            Assert.Equal(first!.Url, second?.Url);
+
+            // One more model-b task waits where all can see it: two wait for the one model-b slot, reason to switch.
+            var waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits"), TimeSpan.FromSeconds(2), default);
+            await Task.Delay(400);
+            third[runtime] = await registry.AcquireAsync(Wants("b3"), TimeSpan.Zero, default);
+            await waiting;
+        }
+
+        Assert.Null(third["counted"]);
+        Assert.NotNull(third["uncounted"]);
+    }
+
+    [Fact]
     public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
     {
         var rules = new PoolRules();

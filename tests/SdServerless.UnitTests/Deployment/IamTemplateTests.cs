@@ -187,7 +187,7 @@ public class IamTemplateTests
     [InlineData("DispatcherFunction", "secretsmanager:GetSecretValue", "SdWebUiApiAuthSecretArn")]
     [InlineData("DispatcherFunction", "sqs:ChangeMessageVisibility sqs:DeleteMessage sqs:GetQueueAttributes sqs:ReceiveMessage sqs:SendMessage", "TaskQueue")]
     [InlineData("ApiFunction", "sqs:GetQueueAttributes sqs:SendMessage", "TaskQueue")]
-    [InlineData("ApiFunction", "dynamodb:Query", "PoolTable")]
+    [InlineData("ApiFunction", "dynamodb:Query dynamodb:UpdateItem", "PoolTable")]
     public void EachFunctionMayUseExactlyTheQueuesTableAndSecretItsHandlerNeeds(string functionId, string actions, string resources)
     {
         var service = actions[..(actions.IndexOf(':', StringComparison.Ordinal) + 1)];

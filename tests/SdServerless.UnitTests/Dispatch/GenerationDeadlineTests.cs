@@ -153,5 +153,8 @@ public sealed class GenerationDeadlineTests
 
         public Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
             inner.ObserveLoadedModelAsync(runtime, url, model, cancellationToken);
+
+        public Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken) =>
+            inner.RecordDemandAsync(runtime, model, cancellationToken);
     }
 }
