@@ -39,6 +39,9 @@ public sealed class DynamoDbPoolRegistry(
     /// <summary>The longest pause while no server is registered: one takes minutes to boot.</summary>
     private static readonly TimeSpan LongestPollWithoutServers = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a task waits while only its checkpoint's share keeps it from an idle server, before it goes back.</summary>
+    private static readonly TimeSpan HeldBackLimit = TimeSpan.FromSeconds(2);
+
     /// <summary>How long a waiter's item counts without renewal: a dispatcher that crashed holds no one back longer.</summary>
     private static readonly TimeSpan WaiterLifetime = TimeSpan.FromSeconds(30);
 
@@ -115,6 +118,7 @@ public sealed class DynamoDbPoolRegistry(
         var started = Stopwatch.GetTimestamp();
         var pause = FirstPoll;
         var conflicts = 0;
+        TimeSpan? heldBackSince = null;
         while (true)
         {
             var pool = await ReadAsync(request.Runtime, cancellationToken);
@@ -141,6 +145,23 @@ public sealed class DynamoDbPoolRegistry(
             if (maxWait != Timeout.InfiniteTimeSpan && waited >= maxWait)
             {
                 return null;
+            }
+
+            // Held back only by its checkpoint's share while a server idles: a dispatcher holding such a task keeps a task
+            // the idle server could take out of the dispatchers (their number is bounded), so after a while the task goes
+            // back to the queue, as without a free server, and its place goes to the next task there.
+            if (chosen is null && servers.Count > 0
+                && rules.ChooseFree(servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience) is not null)
+            {
+                heldBackSince ??= waited;
+                if (waited - heldBackSince >= HeldBackLimit)
+                {
+                    return null;
+                }
+            }
+            else
+            {
+                heldBackSince = null;
             }
 
             // While servers could take it, the others should know what this task waits for, so that a server with its

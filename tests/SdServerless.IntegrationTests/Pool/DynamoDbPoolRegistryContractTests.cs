@@ -141,6 +141,15 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
 
         Assert.Null(third["counted"]);
         Assert.NotNull(third["uncounted"]);
+
+        // Held back by the share alone beside an idle server (two tasks wait for the one model-b slot), a task gives its
+        // dispatcher back soon, not at its wait's end nor once its patience runs out.
+        var other = Connect(new PoolRules()).AcquireAsync(new LeaseRequest("counted", "b4", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(5), default);
+        await Task.Delay(400);
+        var started = Stopwatch.GetTimestamp();
+        Assert.Null(await registry.AcquireAsync(new LeaseRequest("counted", "b5", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(15), default));
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(1.5), new PoolRules().SwitchPatience - TimeSpan.FromSeconds(1));
+        Assert.Null(await other);
     }
 
     [Fact]
