@@ -183,6 +183,7 @@ public sealed class DynamoDbPoolRegistry(
     public async Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken)
     {
         var hiding = _shownWaiters.TryRemove(lease.Owner, out var runtime) ? HideWaiterAsync(runtime, lease.Owner) : Task.CompletedTask;
+        var counting = CountReleaseAsync(lease);
         var request = new DeleteItemRequest
         {
             TableName = tableName,
@@ -194,14 +195,18 @@ public sealed class DynamoDbPoolRegistry(
 
         // False: the lease expired and another dispatcher holds the slot now; it is theirs to release.
         await ConditionalAsync(ct => client.DeleteItemAsync(request, ct), cancellationToken);
-        await hiding;
+        await Task.WhenAll(hiding, counting);
     }
 
     public async Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken) =>
         (await ReadAsync(lease.Runtime, cancellationToken)).IsRunning(lease);
 
-    /// <summary>One more submission in this minute's counter of the checkpoint (one UpdateItem; TTL removes it).</summary>
-    public async Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken)
+    /// <summary>One more submission in this minute's count of the checkpoint (one UpdateItem; TTL removes it).</summary>
+    public Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken) =>
+        CountAsync(runtime, model, PoolItems.Submitted, cancellationToken);
+
+    /// <summary>Adds one to this minute's submitted or released count of a checkpoint.</summary>
+    private async Task CountAsync(string runtime, string model, string counter, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
         var minute = now.ToUnixTimeSeconds() / 60;
@@ -209,20 +214,36 @@ public sealed class DynamoDbPoolRegistry(
         {
             TableName = tableName,
             Key = PoolItems.Key(runtime, PoolItems.DemandKey(minute, model)),
-            UpdateExpression = "SET #model = :model, #minute = :minute, #expires = :expires ADD #submitted :one",
-            ExpressionAttributeNames = new()
-            {
-                ["#model"] = PoolItems.Model, ["#minute"] = PoolItems.Minute, ["#expires"] = PoolItems.ExpiresAt, ["#submitted"] = PoolItems.Submitted,
-            },
+            UpdateExpression = "SET #model = :model, #minute = :minute, #expires = :expires ADD #counter :one",
+            ExpressionAttributeNames = new() { ["#model"] = PoolItems.Model, ["#minute"] = PoolItems.Minute, ["#expires"] = PoolItems.ExpiresAt, ["#counter"] = counter },
             ExpressionAttributeValues = new()
             {
                 [":model"] = PoolItems.S(model),
                 [":minute"] = PoolItems.N(minute),
-                [":expires"] = PoolItems.N((now + PoolItems.DemandWindow + PoolItems.DemandWindow).ToUnixTimeSeconds()),
+                [":expires"] = PoolItems.N((now + PoolItems.DemandWindow + TimeSpan.FromMinutes(10)).ToUnixTimeSeconds()),
                 [":one"] = PoolItems.N(1),
             },
         };
         await CallAsync(ct => client.UpdateItemAsync(request, ct), cancellationToken);
+    }
+
+    /// <summary>A task of the checkpoint left the backlog: best effort, a count lost only skews the shares a little.</summary>
+    private async Task CountReleaseAsync(PoolLease lease)
+    {
+        if (lease.Model is not { } model)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(WaiterCallTimeout);
+            await CountAsync(lease.Runtime, model, PoolItems.Released, timeout.Token);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // The share drifts by one task until the item expires.
+        }
     }
 
     /// <summary>Records what a server reported as loaded, unless the table already knows it from a lease.</summary>

@@ -30,6 +30,7 @@ internal static class PoolItems
     public const string WaitingSince = "waiting_since";
     public const string Minute = "minute";
     public const string Submitted = "submitted";
+    public const string Released = "released";
     public const string WaitExpiresAt = "wait_expires_at";
 
     public const string ServerPrefix = "server#";
@@ -37,8 +38,8 @@ internal static class PoolItems
     public const string WaiterPrefix = "wait#";
     public const string DemandPrefix = "demand#";
 
-    /// <summary>How far back the submissions per checkpoint are counted (see <see cref="PoolSnapshot.DemandShare"/>).</summary>
-    public static readonly TimeSpan DemandWindow = TimeSpan.FromMinutes(5);
+    /// <summary>How far back submissions and releases per checkpoint are counted (see <see cref="PoolSnapshot.DemandShare"/>).</summary>
+    public static readonly TimeSpan DemandWindow = TimeSpan.FromMinutes(15);
 
     /// <summary>A server that stopped heart-beating leaves the table on its own (TTL), long after it went stale.</summary>
     public static readonly TimeSpan ServerRetention = TimeSpan.FromMinutes(10);
@@ -130,11 +131,11 @@ internal static class PoolItems
 
     public static string WaiterKey(string owner) => WaiterPrefix + owner;
 
-    /// <summary>The submissions of one checkpoint in one minute (Unix minutes): one counter item, gone with TTL.</summary>
+    /// <summary>The submissions and lease releases of one checkpoint in one minute (Unix minutes): one item, gone with TTL.</summary>
     public static string DemandKey(long minute, string model) => $"{DemandPrefix}{minute.ToString(CultureInfo.InvariantCulture)}#{model}";
 
-    public static (long Minute, string Model, long Submitted) ToDemand(Dictionary<string, AttributeValue> item) =>
-        (Number(item, Minute) ?? 0, String(item, Model) ?? "", Number(item, Submitted) ?? 0);
+    public static (long Minute, string Model, long Submitted, long Released) ToDemand(Dictionary<string, AttributeValue> item) =>
+        (Number(item, Minute) ?? 0, String(item, Model) ?? "", Number(item, Submitted) ?? 0, Number(item, Released) ?? 0);
 
     /// <summary>A task waiting for a slot: the checkpoint it wants, until when it counts (its holder renews it).</summary>
     public static Dictionary<string, AttributeValue> WaiterItem(PoolWaiter waiter)

@@ -12,7 +12,7 @@ internal sealed class PoolSnapshot
 {
     private readonly Dictionary<string, List<PoolLease>> _leases = new(StringComparer.Ordinal);
     private readonly List<PoolWaiter> _waiters = [];
-    private readonly List<(string Model, long Submitted)> _demand = [];
+    private readonly Dictionary<string, long> _backlog = new(StringComparer.Ordinal);
 
     public PoolSnapshot(string runtime, IEnumerable<Dictionary<string, AttributeValue>> items, IEnumerable<PoolServer> fixedServers, DateTimeOffset now)
     {
@@ -44,10 +44,10 @@ internal sealed class PoolSnapshot
             }
             else if (sortKey.StartsWith(PoolItems.DemandPrefix, StringComparison.Ordinal))
             {
-                var (minute, model, submitted) = PoolItems.ToDemand(item);
-                if (DateTimeOffset.FromUnixTimeSeconds(minute * 60) >= now - PoolItems.DemandWindow && submitted > 0)
+                var (minute, model, submitted, released) = PoolItems.ToDemand(item);
+                if (DateTimeOffset.FromUnixTimeSeconds(minute * 60) >= now - PoolItems.DemandWindow)
                 {
-                    _demand.Add((model, submitted));
+                    _backlog[model] = _backlog.GetValueOrDefault(model) + submitted - released;
                 }
             }
             else if (sortKey.StartsWith(PoolItems.WaiterPrefix, StringComparison.Ordinal))
@@ -93,13 +93,14 @@ internal sealed class PoolSnapshot
     }
 
     /// <summary>
-    /// This checkpoint's share of the tasks submitted to the runtime over the last <see cref="PoolItems.DemandWindow"/>
-    /// (its aliases counted together); null when none was counted.
+    /// This checkpoint's share of the runtime's backlog: the tasks submitted for it over the last
+    /// <see cref="PoolItems.DemandWindow"/> less the leases released for it (a task that ran; retries make it an
+    /// estimate), each checkpoint at least 0, its aliases counted together; null when nothing is left to count.
     /// </summary>
     public double? DemandShare(string model)
     {
-        var total = _demand.Sum(d => d.Submitted);
-        return total == 0 ? null : (double)_demand.Where(d => SdWebUiModelNames.SameModel(d.Model, model)).Sum(d => d.Submitted) / total;
+        var total = _backlog.Values.Sum(b => Math.Max(0, b));
+        return total == 0 ? null : (double)_backlog.Where(b => SdWebUiModelNames.SameModel(b.Key, model)).Sum(b => Math.Max(0, b.Value)) / total;
     }
 
     /// <summary>How many dispatchers other than <paramref name="self"/> wait for a slot for this checkpoint.</summary>

@@ -42,9 +42,10 @@ public interface IPoolRegistry
     Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Counts a task accepted for a checkpoint of the runtime, so that the pool gives each checkpoint servers in
-    /// proportion to what is submitted, not only to what the dispatchers hold at the moment. A registry that sees every
-    /// waiting task itself (the local host's) need not count.
+    /// Counts a task accepted for a checkpoint of the runtime (less the leases released for it, an estimate of its
+    /// backlog), so that the pool gives each checkpoint servers in proportion to what waits in the queue, not only to
+    /// what the dispatchers hold at the moment. A registry that sees every waiting task itself (the local host's) need
+    /// not count.
     /// </summary>
     Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken);
 }

@@ -39,9 +39,9 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// </param>
     /// <param name="patienceSpent">The task has waited <see cref="SwitchPatience"/>: the others hold it back no longer.</param>
     /// <param name="demandShare">
-    /// A checkpoint's share of the runtime's recent submissions, where the registry counts them (null: not counted). A
-    /// server then switches to the task's checkpoint only while fewer GPUs have it loaded than its share of all GPUs
-    /// (rounded up): the tasks in flight are a few of the backlog, and the checkpoint fewer servers serve piles up among
+    /// A checkpoint's share of the runtime's backlog, where the registry counts it (null: not counted). A server then
+    /// switches to the task's checkpoint only while fewer GPUs have it loaded than its share of all GPUs (rounded up, at
+    /// least one): the tasks in flight are a few of the backlog, and the checkpoint fewer servers serve piles up among
     /// them, which alone would switch most servers to it and, soon after, back.
     /// </param>
     public T? ChooseFree<T>(
@@ -88,7 +88,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         return any;
     }
 
-    /// <summary>Fewer GPUs have the checkpoint loaded than its share of the recent submissions asks for (or nothing was counted).</summary>
+    /// <summary>Fewer GPUs have the checkpoint loaded than its share of the backlog asks for (or nothing was counted).</summary>
     private static bool BelowShare(List<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
     {
         if (demandShare?.Invoke(model) is not { } share)

@@ -18,8 +18,7 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
     /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>
     public async Task RetryLaterAsync(ITaskQueue queue, SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)
     {
-        var delay = RetryBackoff.Delay(attempts, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble());
-        await TryChangeVisibilityAsync(queue, record, delay, cancellationToken);
+        await TryChangeVisibilityAsync(queue, record, RetryDelay(attempts), cancellationToken);
     }
 
     /// <summary>
@@ -28,12 +27,7 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
     /// </summary>
     public Task<bool> WaitForCapacityAsync(
         ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, DateTimeOffset waitingSince, CancellationToken cancellationToken) =>
-        SendAgainAsync(
-            queue,
-            record,
-            Next(message, attemptsSpent) with { WaitingSince = waitingSince },
-            RetryBackoff.ForCapacity(clock.GetUtcNow() - waitingSince, settings.CapacityBackoffBase, settings.CapacityBackoffCap, Random.Shared.NextDouble()),
-            cancellationToken);
+        SendAgainAsync(queue, record, Next(message, attemptsSpent) with { WaitingSince = waitingSince }, CapacityDelay(waitingSince), cancellationToken);
 
     /// <summary>
     /// A retry after the backoff that must not run on <paramref name="avoidServer"/>: sent in a new message that names
@@ -42,12 +36,12 @@ public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvide
     /// </summary>
     public Task<bool> RetryElsewhereAsync(
         ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, string avoidServer, CancellationToken cancellationToken) =>
-        SendAgainAsync(
-            queue,
-            record,
-            Next(message, attemptsSpent) with { AvoidServer = avoidServer },
-            RetryBackoff.Delay(attemptsSpent, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble()),
-            cancellationToken);
+        SendAgainAsync(queue, record, Next(message, attemptsSpent) with { AvoidServer = avoidServer }, RetryDelay(attemptsSpent), cancellationToken);
+
+    private TimeSpan CapacityDelay(DateTimeOffset waitingSince) =>
+        RetryBackoff.ForCapacity(clock.GetUtcNow() - waitingSince, settings.CapacityBackoffBase, settings.CapacityBackoffCap, Random.Shared.NextDouble());
+
+    private TimeSpan RetryDelay(int attempts) => RetryBackoff.Delay(attempts, settings.BackoffBase, settings.BackoffCap, Random.Shared.NextDouble());
 
     /// <summary>The task's next message: what the old one carried, with the attempts spent so far.</summary>
     private static TaskMessage Next(TaskMessage message, int attemptsSpent) => new()

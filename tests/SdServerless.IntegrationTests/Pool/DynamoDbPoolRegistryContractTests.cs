@@ -47,24 +47,10 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         var registry = Connect(new PoolRules(RequestsAhead: 1));
         await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
         var now = Clock.GetUtcNow();
-        using var client = moto.CreateDynamoDbClient();
-        await client.PutItemAsync(new PutItemRequest
-        {
-            TableName = _table,
-            Item = new()
-            {
-                ["runtime"] = new AttributeValue { S = Runtime },
-                ["sk"] = new AttributeValue { S = $"lease#{ServerA}#0" },
-                ["url"] = new AttributeValue { S = ServerA },
-                ["slot"] = new AttributeValue { N = "0" },
-                ["owner"] = new AttributeValue { S = "other-dispatcher" },
-                ["task_id"] = new AttributeValue { S = "t-b" },
-                ["model"] = new AttributeValue { S = "model-b" },
-                ["acquired_at"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
-                ["lease_expires_at"] = new AttributeValue { N = (now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
-                ["expires_at"] = new AttributeValue { N = (now + TimeSpan.FromDays(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
-            },
-        });
+        await PutItemAsync(
+            $"lease#{ServerA}#0",
+            ("url", S(ServerA)), ("slot", N(0)), ("owner", S("other-dispatcher")), ("task_id", S("t-b")), ("model", S("model-b")),
+            ("acquired_at", N(now.ToUnixTimeMilliseconds())), ("lease_expires_at", N((now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds())));
 
         Assert.Null(await registry.AcquireAsync(new LeaseRequest(Runtime, "t-a", "model-a", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default));
         var behind = await registry.AcquireAsync(new LeaseRequest(Runtime, "t-b2", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.Zero, default);
@@ -78,22 +64,10 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         var registry = Connect(rules);
         await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
         var now = Clock.GetUtcNow();
-        using var client = moto.CreateDynamoDbClient();
-        await client.PutItemAsync(new PutItemRequest
-        {
-            TableName = _table,
-            Item = new()
-            {
-                ["runtime"] = new AttributeValue { S = Runtime },
-                ["sk"] = new AttributeValue { S = "wait#crashed-dispatcher" },
-                ["owner"] = new AttributeValue { S = "crashed-dispatcher" },
-                ["task_id"] = new AttributeValue { S = "t-a" },
-                ["model"] = new AttributeValue { S = "model-a" },
-                ["waiting_since"] = new AttributeValue { N = now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
-                ["wait_expires_at"] = new AttributeValue { N = (now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) },
-                ["expires_at"] = new AttributeValue { N = (now + TimeSpan.FromDays(1)).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture) },
-            },
-        });
+        await PutItemAsync(
+            "wait#crashed-dispatcher",
+            ("owner", S("crashed-dispatcher")), ("task_id", S("t-a")), ("model", S("model-a")),
+            ("waiting_since", N(now.ToUnixTimeMilliseconds())), ("wait_expires_at", N((now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds())));
 
         var request = new LeaseRequest(Runtime, "t-b", "model-b", TimeSpan.FromMinutes(1));
         Assert.Null(await registry.AcquireAsync(request, TimeSpan.FromMilliseconds(400), default));
@@ -153,6 +127,40 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     [Fact]
+    public async Task OnceACheckpointsTasksHaveRunItsServersMaySwitchToWhatIsLeft()
+    {
+        const string Server2 = "http://10.0.3.19:7861";
+        var registry = Connect(new PoolRules());
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = Server2, LoadedModel = "model-a" }, default);
+        foreach (var model in new[] { "model-a", "model-a", "model-b", "model-b" })
+        {
+            await registry.RecordDemandAsync(Runtime, model, default);
+        }
+
+        LeaseRequest Wants(string id, string model) => new(Runtime, id, model, TimeSpan.FromMinutes(1));
+        var b1 = await registry.AcquireAsync(Wants("b1", "model-b"), TimeSpan.Zero, default);
+        var waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits", "model-b"), TimeSpan.FromSeconds(1), default);
+        await Task.Delay(300);
+        Assert.Null(await registry.AcquireAsync(Wants("b2", "model-b"), TimeSpan.Zero, default));
+        await waiting;
+
+        // Both model-a tasks run on the other server: model-a's backlog is gone, model-b's share is every GPU.
+        var other = b1!.Url == ServerA ? Server2 : ServerA;
+        for (var i = 0; i < 2; i++)
+        {
+            var a = await registry.AcquireAsync(Wants($"a{i}", "model-a"), TimeSpan.Zero, default);
+            Assert.Equal(other, a?.Url);
+            await registry.ReleaseAsync(a!, default);
+        }
+
+        waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits-again", "model-b"), TimeSpan.FromSeconds(1), default);
+        await Task.Delay(300);
+        Assert.Equal(other, (await registry.AcquireAsync(Wants("b3", "model-b"), TimeSpan.Zero, default))?.Url);
+        await waiting;
+    }
+
+    [Fact]
     public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
     {
         var rules = new PoolRules();
@@ -174,6 +182,21 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
 
         Assert.Equal(0, await WaiterItemsAsync());
     }
+
+    /// <summary>Writes an item as another dispatcher would have (kept a day, as the registry's own items).</summary>
+    private async Task PutItemAsync(string sortKey, params (string Name, AttributeValue Value)[] attributes)
+    {
+        using var client = moto.CreateDynamoDbClient();
+        var item = attributes.ToDictionary(a => a.Name, a => a.Value);
+        item["runtime"] = S(Runtime);
+        item["sk"] = S(sortKey);
+        item["expires_at"] = N((Clock.GetUtcNow() + TimeSpan.FromDays(1)).ToUnixTimeSeconds());
+        await client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item });
+    }
+
+    private static AttributeValue S(string value) => new() { S = value };
+
+    private static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
 
     private async Task<int> WaiterItemsAsync()
     {
