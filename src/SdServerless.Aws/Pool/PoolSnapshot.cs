@@ -12,7 +12,7 @@ internal sealed class PoolSnapshot
 {
     private readonly Dictionary<string, List<PoolLease>> _leases = new(StringComparer.Ordinal);
     private readonly List<PoolWaiter> _waiters = [];
-    private readonly Dictionary<string, long> _backlog = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (long Submitted, long Released)> _demand = new(StringComparer.Ordinal);
 
     public PoolSnapshot(string runtime, IEnumerable<Dictionary<string, AttributeValue>> items, IEnumerable<PoolServer> fixedServers, DateTimeOffset now)
     {
@@ -47,7 +47,8 @@ internal sealed class PoolSnapshot
                 var (minute, model, submitted, released) = PoolItems.ToDemand(item);
                 if (DateTimeOffset.FromUnixTimeSeconds(minute * 60) >= now - PoolItems.DemandWindow)
                 {
-                    _backlog[model] = _backlog.GetValueOrDefault(model) + submitted - released;
+                    var (submittedBefore, releasedBefore) = _demand.GetValueOrDefault(model);
+                    _demand[model] = (submittedBefore + submitted, releasedBefore + released);
                 }
             }
             else if (sortKey.StartsWith(PoolItems.WaiterPrefix, StringComparison.Ordinal))
@@ -93,14 +94,17 @@ internal sealed class PoolSnapshot
     }
 
     /// <summary>
-    /// This checkpoint's share of the runtime's backlog: the tasks submitted for it over the last
-    /// <see cref="PoolItems.DemandWindow"/> less the leases released for it (a task that ran; retries make it an
-    /// estimate), each checkpoint at least 0, its aliases counted together; null when nothing is left to count.
+    /// This checkpoint's share of what the runtime's backlog asks for: its share of the tasks submitted over the last
+    /// <see cref="PoolItems.DemandWindow"/> among the checkpoints that still have some (submitted more than their
+    /// released leases; retries make that an estimate), 0 once its own have run; its aliases counted together; null when
+    /// no checkpoint has any left. Shares of submissions, not of what is left, stay steady while the backlog drains, so
+    /// servers are not switched back and forth as one checkpoint's tasks happen to run faster.
     /// </summary>
     public double? DemandShare(string model)
     {
-        var total = _backlog.Values.Sum(b => Math.Max(0, b));
-        return total == 0 ? null : (double)_backlog.Where(b => SdWebUiModelNames.SameModel(b.Key, model)).Sum(b => Math.Max(0, b.Value)) / total;
+        var left = _demand.Where(d => d.Value.Submitted > d.Value.Released).ToList();
+        var total = left.Sum(d => d.Value.Submitted);
+        return total == 0 ? null : (double)left.Where(d => SdWebUiModelNames.SameModel(d.Key, model)).Sum(d => d.Value.Submitted) / total;
     }
 
     /// <summary>How many dispatchers other than <paramref name="self"/> wait for a slot for this checkpoint.</summary>
