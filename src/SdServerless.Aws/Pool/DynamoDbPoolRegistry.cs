@@ -175,7 +175,7 @@ public sealed class DynamoDbPoolRegistry(
             pause = pause < longest ? pause : longest;
             var remaining = maxWait == Timeout.InfiniteTimeSpan ? pause : maxWait - waited;
             await Task.Delay(pause < remaining ? pause : remaining, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, longest.Ticks));
+            pause = Backoff.Next(pause, longest);
             conflicts = 0;
         }
     }

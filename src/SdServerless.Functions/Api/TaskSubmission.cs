@@ -109,7 +109,7 @@ public sealed class TaskSubmission(
             }
 
             await Task.Delay(pause, clock, cancellationToken);
-            pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, TimeSpan.FromMilliseconds(250).Ticks));
+            pause = Backoff.Next(pause, TimeSpan.FromMilliseconds(250));
         }
     }
 

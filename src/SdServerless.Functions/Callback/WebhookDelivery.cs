@@ -150,12 +150,8 @@ public sealed partial class WebhookDelivery(
     }
 
     /// <summary>Doubling from InitialBackoff, capped, with "equal jitter": half fixed, half random.</summary>
-    private TimeSpan Backoff(int attempt)
-    {
-        var exponential = callbackOptions.InitialBackoff * Math.Pow(2, Math.Min(attempt - 1, 16));
-        var capped = exponential > callbackOptions.MaxBackoff ? callbackOptions.MaxBackoff : exponential;
-        return capped / 2 + capped / 2 * Random.Shared.NextDouble();
-    }
+    private TimeSpan Backoff(int attempt) =>
+        Core.Backoff.WithJitter(Core.Backoff.Exponential(callbackOptions.InitialBackoff, attempt, callbackOptions.MaxBackoff), Random.Shared.NextDouble());
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Callback of task {TaskId} ({WebhookId}) attempt {Attempt} failed: {Reason}")]
     private partial void LogAttemptFailed(string? taskId, string webhookId, int attempt, string reason);

@@ -1,6 +1,8 @@
+using SdServerless.Core;
+
 namespace SdServerless.Functions.Dispatch;
 
-/// <summary>Exponential backoff with jitter for messages put back on the queue.</summary>
+/// <summary>The project's <see cref="Backoff"/> for messages put back on the queue: whole seconds, within SQS's limits.</summary>
 public static class RetryBackoff
 {
     /// <summary>SQS refuses visibility timeouts above 12 hours.</summary>
@@ -13,16 +15,15 @@ public static class RetryBackoff
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {
-        var exponent = Math.Clamp(attempt - 1, 0, 30);
-        var full = Math.Min(baseDelay.TotalSeconds * Math.Pow(2, exponent), Math.Min(cap.TotalSeconds, SqsMaximum.TotalSeconds));
-        return TimeSpan.FromSeconds(Math.Round((full / 2) + (full / 2 * jitter)));
+        var full = Backoff.Exponential(baseDelay, attempt, cap < SqsMaximum ? cap : SqsMaximum);
+        return TimeSpan.FromSeconds(Math.Round(Backoff.WithJitter(full, jitter).TotalSeconds));
     }
 
     /// <summary>The delay of a task put back for capacity after waiting <paramref name="waited"/> (see <see cref="DispatcherSettings.CapacityBackoffBase"/>).</summary>
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan ForCapacity(TimeSpan waited, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {
-        var full = Math.Min(Math.Max(waited.TotalSeconds, baseDelay.TotalSeconds), Math.Min(cap.TotalSeconds, SqsMaximumDelay.TotalSeconds));
-        return TimeSpan.FromSeconds(Math.Round((full / 2) + (full / 2 * jitter)));
+        var full = TimeSpan.FromSeconds(Math.Min(Math.Max(waited.TotalSeconds, baseDelay.TotalSeconds), Math.Min(cap.TotalSeconds, SqsMaximumDelay.TotalSeconds)));
+        return TimeSpan.FromSeconds(Math.Round(Backoff.WithJitter(full, jitter).TotalSeconds));
     }
 }

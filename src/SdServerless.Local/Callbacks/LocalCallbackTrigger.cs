@@ -238,8 +238,7 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
         }, CancellationToken.None);
     }
 
-    private static TimeSpan Backoff(int failures) =>
-        TimeSpan.FromTicks(Math.Min(MaxRetryDelay.Ticks, FirstRetryDelay.Ticks << Math.Min(failures, 10)));
+    private static TimeSpan Backoff(int failures) => Core.Backoff.Exponential(FirstRetryDelay, failures + 1, MaxRetryDelay);
 
     private sealed record Pending(ObjectCreated Created, int Failures);
 
