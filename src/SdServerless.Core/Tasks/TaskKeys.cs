@@ -54,6 +54,9 @@ public static class TaskKeys
 
     public static bool IsResult(string key) => key.EndsWith("/" + ResultFileName, StringComparison.Ordinal);
 
+    /// <summary>A task's published result.json, whose creation fires its callback: not one under the reserved folder.</summary>
+    public static bool IsTaskResult(string key) => IsResult(key) && !key.StartsWith(ReservedSegment + "/", StringComparison.Ordinal);
+
     public static bool IsState(string key) =>
         key.StartsWith(ReservedSegment + "/tasks/", StringComparison.Ordinal) && key.EndsWith("/state.json", StringComparison.Ordinal);
 }

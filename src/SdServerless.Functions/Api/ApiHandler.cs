@@ -34,7 +34,7 @@ public sealed class ApiHandler(
     {
         if (!ApiKeyCheck.IsValid(options.ApiKey, request.Header(ApiKeyCheck.HeaderName)))
         {
-            return ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.");
+            return ApiKeyCheck.Refused();
         }
 
         var path = request.Path.Length > 1 ? request.Path.TrimEnd('/') : request.Path;

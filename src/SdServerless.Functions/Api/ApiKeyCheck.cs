@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SdServerless.Functions.Events;
 
 namespace SdServerless.Functions.Api;
 
@@ -7,6 +8,10 @@ namespace SdServerless.Functions.Api;
 public static class ApiKeyCheck
 {
     public const string HeaderName = "x-api-key";
+
+    /// <summary>The answer to a request without the right key (problem+json), wherever the key is checked.</summary>
+    public static ApiGatewayProxyResponse Refused() =>
+        ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", $"Send the API key in the {HeaderName} header.");
 
     /// <returns>True when no key is configured, or when <paramref name="given"/> is the configured key.</returns>
     public static bool IsValid(string? expected, string? given)

@@ -68,7 +68,7 @@ public sealed partial class CallbackHandler(
         }
 
         var key = S3KeyEncoding.Decode(encodedKey);
-        if (!TaskKeys.IsResult(key) || key.StartsWith(TaskKeys.ReservedSegment + "/", StringComparison.Ordinal))
+        if (!TaskKeys.IsTaskResult(key))
         {
             return;
         }

@@ -40,8 +40,7 @@ public static class AdminEndpoints
         builder.AddEndpointFilter(async (context, next) =>
             ApiKeyCheck.IsValid(apiKey, context.HttpContext.Request.Headers[ApiKeyCheck.HeaderName])
                 ? await next(context)
-                : Results.Text(ApiResults.Problem(401, "unauthorized", "Missing or wrong API key", "Send the API key in the x-api-key header.").Body,
-                    ApiResults.ProblemContentType, statusCode: 401));
+                : Results.Text(ApiKeyCheck.Refused().Body, ApiResults.ProblemContentType, statusCode: 401));
 
     private static async Task<ApiGatewayProxyResponse> PoolAsync(InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, CancellationToken cancellationToken)
     {

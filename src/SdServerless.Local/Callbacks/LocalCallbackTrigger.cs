@@ -58,13 +58,10 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     /// <summary>The marker written once the callback of <paramref name="resultKey"/> needs no more work.</summary>
     public static string MarkerKey(string resultKey) => MarkerPrefix + resultKey + ".done";
 
-    private static bool IsTaskResult(string key) =>
-        TaskKeys.IsResult(key) && !key.StartsWith(TaskKeys.ReservedSegment + "/", StringComparison.Ordinal);
-
     private Task OnObjectCreatedAsync(ObjectCreated created, CancellationToken cancellationToken)
     {
         // The S3 notification of template.yaml filters on the suffix result.json; this mirrors that filter.
-        if (IsTaskResult(created.Key))
+        if (TaskKeys.IsTaskResult(created.Key))
         {
             _pending.Writer.TryWrite(new Pending(created, 0));
         }
@@ -196,7 +193,7 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
                 var resumed = 0;
                 foreach (var result in await _store.ListAsync(string.Empty, stoppingToken))
                 {
-                    if (IsTaskResult(result.Key) && !done.Contains(MarkerKey(result.Key)))
+                    if (TaskKeys.IsTaskResult(result.Key) && !done.Contains(MarkerKey(result.Key)))
                     {
                         _pending.Writer.TryWrite(new Pending(new ObjectCreated(_store.BucketName, result.Key, result.Size, string.Empty, DateTimeOffset.UtcNow), 0));
                         resumed++;
