@@ -45,8 +45,11 @@ public sealed class DynamoDbPoolRegistry(
     /// <summary>How long a waiter's item counts without renewal: a dispatcher that crashed holds no one back longer.</summary>
     private static readonly TimeSpan WaiterLifetime = TimeSpan.FromSeconds(30);
 
-    /// <summary>Deleting a waiter's item happens after the wait, so it gets its own bound.</summary>
-    private static readonly TimeSpan WaiterCallTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Calls made beside the wait or the release (deleting a waiter's item, counting a release) are not bounded by the
+    /// invocation's token, so they get their own bound.
+    /// </summary>
+    private static readonly TimeSpan SideCallTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
     private const int MaxConflicts = 8;
@@ -126,8 +129,9 @@ public sealed class DynamoDbPoolRegistry(
 
             // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
             var servers = pool.Servers.Where(s => request.MayUse(s.Url)).OrderBy(_ => Random.Shared.Next()).ToList();
-            var chosen = rules.ChooseFree(
-                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, pool.DemandShare);
+            PoolServer? Choose(Func<string, double?>? demandShare) => rules.ChooseFree(
+                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare);
+            var chosen = Choose(pool.DemandShare);
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
                 if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
@@ -150,8 +154,7 @@ public sealed class DynamoDbPoolRegistry(
             // Held back only by its checkpoint's share while a server idles: a dispatcher holding such a task keeps a task
             // the idle server could take out of the dispatchers (their number is bounded), so after a while the task goes
             // back to the queue, as without a free server, and its place goes to the next task there.
-            if (chosen is null && servers.Count > 0
-                && rules.ChooseFree(servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience) is not null)
+            if (chosen is null && servers.Count > 0 && Choose(demandShare: null) is not null)
             {
                 heldBackSince ??= waited;
                 if (waited - heldBackSince >= HeldBackLimit)
@@ -237,7 +240,7 @@ public sealed class DynamoDbPoolRegistry(
 
         try
         {
-            using var timeout = new CancellationTokenSource(WaiterCallTimeout);
+            using var timeout = new CancellationTokenSource(SideCallTimeout);
             await CountAsync(lease.Runtime, model, PoolItems.Released, timeout.Token);
         }
         catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
@@ -353,7 +356,7 @@ public sealed class DynamoDbPoolRegistry(
     {
         try
         {
-            using var timeout = new CancellationTokenSource(WaiterCallTimeout);
+            using var timeout = new CancellationTokenSource(SideCallTimeout);
             await CallAsync(
                 ct => client.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = PoolItems.Key(runtime, PoolItems.WaiterKey(owner)) }, ct),
                 timeout.Token);

@@ -6,5 +6,5 @@ namespace SdServerless.Core.Pool;
 public sealed record LeaseRequest(string Runtime, string TaskId, string? Model, TimeSpan Duration, string? Avoid = null)
 {
     /// <summary>Whether the task may run on this server.</summary>
-    public bool MayUse(string url) => Avoid is null || !string.Equals(Avoid.TrimEnd('/'), url.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+    public bool MayUse(string url) => Avoid is null || !PoolServer.SameUrl(Avoid, url);
 }

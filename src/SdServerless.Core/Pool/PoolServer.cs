@@ -30,4 +30,7 @@ public sealed record PoolServer
 
     /// <summary>A configured endpoint: never stale, never removed by a heartbeat check.</summary>
     public bool Fixed { get; init; }
+
+    /// <summary>Whether two base URLs name the same server (a trailing slash and letter case aside).</summary>
+    public static bool SameUrl(string a, string b) => string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
 }

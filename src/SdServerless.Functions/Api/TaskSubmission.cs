@@ -148,16 +148,15 @@ public sealed class TaskSubmission(
 
         record.Enqueued = true;
         var marked = store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken);
-        var counted = CountDemandAsync(record.Task, cancellationToken);
+
+        // Never throws: a count that fails is logged.
+        await CountDemandAsync(record.Task, cancellationToken);
         if (!await marked)
         {
             // Taken over between our read and now (we outlived the grace): our message will be dropped.
-            await counted;
             logger.LogWarning("Task {TaskId}: the record was taken over before it was marked accepted", record.IdTask);
             return await LostAsync(record, cancellationToken);
         }
-
-        await counted;
 
         logger.LogInformation("Task {TaskId} accepted for runtime {Runtime}", record.IdTask, record.Task.Runtime);
         return new SubmissionOutcome(SubmissionResult.Accepted, record);

@@ -154,8 +154,7 @@ public sealed partial class TaskGenerator(
             servers = [];
         }
 
-        var avoided = new LeaseRequest(task.Runtime, task.Id, task.Model, TimeSpan.Zero, lease.Url);
-        if (servers.Count > 0 && !servers.Any(s => avoided.MayUse(s.Url)))
+        if (servers.Count > 0 && servers.All(s => PoolServer.SameUrl(s.Url, lease.Url)))
         {
             return DispatchFailure.Permanent(
                 DispatchErrorTypes.SdWebUiOutOfMemory,
