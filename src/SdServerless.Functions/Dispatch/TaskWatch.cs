@@ -78,11 +78,14 @@ internal sealed partial class TaskWatch : IAsyncDisposable
 
                 if (cancelSeen)
                 {
-                    if (!_interruptSent)
+                    // Again each round while the request still runs: SD Web UI forgets an interrupt that reaches it
+                    // before it has begun the job (our request may still be on its way when the registry says it runs).
+                    // Noted before the call: the server may answer the generation before it answers the interrupt.
+                    var first = !_interruptSent;
+                    _interruptSent = true;
+                    await _client.InterruptAsync(request.Endpoint, stop);
+                    if (first)
                     {
-                        // Noted before the call: the server may answer the generation before it answers the interrupt.
-                        _interruptSent = true;
-                        await _client.InterruptAsync(request.Endpoint, stop);
                         LogInterrupted(_logger, _task.Id, request.Endpoint);
                     }
 
