@@ -151,9 +151,22 @@ public sealed class DynamoDbPoolRegistry(
                 return null;
             }
 
-            // Held back only by its checkpoint's share while a server idles: a dispatcher holding such a task keeps a task
-            // the idle server could take out of the dispatchers (their number is bounded), so after a while the task goes
-            // back to the queue, as without a free server, and its place goes to the next task there.
+            // The dispatchers are bounded, so one that holds a task which cannot run now keeps the next task in the queue
+            // away from any slot that task could take. Such a task goes back to the queue (as without a free server) and
+            // its place goes to the next task there: at once when a slot it may not take is free (another checkpoint's
+            // server has room), its checkpoint has the GPUs its share asks for (so no server is to switch to it) and
+            // older tasks of its checkpoint already wait for each of those GPUs (they take their next slots); after a
+            // while when only its checkpoint's share keeps it from an idle server, so that the checkpoint's servers are
+            // not left without a task to take their next slot. A task whose checkpoint is short of its share stays: the
+            // waiters are what switches a server to it.
+            var covered = request.Model is { } model
+                && PoolRules.HasItsShare(servers.Select(s => pool.Occupancy(s, rules)), model, pool.DemandShare)
+                && pool.OlderWaiting(model, owner, waiter.Since) >= Math.Max(1, pool.LoadedGpus(servers, model, rules));
+            if (chosen is null && covered && servers.Any(s => pool.FreeSlot(s, rules) is not null))
+            {
+                return null;
+            }
+
             if (chosen is null && servers.Count > 0 && Choose(demandShare: null) is not null)
             {
                 heldBackSince ??= waited;
@@ -373,8 +386,10 @@ public sealed class DynamoDbPoolRegistry(
     /// </summary>
     private sealed class WaiterView(DynamoDbPoolRegistry registry, LeaseRequest request, string owner)
     {
-        private readonly DateTimeOffset _since = registry._clock.GetUtcNow();
         private DateTimeOffset? _until;
+
+        /// <summary>When the task began to wait: older waiters of a checkpoint get its next slots first.</summary>
+        public DateTimeOffset Since { get; } = registry._clock.GetUtcNow();
 
         public bool Shown => _until is not null;
 
@@ -386,7 +401,7 @@ public sealed class DynamoDbPoolRegistry(
                 return;
             }
 
-            var item = PoolItems.WaiterItem(new PoolWaiter(request.Runtime, owner, request.TaskId, request.Model, _since, now + WaiterLifetime));
+            var item = PoolItems.WaiterItem(new PoolWaiter(request.Runtime, owner, request.TaskId, request.Model, Since, now + WaiterLifetime));
             try
             {
                 await registry.PutAsync(item, cancellationToken);

@@ -88,6 +88,13 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         return any;
     }
 
+    /// <summary>
+    /// As many GPUs of these servers have the checkpoint loaded as its share of the backlog asks for (see
+    /// <see cref="ChooseFree{T}"/>): no server is to be switched to it. False when nothing was counted.
+    /// </summary>
+    public static bool HasItsShare(IEnumerable<PoolOccupancy> servers, string model, Func<string, double?>? demandShare) =>
+        !BelowShare(servers.ToList(), model, demandShare);
+
     /// <summary>Fewer GPUs have the checkpoint loaded than its share of the backlog asks for (or nothing was counted).</summary>
     private static bool BelowShare(List<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
     {

@@ -270,6 +270,7 @@ public sealed partial class TaskGenerator(
         var duration = LongestGeneration(deadline) is { } window ? window + settings.LeaseMargin : settings.LeaseDuration;
         PoolLease? lease;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, cancelRequested);
+        var waitStarted = Stopwatch.GetTimestamp();
         try
         {
             lease = await registry.AcquireAsync(new LeaseRequest(task.Runtime, task.Id, task.Model, duration, avoidServer), wait, waiting.Token);
@@ -283,6 +284,11 @@ public sealed partial class TaskGenerator(
         {
             // No server was called: like an empty pool, this spends no attempt, and the queueing deadline bounds it.
             throw new NoCapacityException(task.Runtime, $"the pool registry is unreachable ({e.Message})");
+        }
+
+        if (lease is null && (wait == Timeout.InfiniteTimeSpan || Stopwatch.GetElapsedTime(waitStarted) < wait))
+        {
+            throw new NoCapacityException(task.Runtime, "the pool gave way to the tasks behind it in the queue", gaveWay: true);
         }
 
         return lease ?? throw new NoCapacityException(task.Runtime, wait == Timeout.InfiniteTimeSpan ? "no server had a free slot" : $"no server had a free slot within {wait.TotalSeconds:0.#} s");

@@ -180,7 +180,7 @@ public sealed class TaskRecordHandler(
             return await FailAsync(loaded, delivery, error, null, spent, bookkeeping.Token);
         }
 
-        var requeued = await putBack.WaitForCapacityAsync(delivery.Queue, delivery.Record, delivery.Message, spent, waitingSince, bookkeeping.Token);
+        var requeued = await putBack.WaitForCapacityAsync(delivery.Queue, delivery.Record, delivery.Message, spent, waitingSince, noCapacity.GaveWay, bookkeeping.Token);
         await TryWriteQueuedStateAsync(task, spent, null, WaitingReasons.Capacity, bookkeeping.Token);
         metrics.RecordWaitingForCapacity(task.Runtime);
         logger.LogInformation("Task {TaskId} waits for capacity ({Reason}); back in the queue, no attempt spent", task.Id, noCapacity.Reason);

@@ -116,14 +116,72 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         Assert.Null(third["counted"]);
         Assert.NotNull(third["uncounted"]);
 
-        // Held back by the share alone beside an idle server (two tasks wait for the one model-b slot), a task gives its
-        // dispatcher back soon, not at its wait's end nor once its patience runs out.
-        var other = Connect(new PoolRules()).AcquireAsync(new LeaseRequest("counted", "b4", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(5), default);
+        // Held back by the share alone beside an idle server, a task gives its dispatcher back soon rather than at its
+        // wait's end or once its patience runs out: at once when an older task already waits for the one model-b GPU's
+        // next slot; that one, alone again, waits for the slot like any waiter.
+        var started = Stopwatch.GetTimestamp();
+        var oldest = Connect(new PoolRules()).AcquireAsync(new LeaseRequest("counted", "b4", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(3), default);
+        await Task.Delay(400);
+        var later = Stopwatch.GetTimestamp();
+        Assert.Null(await registry.AcquireAsync(new LeaseRequest("counted", "b5", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(15), default));
+        Assert.InRange(Stopwatch.GetElapsedTime(later), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+        Assert.Null(await oldest);
+        Assert.True(Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(2.9), "the one waiter for the slot gave up before its wait ended");
+
+        // The oldest of two held back, after a while: the newer one (its item written by a dispatcher that began to wait
+        // later) does not cover this one's place.
+        var now = Clock.GetUtcNow();
+        await PutItemAsync(
+            "counted",
+            "wait#newer-dispatcher",
+            ("owner", S("newer-dispatcher")), ("task_id", S("b-newer")), ("model", S("model-b")),
+            ("waiting_since", N((now + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds())), ("wait_expires_at", N((now + TimeSpan.FromMinutes(5)).ToUnixTimeMilliseconds())));
+        started = Stopwatch.GetTimestamp();
+        Assert.Null(await registry.AcquireAsync(new LeaseRequest("counted", "b6", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(15), default));
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(1.5), new PoolRules().SwitchPatience - TimeSpan.FromSeconds(1));
+    }
+
+    [Fact]
+    public async Task ATaskOthersAlreadyWaitForGivesItsDispatcherBackWhileAnotherCheckpointsServerHasRoom()
+    {
+        // model-a's server runs one task and has room for one more behind it; model-b's server is full. A model-b task
+        // cannot take that room (it would queue behind model-a's work and then reload); model-b has the one GPU its share
+        // of the submissions asks for, and an older model-b task already waits for that GPU's next slot: the dispatcher
+        // is more use with the next task in the queue.
+        const string ServerB = "http://10.0.3.19:7861";
+        var rules = new PoolRules(RequestsAhead: 1);
+        var registry = Connect(rules);
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
+        await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerB, LoadedModel = "model-b" }, default);
+        foreach (var model in new[] { "model-a", "model-a", "model-b", "model-b" })
+        {
+            await registry.RecordDemandAsync(Runtime, model, default);
+        }
+
+        LeaseRequest Wants(string id, string model) => new(Runtime, id, model, TimeSpan.FromMinutes(1));
+        Assert.Equal(ServerA, (await registry.AcquireAsync(Wants("a1", "model-a"), TimeSpan.Zero, default))?.Url);
+        Assert.Equal(ServerB, (await registry.AcquireAsync(Wants("b1", "model-b"), TimeSpan.Zero, default))?.Url);
+        Assert.Equal(ServerB, (await registry.AcquireAsync(Wants("b2", "model-b"), TimeSpan.Zero, default))?.Url);
+
+        var oldest = Connect(rules).AcquireAsync(Wants("b3", "model-b"), TimeSpan.FromSeconds(5), default);
         await Task.Delay(400);
         var started = Stopwatch.GetTimestamp();
-        Assert.Null(await registry.AcquireAsync(new LeaseRequest("counted", "b5", "model-b", TimeSpan.FromMinutes(1)), TimeSpan.FromSeconds(15), default));
-        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.FromSeconds(1.5), new PoolRules().SwitchPatience - TimeSpan.FromSeconds(1));
-        Assert.Null(await other);
+        Assert.Null(await registry.AcquireAsync(Wants("b4", "model-b"), TimeSpan.FromSeconds(3), default));
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        // Once model-b's share asks for both GPUs, its waiters are what switches a server to it: a task stays.
+        for (var i = 0; i < 4; i++)
+        {
+            await registry.RecordDemandAsync(Runtime, "model-b", default);
+        }
+
+        var staying = Stopwatch.GetTimestamp();
+        Assert.Null(await registry.AcquireAsync(Wants("b5", "model-b"), TimeSpan.FromSeconds(1), default));
+        Assert.True(Stopwatch.GetElapsedTime(staying) >= TimeSpan.FromSeconds(0.9), "a task of a checkpoint short of its share gave its dispatcher back");
+
+        // The oldest waits on: nothing older covers its place.
+        Assert.Null(await oldest);
+        Assert.True(Stopwatch.GetElapsedTime(started) >= TimeSpan.FromSeconds(4), "the oldest waiter gave up before its wait ended");
     }
 
     [Fact]
@@ -184,11 +242,14 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     /// <summary>Writes an item as another dispatcher would have (kept a day, as the registry's own items).</summary>
-    private async Task PutItemAsync(string sortKey, params (string Name, AttributeValue Value)[] attributes)
+    private Task PutItemAsync(string sortKey, params (string Name, AttributeValue Value)[] attributes) =>
+        PutItemAsync(Runtime, sortKey, attributes);
+
+    private async Task PutItemAsync(string runtime, string sortKey, params (string Name, AttributeValue Value)[] attributes)
     {
         using var client = moto.CreateDynamoDbClient();
         var item = attributes.ToDictionary(a => a.Name, a => a.Value);
-        item["runtime"] = S(Runtime);
+        item["runtime"] = S(runtime);
         item["sk"] = S(sortKey);
         item["expires_at"] = N((Clock.GetUtcNow() + TimeSpan.FromDays(1)).ToUnixTimeSeconds());
         await client.PutItemAsync(new PutItemRequest { TableName = _table, Item = item });

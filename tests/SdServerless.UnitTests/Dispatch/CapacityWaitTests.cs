@@ -5,6 +5,7 @@ using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Pool;
+using SdServerless.UnitTests.Fakes;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -49,6 +50,35 @@ public sealed class CapacityWaitTests
         Assert.Null(await harness.ResultAsync("waits"));
         Assert.Empty(harness.SdWebUi.Requests);
         Assert.Equal(["sdruntime"], harness.Metrics.WaitingForCapacity);
+    }
+
+    [Fact]
+    public async Task ATaskThePoolGaveBackBeforeItsWaitEndedIsQueuedAgainAtOnce()
+    {
+        // The registry gives the task back early: tasks behind it in the queue could use a slot this one may not take.
+        // It has a server and will soon have a slot, so it goes back without a delay; a wait that ended is delayed.
+        var inner = new InProcessPoolRegistry([], new PoolRules());
+        var registry = new ScriptedPoolRegistry(inner, running: true) { GivesWay = true };
+        var harness = new DispatcherHarness(5, registry);
+        harness.Settings.FreeSlotWait = TimeSpan.FromSeconds(20);
+        await RegisterAsync(inner);
+        var record = await harness.EnqueueAndReceiveAsync(TextTask);
+
+        Assert.Empty((await harness.DispatchAsync(record)).BatchItemFailures);
+
+        var (body, delay) = harness.Queue.Sent[^1];
+        Assert.Equal(TimeSpan.Zero, delay);
+        Assert.Equal(0, Message(body).Attempts);
+        var state = (await harness.StateAsync("waits"))!;
+        Assert.Equal(("queued", "capacity"), ((string?)state["status"], (string?)state["waiting_for"]));
+        Assert.Empty(harness.SdWebUi.Requests);
+
+        // The same registry, waiting out the dispatcher's whole wait: a delay as for an empty pool.
+        registry.GivesWay = false;
+        harness.Settings.FreeSlotWait = TimeSpan.Zero;
+        await inner.DeregisterAsync("sdruntime", DispatcherHarness.Endpoint, default);
+        await harness.DispatchAsync((await harness.ReceiveAsync()).Single());
+        Assert.InRange(harness.Queue.Sent[^1].Delay, harness.Settings.CapacityBackoffBase / 2, harness.Settings.CapacityBackoffBase);
     }
 
     [Fact]

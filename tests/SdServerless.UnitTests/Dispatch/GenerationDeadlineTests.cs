@@ -1,6 +1,7 @@
 using SdServerless.Core.Pool;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Pool;
+using SdServerless.UnitTests.Fakes;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -35,7 +36,7 @@ public sealed class GenerationDeadlineTests
     [Fact]
     public async Task ARequestStillQueuedBehindAnotherGetsOneMoreTimeoutThenFailsInterruptingNothing()
     {
-        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+        var registry = new ScriptedPoolRegistry(new InProcessPoolRegistry(
             FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
         var harness = new DispatcherHarness(registry: registry);
         harness.Settings.GenerationTimeout = TimeSpan.FromMilliseconds(300);
@@ -55,7 +56,7 @@ public sealed class GenerationDeadlineTests
     [Fact]
     public async Task TheLeaseOutlivesTheLongestAQueuedRequestMayHoldItsSlot()
     {
-        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+        var registry = new ScriptedPoolRegistry(new InProcessPoolRegistry(
             FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: true);
         var harness = new DispatcherHarness(registry: registry);
         harness.Settings.GenerationTimeout = TimeSpan.FromMinutes(10);
@@ -71,7 +72,7 @@ public sealed class GenerationDeadlineTests
     {
         // Queued for 0.2 s behind another task's request, then running for 2.3 s: past a 2 s timeout counted from the
         // lease, within it counted from when it was seen running (checked once a second: at 1 s at the latest).
-        var registry = new ScriptedRunningRegistry(new InProcessPoolRegistry(
+        var registry = new ScriptedPoolRegistry(new InProcessPoolRegistry(
             FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
         var harness = new DispatcherHarness(registry: registry);
         harness.Settings.GenerationTimeout = TimeSpan.FromSeconds(2);
@@ -110,51 +111,5 @@ public sealed class GenerationDeadlineTests
         Assert.Empty((await dispatching.WaitAsync(Bound)).BatchItemFailures);
         Assert.Equal("succeeded", (string?)(await harness.ResultAsync("patient"))!["status"]);
         Assert.Equal(0, harness.SdWebUi.Interrupts);
-    }
-
-    /// <summary>The in-process registry, except that it answers IsRunningAsync as the test says.</summary>
-    private sealed class ScriptedRunningRegistry(IPoolRegistry inner, bool running) : IPoolRegistry
-    {
-        private int _runningChecks;
-
-        /// <summary>What IsRunningAsync answers from now on.</summary>
-        public bool Running
-        {
-            get => Volatile.Read(ref running);
-            set => Volatile.Write(ref running, value);
-        }
-
-        public int RunningChecks => _runningChecks;
-
-        public Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) => inner.RegisterAsync(server, cancellationToken);
-
-        public Task<bool> HeartbeatAsync(string runtime, string url, CancellationToken cancellationToken) => inner.HeartbeatAsync(runtime, url, cancellationToken);
-
-        public Task DeregisterAsync(string runtime, string url, CancellationToken cancellationToken) => inner.DeregisterAsync(runtime, url, cancellationToken);
-
-        public Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken) => inner.ServersAsync(runtime, cancellationToken);
-
-        /// <summary>The lease asked for last.</summary>
-        public LeaseRequest? LastRequest { get; private set; }
-
-        public Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
-        {
-            LastRequest = request;
-            return inner.AcquireAsync(request, maxWait, cancellationToken);
-        }
-
-        public Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken) => inner.ReleaseAsync(lease, cancellationToken);
-
-        public Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _runningChecks);
-            return System.Threading.Tasks.Task.FromResult(Running);
-        }
-
-        public Task ObserveLoadedModelAsync(string runtime, string url, string model, CancellationToken cancellationToken) =>
-            inner.ObserveLoadedModelAsync(runtime, url, model, cancellationToken);
-
-        public Task RecordDemandAsync(string runtime, string model, CancellationToken cancellationToken) =>
-            inner.RecordDemandAsync(runtime, model, cancellationToken);
     }
 }
