@@ -32,10 +32,11 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="othersWaiting">
     /// What a registry that sees the other waiting tasks knows of them: how many want the given checkpoint. With it,
     /// an idle server is switched to the task's checkpoint only when no waiting task wants the one it has loaded, and
-    /// only while the tasks waiting for the task's checkpoint (this one included) outnumber the slots of the servers
-    /// that have it loaded: those would otherwise take them within about a generation, and switching more servers at
-    /// once only to switch them back soon after costs a reload each time. Null: an idle server goes to whichever task
-    /// asks first.
+    /// only while the tasks waiting for the task's checkpoint (this one included) outnumber the GPUs that have it
+    /// loaded: each of those GPUs takes one of them next, and switching more servers at once only to switch them back
+    /// soon after costs a reload each time. (Counting their queued slots too held back switches a draining backlog
+    /// needed: GPUs of the other checkpoint idled while tasks waited a generation or more.) Null: an idle server goes
+    /// to whichever task asks first.
     /// </param>
     /// <param name="patienceSpent">The task has waited <see cref="SwitchPatience"/>: the others hold it back no longer.</param>
     /// <param name="demandShare">
@@ -56,7 +57,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         var affinity = ModelAffinity && model is not null;
         var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
         var switchWanted = !affinity || othersWaiting is null || patienceSpent
-            || (1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Slots)
+            || (1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Gpus)
                 && BelowShare(candidates.Select(c => c.State).ToList(), model!, demandShare));
         T? any = null;
         var anyLoad = double.MaxValue;

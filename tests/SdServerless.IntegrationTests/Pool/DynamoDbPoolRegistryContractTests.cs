@@ -60,7 +60,8 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     [Fact]
     public async Task AWaiterThatCrashedHoldsAnotherCheckpointBackOnlyForItsPatience()
     {
-        var rules = new PoolRules { SwitchPatience = TimeSpan.FromMilliseconds(800) };
+        // A patience well beyond the first wait, so that a slow first read under a loaded test run cannot outlast it.
+        var rules = new PoolRules { SwitchPatience = TimeSpan.FromSeconds(2) };
         var registry = Connect(rules);
         await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = ServerA, LoadedModel = "model-a" }, default);
         var now = Clock.GetUtcNow();
