@@ -25,7 +25,7 @@ public sealed class EmulatorProcess : IDisposable
     {
         var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
         var start = SelfStartInfo();
-        foreach (var arg in new[] { "emulator-server", "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-noise-bits", noiseBits.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { BenchmarkCommandLine.EmulatorServerMode, "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-noise-bits", noiseBits.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
         }
