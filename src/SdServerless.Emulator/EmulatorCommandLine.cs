@@ -1,90 +1,104 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace SdServerless.Emulator;
 
-/// <summary>Parses the options of <see cref="SdWebUiEmulator.RunAsync"/> (the local host's --emulator-only mode).</summary>
-internal static class EmulatorCommandLine
+/// <summary>
+/// The emulator's options (the local host's --emulator-only mode, the benchmarks' emulator-server mode) on a command,
+/// in the style of <see cref="CommandLineParsing"/>.
+/// </summary>
+public sealed class EmulatorCommandLine
 {
     public const string DefaultUrl = "http://127.0.0.1:7861";
 
-    public const string Usage = """
-        SD Web UI emulator (placeholder images, not Stable Diffusion). Options:
-          --urls URL                where it listens (default http://127.0.0.1:7861, SD Web UI's --nowebui port)
-          --emulator-workers N      emulated GPUs, each serving one request at a time (default 1)
-          --emulator-delay-ms MS    emulated GPU time per image (default 0)
-          --models A,B              checkpoint names served (default v1-5-pruned-emaonly.safetensors);
-                                    also --emulator-models
-          --model-switch-ms MS      time to load another checkpoint (default 2000); also --emulator-model-switch-ms
-          --emulator-noise-bits N   random low bits per colour byte (0-8, default 0): 1 makes PNGs as large as
-                                    SD Web UI's (about 1.6 MB at 1024x1024)
-          --api-auth USER:PASSWORD  HTTP Basic on every /sdapi route, as SD Web UI's --api-auth
-        """;
+    private readonly Option<string> url = CommandLineParsing.Text(
+        "--urls", "URL", "where it listens (SD Web UI's --nowebui port)", DefaultUrl);
 
-    public static bool TryParse(IReadOnlyList<string> args, out EmulatorOptions options, out string url, out string error)
-    {
-        options = new EmulatorOptions();
-        url = DefaultUrl;
-        error = "";
-        for (var i = 0; i < args.Count; i++)
+    private readonly Option<int> workers = CommandLineParsing.WholeNumber(
+        "--emulator-workers", "N", "emulated GPUs, each serving one request at a time", min: 1, defaultValue: 1);
+
+    private readonly Option<double> delayMs = Milliseconds("--emulator-delay-ms", "emulated GPU time per image", 0);
+
+    private readonly Option<IList<string>> models = CommandLineParsing.Value<IList<string>>(
+        "--models", "A,B", "checkpoint names served, comma-separated", ReadModels,
+        "checkpoint names separated by commas", [EmulatorOptions.DefaultModel]);
+
+    private readonly Option<double> modelSwitchMs = Milliseconds(
+        "--model-switch-ms", "time to load another checkpoint", 2000);
+
+    private readonly Option<int> noiseBits = CommandLineParsing.WholeNumber(
+        "--emulator-noise-bits", "N", "random low bits per colour byte: 1 makes PNGs as large as SD Web UI's (about 1.6 MB at 1024x1024)",
+        min: 0, defaultValue: 0, max: 8);
+
+    private readonly Option<string> apiAuth = CommandLineParsing.Value(
+        "--api-auth", "USER:PASSWORD", "HTTP Basic on every /sdapi route, as SD Web UI's --api-auth",
+        static (string text, out string value) =>
         {
-            var name = args[i];
-            if (name == "--emulator-only")
-            {
-                continue;
-            }
+            value = text;
+            return text.IndexOf(':', StringComparison.Ordinal) > 0;
+        }, "USER:PASSWORD", secret: true);
 
-            var equals = name.IndexOf('=', StringComparison.Ordinal);
-            string? value = null;
-            if (name.StartsWith("--", StringComparison.Ordinal) && equals > 0)
-            {
-                value = name[(equals + 1)..];
-                name = name[..equals];
-            }
-            else if (i + 1 < args.Count)
-            {
-                value = args[++i];
-            }
+    // The local host hands its whole command line over, --emulator-only included.
+    private readonly Option<bool> emulatorOnly = new("--emulator-only") { Arity = ArgumentArity.Zero, Hidden = true };
 
-            if (value is null)
-            {
-                error = $"Option {name} needs a value.";
-                return false;
-            }
-
-            switch (name)
-            {
-                case "--urls":
-                    url = value;
-                    break;
-                case "--emulator-workers" when int.TryParse(value, CultureInfo.InvariantCulture, out var workers) && workers >= 1:
-                    options.Workers = workers;
-                    break;
-                case "--emulator-delay-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var delay) && delay >= 0:
-                    options.DelayPerImage = TimeSpan.FromMilliseconds(delay);
-                    break;
-                case "--model-switch-ms" or "--emulator-model-switch-ms" when double.TryParse(value, CultureInfo.InvariantCulture, out var switchMs) && switchMs >= 0:
-                    options.ModelSwitchDelay = TimeSpan.FromMilliseconds(switchMs);
-                    break;
-                case "--emulator-noise-bits" when int.TryParse(value, CultureInfo.InvariantCulture, out var noise) && noise is >= 0 and <= 8:
-                    options.ImageNoiseBits = noise;
-                    break;
-                case "--api-auth" when value.IndexOf(':', StringComparison.Ordinal) > 0:
-                    options.ApiAuth = value;
-                    break;
-                case "--models" or "--emulator-models" when value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } models:
-                    options.Models = models;
-                    break;
-                case "--urls" or "--emulator-workers" or "--emulator-delay-ms" or "--model-switch-ms" or "--emulator-model-switch-ms"
-                    or "--models" or "--emulator-models" or "--emulator-noise-bits" or "--api-auth":
-                    // A credential is never echoed, even a malformed one.
-                    error = name == "--api-auth" ? "Option --api-auth takes USER:PASSWORD." : $"Option {name} has an invalid value '{value}'.";
-                    return false;
-                default:
-                    error = $"Unknown option {name}.";
-                    return false;
-            }
+    /// <summary>Adds the emulator's options to <paramref name="command"/>, whose action runs <paramref name="run"/>.</summary>
+    public EmulatorCommandLine(Command command, Func<EmulatorOptions, string, CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(run);
+        models.Aliases.Add("--emulator-models");
+        modelSwitchMs.Aliases.Add("--emulator-model-switch-ms");
+        foreach (var option in new Option[] { url, workers, delayMs, models, modelSwitchMs, noiseBits, apiAuth, emulatorOnly })
+        {
+            command.Options.Add(option);
         }
 
+        Command = command;
+        command.SetAction((result, cancellationToken) => run(Options(result), result.GetRequiredValue(url), cancellationToken));
+    }
+
+    public Command Command { get; }
+
+    /// <summary>The emulator on its own: the root command of <see cref="SdWebUiEmulator.RunAsync(string[], CancellationToken)"/>.</summary>
+    public static EmulatorCommandLine CreateRoot(Func<EmulatorOptions, string, CancellationToken, Task<int>> run) =>
+        new(CommandLineParsing.Root("SD Web UI emulator: placeholder images, not Stable Diffusion."), run);
+
+    /// <summary>Parses without running: the options and URL, or every problem in one message.</summary>
+    internal static bool TryParse(IReadOnlyList<string> args, out EmulatorOptions options, out string url, out string error)
+    {
+        var commandLine = CreateRoot((_, _, _) => Task.FromResult(0));
+        var result = CommandLineParsing.Parse(commandLine.Command, args, out var errors);
+        error = string.Join(Environment.NewLine, errors);
+        if (errors.Count > 0)
+        {
+            options = new EmulatorOptions();
+            url = DefaultUrl;
+            return false;
+        }
+
+        options = commandLine.Options(result);
+        url = result.GetRequiredValue(commandLine.url);
         return true;
+    }
+
+    private EmulatorOptions Options(ParseResult result) => new()
+    {
+        Workers = result.GetValue(workers),
+        DelayPerImage = TimeSpan.FromMilliseconds(result.GetValue(delayMs)),
+        Models = [.. result.GetRequiredValue(models)],
+        ModelSwitchDelay = TimeSpan.FromMilliseconds(result.GetValue(modelSwitchMs)),
+        ImageNoiseBits = result.GetValue(noiseBits),
+        ApiAuth = result.GetValue(apiAuth),
+    };
+
+    private static Option<double> Milliseconds(string name, string description, double defaultValue) =>
+        CommandLineParsing.Value(name, "MS", description, static (string text, out double value) =>
+            double.TryParse(text, CultureInfo.InvariantCulture, out value) && double.IsFinite(value) && value >= 0,
+            "a number of milliseconds of at least 0", defaultValue);
+
+    private static bool ReadModels(string text, out IList<string> value)
+    {
+        value = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return value.Count > 0;
     }
 }

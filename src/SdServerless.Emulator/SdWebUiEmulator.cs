@@ -126,20 +126,15 @@ public sealed partial class SdWebUiEmulator : IDisposable
     }
 
     /// <summary>
-    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode. Options: --urls,
-    /// --emulator-workers, --emulator-delay-ms, --models a,b (or --emulator-models), --model-switch-ms
-    /// (or --emulator-model-switch-ms); --emulator-only itself is accepted and ignored. Bad options: exit code 2.
+    /// Runs the emulator until stopped (Ctrl+C): the local host's <c>--emulator-only</c> mode, with the options of
+    /// <see cref="EmulatorCommandLine"/> (--emulator-only itself is accepted and ignored). --help lists them and exits 0;
+    /// bad options: exit code 2.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(args);
-        if (!EmulatorCommandLine.TryParse(args, out var options, out var url, out var error))
-        {
-            await Console.Error.WriteLineAsync(error + Environment.NewLine + EmulatorCommandLine.Usage);
-            return 2;
-        }
-
-        return await RunAsync(options, url, cancellationToken);
+        var commandLine = EmulatorCommandLine.CreateRoot((options, url, stop) => RunAsync(options, url, stop));
+        return CommandLineParsing.InvokeAsync(commandLine.Command, args, cancellationToken: cancellationToken);
     }
 
     /// <summary>Runs the emulator with options the caller parsed itself, until stopped.</summary>

@@ -7,32 +7,17 @@ if (args.Contains("--emulator-only"))
     return await SdWebUiEmulator.RunAsync(args);
 }
 
-var options = LocalHostOptionsParser.Parse(args, out var errors);
-if (errors.Count > 0)
+var command = LocalHostOptionsParser.CreateCommand(async (options, _) =>
 {
-    foreach (var error in errors)
+    try
     {
-        Console.Error.WriteLine($"error: {error}");
+        return await LocalHost.RunAsync(options);
     }
-
-    Console.Error.WriteLine();
-    Console.Error.WriteLine(LocalHostOptionsParser.Usage);
-    return 2;
-}
-
-if (options.ShowHelp)
-{
-    Console.WriteLine(LocalHostOptionsParser.Usage);
-    return 0;
-}
-
-try
-{
-    return await LocalHost.RunAsync(options);
-}
-catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or ArgumentException
-    or InvalidOperationException or SdServerless.Core.DependencyUnavailableException)
-{
-    Console.Error.WriteLine($"error: {ex.Message}");
-    return 2;
-}
+    catch (Exception ex) when (ex is FormatException or IOException or UnauthorizedAccessException or ArgumentException
+        or InvalidOperationException or SdServerless.Core.DependencyUnavailableException)
+    {
+        await Console.Error.WriteLineAsync($"error: {ex.Message}");
+        return 2;
+    }
+});
+return await CommandLineParsing.InvokeAsync(command, args);

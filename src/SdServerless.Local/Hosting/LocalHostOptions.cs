@@ -54,8 +54,6 @@ public sealed class LocalHostOptions
     /// <summary>Accept and queue tasks without dispatching them (the queue is drained by a later run).</summary>
     public bool NoDispatch { get; set; }
 
-    public bool ShowHelp { get; set; }
-
     /// <summary>In-process hosts only (benchmarks, tests): adjusts the built-in emulator's options before it starts.</summary>
     public Action<EmulatorOptions>? ConfigureEmulator { get; set; }
 

@@ -1,153 +1,165 @@
-using System.Globalization;
+using System.CommandLine;
+using SdServerless.Emulator;
 
 namespace SdServerless.Local.Hosting;
 
-/// <summary>Parses the command line; every problem is reported together, with the option's name.</summary>
-public static class LocalHostOptionsParser
+/// <summary>
+/// The local host's command line (README, "Local host options"), in the style of <see cref="CommandLineParsing"/>:
+/// every problem is reported together, with the option's name.
+/// </summary>
+public sealed class LocalHostOptionsParser
 {
-    public const string Usage = """
-        Usage: dotnet run --project src/SdServerless.Local -- [options]
+    private readonly Option<string> urls = CommandLineParsing.Text("--urls", "URL", "where the HTTP API listens", LocalHostOptions.DefaultUrl);
 
-          --urls URL                  where the HTTP API listens (default http://127.0.0.1:8080)
-          --data DIR                  object store and queue root (default ./.sdserverless)
-          --bucket NAME               bucket name used in s3:// locations (default outputbucket)
-          --sdwebui URL               a real SD Web UI server of runtime sdruntime (repeatable; default: built-in emulator)
-          --runtimes FILE             JSON runtime configuration {"runtimes":[...]}
-          --emulator-workers N        emulated GPUs (default 1)
-          --emulator-delay-ms MS      emulated GPU time per image (default 0)
-          --emulator-model-switch-ms MS  emulated checkpoint load time (default 2000)
-          --webhook-url URL           default callback URL
-          --webhook-secret whsec_...  webhook signing secret (default: generated once, kept in DATA/webhook-secret)
-          --webhook-attempts N        delivery attempts before a webhook goes to the dead-letter queue (default 6)
-          --allow-private-network     let URL inputs and callbacks reach loopback/private addresses
-          --api-key KEY               require this x-api-key header
-          --queue-depth-limit N       answer 429 when more tasks than this are queued (default: no limit)
-          --max-attempts N            attempts on an unreachable pool before a task fails (default 5)
-          --task-timeout-seconds S    deadline of one generation; past it the task is retried (default 600)
-          --queueing-deadline-seconds S  how long a task may wait for a free server before it fails (default 3600)
-          --no-dispatch               accept and queue tasks but do not run them
-          --emulator-only             run only the SD Web UI emulator (its own options: --urls,
-                                      --emulator-workers, --emulator-delay-ms, --models A,B, --model-switch-ms)
-          --help                      this text
-        """;
+    private readonly Option<string> data = CommandLineParsing.Text(
+        "--data", "DIR", "object store and queue root: objects at DIR/s3/BUCKET/KEY", new LocalHostOptions().DataDirectory);
 
+    private readonly Option<string> bucket = CommandLineParsing.Value(
+        "--bucket", "NAME", "the bucket name used in s3:// locations", IsValidBucketName,
+        "a bucket name (3-63 of a-z 0-9 . -, beginning and ending with a letter or digit)", new LocalHostOptions().Bucket);
+
+    private readonly Option<List<string>> sdWebUi = CommandLineParsing.Repeatable(
+        "--sdwebui", "URL", "a real SD Web UI server of runtime sdruntime's pool (repeatable; default: the built-in emulator)",
+        static (string text, out string value) =>
+        {
+            value = text.TrimEnd('/');
+            return IsHttpUrl(text);
+        }, "an http(s) URL");
+
+    private readonly Option<string> runtimes = CommandLineParsing.Value(
+        "--runtimes", "FILE",
+        "JSON runtime configuration {\"runtimes\":[...]} (default: one runtime sdruntime serving v1-5-pruned-emaonly.safetensors)",
+        static (string text, out string value) =>
+        {
+            value = text;
+            return File.Exists(text);
+        }, "an existing file");
+
+    private readonly Option<int> emulatorWorkers = CommandLineParsing.WholeNumber(
+        "--emulator-workers", "N", "emulated GPUs, each serving one request at a time", min: 1, new LocalHostOptions().EmulatorWorkers);
+
+    private readonly Option<int> emulatorDelayMs = CommandLineParsing.WholeNumber(
+        "--emulator-delay-ms", "MS", "emulated GPU time per generated image", min: 0, new LocalHostOptions().EmulatorDelayMs);
+
+    private readonly Option<int> emulatorModelSwitchMs = CommandLineParsing.WholeNumber(
+        "--emulator-model-switch-ms", "MS", "emulated checkpoint load time", min: 0, new LocalHostOptions().EmulatorModelSwitchMs);
+
+    private readonly Option<string> webhookUrl = CommandLineParsing.Value(
+        "--webhook-url", "URL", "default callback URL",
+        static (string text, out string value) =>
+        {
+            value = text;
+            return IsHttpUrl(text);
+        }, "an http(s) URL");
+
+    private readonly Option<string> webhookSecret = CommandLineParsing.Text(
+        "--webhook-secret", "whsec_...", "webhook signing secret, never printed (default: generated once, kept in DATA/webhook-secret)");
+
+    private readonly Option<int> webhookAttempts = CommandLineParsing.WholeNumber(
+        "--webhook-attempts", "N", "delivery attempts before a webhook goes to the dead-letter queue", min: 1, new LocalHostOptions().WebhookAttempts);
+
+    private readonly Option<bool> allowPrivateNetwork = CommandLineParsing.Flag(
+        "--allow-private-network", "let URL inputs and callbacks reach loopback/private addresses (development, tests)");
+
+    private readonly Option<string> apiKey = CommandLineParsing.Text("--api-key", "KEY", "require this x-api-key header (401 without it)");
+
+    private readonly Option<int> queueDepthLimit = CommandLineParsing.WholeNumber(
+        "--queue-depth-limit", "N", "answer 429 with Retry-After when more tasks than this are queued (0: no limit)", min: 0,
+        (int)LocalHostOptions.DefaultQueueDepthLimit);
+
+    private readonly Option<int> maxAttempts = CommandLineParsing.WholeNumber(
+        "--max-attempts", "N", "attempts on an unreachable pool before a task fails", min: 1, new LocalHostOptions().MaxAttempts);
+
+    private readonly Option<int> taskTimeoutSeconds = CommandLineParsing.WholeNumber(
+        "--task-timeout-seconds", "S", "deadline of one generation, from the lease of a server's slot; past it the task is retried",
+        min: 1, new LocalHostOptions().TaskTimeoutSeconds);
+
+    private readonly Option<int> queueingDeadlineSeconds = CommandLineParsing.WholeNumber(
+        "--queueing-deadline-seconds", "S", "how long a task may wait for a free server before it fails with no_capacity",
+        min: 1, new LocalHostOptions().QueueingDeadlineSeconds);
+
+    private readonly Option<bool> noDispatch = CommandLineParsing.Flag(
+        "--no-dispatch", "accept and queue tasks but do not run them (a later run drains the queue)");
+
+    // Program.cs hands a command line with --emulator-only to the emulator before this parser sees it: the option is
+    // here for the help text.
+    private readonly Option<bool> emulatorOnly = CommandLineParsing.Flag(
+        "--emulator-only", "run only the SD Web UI emulator (on --urls), with options of its own: --emulator-only --help lists them");
+
+    private LocalHostOptionsParser(Func<LocalHostOptions, CancellationToken, Task<int>> run)
+    {
+        Command = CommandLineParsing.Root(
+            "The image-generation API, its queue, its dispatcher and, unless --sdwebui or --runtimes name real servers, an SD Web UI emulator, in one process.");
+        foreach (var option in new Option[]
+        {
+            urls, data, bucket, sdWebUi, runtimes, emulatorWorkers, emulatorDelayMs, emulatorModelSwitchMs, webhookUrl, webhookSecret,
+            webhookAttempts, allowPrivateNetwork, apiKey, queueDepthLimit, maxAttempts, taskTimeoutSeconds, queueingDeadlineSeconds,
+            noDispatch, emulatorOnly,
+        })
+        {
+            Command.Options.Add(option);
+        }
+
+        Command.Validators.Add(result =>
+        {
+            if (result.GetResult(sdWebUi) is { Implicit: false } && result.GetResult(runtimes) is { Implicit: false })
+            {
+                result.AddError("--sdwebui and --runtimes both name the pool: use one.");
+            }
+        });
+        Command.SetAction((result, cancellationToken) => run(Options(result), cancellationToken));
+    }
+
+    /// <summary>The root command, whose action runs <paramref name="run"/> with the parsed options.</summary>
+    public RootCommand Command { get; }
+
+    public static RootCommand CreateCommand(Func<LocalHostOptions, CancellationToken, Task<int>> run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return new LocalHostOptionsParser(run).Command;
+    }
+
+    /// <summary>Parses without running: the options, or every problem (then the options are the defaults).</summary>
     public static LocalHostOptions Parse(IReadOnlyList<string> args, out IReadOnlyList<string> errors)
     {
-        var options = new LocalHostOptions();
-        var problems = new List<string>();
-        for (var i = 0; i < args.Count; i++)
+        var parser = new LocalHostOptionsParser((_, _) => Task.FromResult(0));
+        var result = CommandLineParsing.Parse(parser.Command, args, out errors);
+        return errors.Count > 0 ? new LocalHostOptions() : parser.Options(result);
+    }
+
+    private LocalHostOptions Options(ParseResult result)
+    {
+        var options = new LocalHostOptions
         {
-            var arg = args[i];
-            var name = arg;
-            string? inlineValue = null;
-            var eq = arg.IndexOf('=', StringComparison.Ordinal);
-            if (arg.StartsWith("--", StringComparison.Ordinal) && eq > 0)
-            {
-                name = arg[..eq];
-                inlineValue = arg[(eq + 1)..];
-            }
-
-            string? Value()
-            {
-                if (inlineValue is not null)
-                {
-                    return inlineValue;
-                }
-
-                if (i + 1 < args.Count && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-                {
-                    return args[++i];
-                }
-
-                problems.Add($"{name} needs a value");
-                return null;
-            }
-
-            int Int(int min)
-            {
-                var text = Value();
-                if (text is null)
-                {
-                    return min;
-                }
-
-                if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value < min)
-                {
-                    problems.Add($"{name} takes a whole number of at least {min}, not '{text}'");
-                }
-
-                return value;
-            }
-
-            switch (name)
-            {
-                case "--urls": options.Urls = Value() ?? options.Urls; break;
-                case "--data": options.DataDirectory = Value() ?? options.DataDirectory; break;
-                case "--bucket": options.Bucket = Value() ?? options.Bucket; break;
-                case "--sdwebui": AddUrl(options.SdWebUiEndpoints, name, Value(), problems); break;
-                case "--runtimes": options.RuntimesFile = Value(); break;
-                case "--emulator-workers": options.EmulatorWorkers = Int(1); break;
-                case "--emulator-delay-ms": options.EmulatorDelayMs = Int(0); break;
-                case "--emulator-model-switch-ms": options.EmulatorModelSwitchMs = Int(0); break;
-                case "--webhook-url": options.WebhookUrl = CheckUrl(name, Value(), problems); break;
-                case "--webhook-secret": options.WebhookSecret = Value(); break;
-                case "--webhook-attempts": options.WebhookAttempts = Int(1); break;
-                case "--allow-private-network": options.AllowPrivateNetwork = true; break;
-                case "--api-key": options.ApiKey = Value(); break;
-                case "--queue-depth-limit": options.QueueDepthLimit = Int(0); break;
-                case "--max-attempts": options.MaxAttempts = Int(1); break;
-                case "--task-timeout-seconds": options.TaskTimeoutSeconds = Int(1); break;
-                case "--queueing-deadline-seconds": options.QueueingDeadlineSeconds = Int(1); break;
-                case "--no-dispatch": options.NoDispatch = true; break;
-                case "--help" or "-h": options.ShowHelp = true; break;
-                default: problems.Add($"unknown option '{arg}'"); break;
-            }
-        }
-
-        if (!IsValidBucketName(options.Bucket))
-        {
-            problems.Add($"--bucket '{options.Bucket}' is not a valid bucket name (3-63 of a-z 0-9 . -)");
-        }
-
-        if (options.RuntimesFile is { } file && !File.Exists(file))
-        {
-            problems.Add($"--runtimes file '{file}' does not exist");
-        }
-
-        if (options.RuntimesFile is not null && options.SdWebUiEndpoints.Count > 0)
-        {
-            problems.Add("--sdwebui and --runtimes both name the pool: use one");
-        }
-
-        errors = problems;
+            Urls = result.GetRequiredValue(urls),
+            DataDirectory = result.GetRequiredValue(data),
+            Bucket = result.GetRequiredValue(bucket),
+            RuntimesFile = result.GetValue(runtimes),
+            EmulatorWorkers = result.GetValue(emulatorWorkers),
+            EmulatorDelayMs = result.GetValue(emulatorDelayMs),
+            EmulatorModelSwitchMs = result.GetValue(emulatorModelSwitchMs),
+            WebhookUrl = result.GetValue(webhookUrl),
+            WebhookSecret = result.GetValue(webhookSecret),
+            WebhookAttempts = result.GetValue(webhookAttempts),
+            AllowPrivateNetwork = result.GetValue(allowPrivateNetwork),
+            ApiKey = result.GetValue(apiKey),
+            QueueDepthLimit = result.GetValue(queueDepthLimit),
+            MaxAttempts = result.GetValue(maxAttempts),
+            TaskTimeoutSeconds = result.GetValue(taskTimeoutSeconds),
+            QueueingDeadlineSeconds = result.GetValue(queueingDeadlineSeconds),
+            NoDispatch = result.GetValue(noDispatch),
+        };
+        options.SdWebUiEndpoints.AddRange(result.GetRequiredValue(sdWebUi));
         return options;
     }
 
-    private static void AddUrl(List<string> target, string name, string? value, List<string> problems)
+    private static bool IsHttpUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static bool IsValidBucketName(string name, out string value)
     {
-        if (CheckUrl(name, value, problems) is { } url)
-        {
-            target.Add(url.TrimEnd('/'));
-        }
+        value = name;
+        return name.Length is >= 3 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
+            && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
     }
-
-    private static string? CheckUrl(string name, string? value, List<string> problems)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            problems.Add($"{name} takes an http(s) URL, not '{value}'");
-            return null;
-        }
-
-        return value;
-    }
-
-    private static bool IsValidBucketName(string name) =>
-        name.Length is >= 3 and <= 63 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '-')
-        && char.IsAsciiLetterOrDigit(name[0]) && char.IsAsciiLetterOrDigit(name[^1]);
 }

@@ -27,9 +27,9 @@ public static class GpuServer
     /// <summary>POST ?afterMs=N: the server finishes booting N ms from now, and then joins the pool.</summary>
     public const string JoinPath = "/bench/v1/join";
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(GpuServerOptions options)
     {
-        var options = GpuServerOptions.Parse(args);
+        ArgumentNullException.ThrowIfNull(options);
         var emulatorOptions = new EmulatorOptions
         {
             Workers = 1,

@@ -25,7 +25,7 @@ public sealed class EmulatorProcess : IDisposable
     {
         var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
         var start = SelfStartInfo();
-        foreach (var arg in new[] { "emulator-server", "--urls", url, "--emulator-workers", workers.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-delay-ms", delayMs.ToString(System.Globalization.CultureInfo.InvariantCulture), "--emulator-noise-bits", noiseBits.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        foreach (var arg in Arguments(url, workers, delayMs, noiseBits))
         {
             start.ArgumentList.Add(arg);
         }
@@ -50,6 +50,13 @@ public sealed class EmulatorProcess : IDisposable
             throw;
         }
     }
+
+    /// <summary>This program's command line of an emulator-server child process.</summary>
+    public static IEnumerable<string> Arguments(string url, int workers, int delayMs, int noiseBits) =>
+    [
+        BenchmarkCommandLine.EmulatorServerMode, "--urls", url, "--emulator-workers", Number(workers), "--emulator-delay-ms", Number(delayMs),
+        "--emulator-noise-bits", Number(noiseBits),
+    ];
 
     /// <summary>This program again: the apphost, or <c>dotnet</c> with this assembly when run as <c>dotnet x.dll</c>.</summary>
     public static ProcessStartInfo SelfStartInfo()
@@ -90,6 +97,8 @@ public sealed class EmulatorProcess : IDisposable
             await Task.Delay(100, cancellationToken);
         }
     }
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public void Dispose()
     {
