@@ -1,6 +1,3 @@
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
-
 namespace SdServerless.Local.Hosting;
 
 /// <summary>The local host's command-line options (README, "Local host options").</summary>
@@ -55,10 +52,4 @@ public sealed class LocalHostOptions
     public bool NoDispatch { get; set; }
 
     public bool ShowHelp { get; set; }
-
-    /// <summary>In-process hosts only (benchmarks, tests): adjusts the built-in emulator's options before it starts.</summary>
-    public Action<EmulatorOptions>? ConfigureEmulator { get; set; }
-
-    /// <summary>In-process hosts only (benchmarks, tests): adjusts the dispatcher's settings (e.g. model affinity off).</summary>
-    public Action<DispatcherSettings>? ConfigureDispatcher { get; set; }
 }
