@@ -61,7 +61,7 @@ public static class SdServerlessServiceCollectionExtensions
     }
 
     /// <summary>
-    /// <see cref="DispatcherHandler"/>, with defaults for what it talks to: the <see cref="DispatcherSettings"/>
+    /// <see cref="DispatcherHandler"/>, with defaults for what it talks to: the <see cref="DispatcherOptions"/>
     /// (its defaults), per-task figures to the log, the runtimes' api_auth as SD Web UI credentials (an
     /// api_auth_secret needs a host with a secret store), a pooled SD Web UI client, URL inputs over HTTP, and the
     /// configured endpoints as an in-process pool registry.
@@ -69,14 +69,14 @@ public static class SdServerlessServiceCollectionExtensions
     public static IServiceCollection AddSdServerlessDispatcher(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new DispatcherSettings());
+        services.TryAddSingleton(_ => new DispatcherOptions());
         services.TryAddSingleton<ITaskMetrics>(sp => new LoggingTaskMetrics(sp.GetRequiredService<ILoggerFactory>().CreateLogger<LoggingTaskMetrics>()));
         services.TryAddSingleton(sp => new SdWebUiCredentials(sp.GetRequiredService<SdServerlessOptions>().Runtimes, clock: sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(sp => new SdWebUiClient(sp.GetRequiredService<DispatcherSettings>(), sp.GetRequiredService<SdWebUiCredentials>().For));
-        services.TryAddSingleton<IInputDownloader>(sp => new HttpInputDownloader(sp.GetRequiredService<SdServerlessOptions>(), sp.GetRequiredService<DispatcherSettings>()));
+        services.TryAddSingleton(sp => new SdWebUiClient(sp.GetRequiredService<DispatcherOptions>(), sp.GetRequiredService<SdWebUiCredentials>().For));
+        services.TryAddSingleton<IInputDownloader>(sp => new HttpInputDownloader(sp.GetRequiredService<SdServerlessOptions>(), sp.GetRequiredService<DispatcherOptions>()));
         services.TryAddSingleton<IPoolRegistry>(sp =>
         {
-            var settings = sp.GetRequiredService<DispatcherSettings>();
+            var settings = sp.GetRequiredService<DispatcherOptions>();
             return new InProcessPoolRegistry(
                 FixedPoolServers.From(sp.GetRequiredService<SdServerlessOptions>().Runtimes, settings.CapacityOf), settings.PoolRules, sp.GetRequiredService<TimeProvider>());
         });
@@ -84,7 +84,7 @@ public static class SdServerlessServiceCollectionExtensions
         {
             var store = sp.GetRequiredService<IObjectStore>();
             var options = sp.GetRequiredService<SdServerlessOptions>();
-            var settings = sp.GetRequiredService<DispatcherSettings>();
+            var settings = sp.GetRequiredService<DispatcherOptions>();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var clock = sp.GetRequiredService<TimeProvider>();
             var registry = sp.GetRequiredService<IPoolRegistry>();

@@ -31,7 +31,7 @@ public static class LambdaComposition
 {
     /// <param name="metrics">Where the dispatcher reports each finished task (CloudWatch embedded metrics on Lambda).</param>
     public static ILambdaHandler CreateHandler(
-        LambdaSettings settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
+        LambdaOptions settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
         var options = settings.Options;
         var s3 = AwsClientFactory.CreateS3(settings.S3ServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
@@ -53,7 +53,7 @@ public static class LambdaComposition
         };
     }
 
-    private static IServiceCollection AddApi(IServiceCollection services, LambdaSettings settings, IEnvironmentVariables environment, TimeProvider clock)
+    private static IServiceCollection AddApi(IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, TimeProvider clock)
     {
         services.AddSingleton(CreateTaskQueues(settings, environment));
 
@@ -74,19 +74,19 @@ public static class LambdaComposition
     }
 
     private static IServiceCollection AddDispatcher(
-        IServiceCollection services, LambdaSettings settings, IEnvironmentVariables environment, ITaskMetrics metrics, TimeProvider clock)
+        IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, ITaskMetrics metrics, TimeProvider clock)
     {
         // One request waits in each GPU's queue at the server, as in the local host: the GPU starts it the moment it
         // finishes the last, instead of idling through our state write, the release and the next dispatcher's poll.
-        var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
+        var dispatcherOptions = new DispatcherOptions { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
         var secrets = CreateSecretsManager(settings, environment, clock);
-        services.AddSingleton(dispatcherSettings);
+        services.AddSingleton(dispatcherOptions);
         services.AddSingleton(CreateTaskQueues(settings, environment));
         services.AddSingleton(new SdWebUiCredentials(
             settings.Options.Runtimes,
             async (secretId, cancellationToken) => (await secrets.GetSecretValueAsync(secretId, SecretsManagerClient.CurrentStage, cancellationToken))?.SecretString,
             clock));
-        if (CreatePoolRegistry(settings, environment, dispatcherSettings, metrics, clock) is { } registry)
+        if (CreatePoolRegistry(settings, environment, dispatcherOptions, metrics, clock) is { } registry)
         {
             services.AddSingleton<IPoolRegistry>(registry);
         }
@@ -127,7 +127,7 @@ public static class LambdaComposition
     }
 
     /// <summary>Secrets Manager over its JSON API, signed with the function's role (no Secrets Manager SDK).</summary>
-    private static SecretsManagerClient CreateSecretsManager(LambdaSettings settings, IEnvironmentVariables environment, TimeProvider clock)
+    private static SecretsManagerClient CreateSecretsManager(LambdaOptions settings, IEnvironmentVariables environment, TimeProvider clock)
     {
         var region = environment.Get(LambdaEnvironmentVariableNames.Region) ?? AwsClientFactory.FallbackRegion;
         return new SecretsManagerClient(
@@ -139,7 +139,7 @@ public static class LambdaComposition
     /// webhook HttpClient and the cached secret serve every invocation.
     /// </summary>
     private static IServiceCollection AddCallback(
-        IServiceCollection services, LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, ILoggerFactory loggerFactory, TimeProvider clock)
+        IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, IAmazonS3 s3, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
         var secretsManager = CreateSecretsManager(settings, environment, clock);
@@ -153,7 +153,7 @@ public static class LambdaComposition
             .AddSdServerlessCallback();
     }
 
-    private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>
+    private static SqsTaskQueue TaskQueue(LambdaOptions settings, IEnvironmentVariables environment, string queueUrl) =>
         new(AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), queueUrl);
 
     /// <summary>
@@ -161,7 +161,7 @@ public static class LambdaComposition
     /// endpoints are entries too); else null, and the dispatcher keeps the configured endpoints in its own memory.
     /// </summary>
     private static DynamoDbPoolRegistry? CreatePoolRegistry(
-        LambdaSettings settings, IEnvironmentVariables environment, DispatcherSettings dispatcherSettings, ITaskMetrics metrics, TimeProvider clock)
+        LambdaOptions settings, IEnvironmentVariables environment, DispatcherOptions dispatcherOptions, ITaskMetrics metrics, TimeProvider clock)
     {
         if (settings.PoolTable is not { } table)
         {
@@ -172,14 +172,14 @@ public static class LambdaComposition
         return new DynamoDbPoolRegistry(
             AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)),
             table,
-            FixedPoolServers.From(settings.Options.Runtimes, dispatcherSettings.CapacityOf),
-            dispatcherSettings.PoolRules,
+            FixedPoolServers.From(settings.Options.Runtimes, dispatcherOptions.CapacityOf),
+            dispatcherOptions.PoolRules,
             clock,
             gauges.Observe);
     }
 
     /// <summary>The shared task queue, and the own queue of every runtime that has one (queue_url), on one SQS client.</summary>
-    private static TaskQueues CreateTaskQueues(LambdaSettings settings, IEnvironmentVariables environment)
+    private static TaskQueues CreateTaskQueues(LambdaOptions settings, IEnvironmentVariables environment)
     {
         var sqs = AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
         var queues = new TaskQueues(TaskQueues.NameOf(settings.TaskQueueUrl!), new SqsTaskQueue(sqs, settings.TaskQueueUrl!));

@@ -48,7 +48,7 @@ public sealed class LocalHost : IAsyncDisposable
     /// <param name="configure">
     /// Runs on the host's builder after its own registrations, before it is built: where an in-process test or
     /// benchmark changes the logging or replaces a service (Configure&lt;EmulatorOptions&gt;,
-    /// Configure&lt;DispatcherSettings&gt;, another registration of a port). Null: the host as its command line sets it up.
+    /// Configure&lt;DispatcherOptions&gt;, another registration of a port). Null: the host as its command line sets it up.
     /// </param>
     public static async Task<LocalHost> StartAsync(LocalHostOptions options, Action<WebApplicationBuilder>? configure = null)
     {
@@ -129,7 +129,7 @@ public sealed class LocalHost : IAsyncDisposable
         }
 
         var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
-        services.AddOptions<DispatcherSettings>().Configure(dispatcher =>
+        services.AddOptions<DispatcherOptions>().Configure(dispatcher =>
         {
             dispatcher.EndpointCapacities = opened.Open.EndpointCapacities;
 
@@ -140,10 +140,10 @@ public sealed class LocalHost : IAsyncDisposable
             // The servers are fixed: a busy one frees within a generation's deadline, so a prefetched task waits that long.
             dispatcher.FreeSlotWait = generation;
         });
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DispatcherSettings>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DispatcherOptions>>().Value);
         services.AddSingleton(sp =>
         {
-            var dispatcher = sp.GetRequiredService<DispatcherSettings>();
+            var dispatcher = sp.GetRequiredService<DispatcherOptions>();
             return new InProcessPoolRegistry(FixedPoolServers.From(opened.Open.Options.Runtimes, dispatcher.CapacityOf), dispatcher.PoolRules);
         });
         services.AddSdServerlessDispatcher();
@@ -158,7 +158,7 @@ public sealed class LocalHost : IAsyncDisposable
                 return new DispatcherWorker(
                     runtimeQueue.Queue,
                     sp.GetRequiredService<DispatcherHandler>(),
-                    DispatcherWorkerOptions.For(runtimeQueue.Runtime, runtimeQueue.Arn, sp.GetRequiredService<DispatcherSettings>()),
+                    DispatcherWorkerOptions.For(runtimeQueue.Runtime, runtimeQueue.Arn, sp.GetRequiredService<DispatcherOptions>()),
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILoggerFactory>().CreateLogger<DispatcherWorker>());
             });

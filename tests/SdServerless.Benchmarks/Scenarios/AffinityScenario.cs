@@ -61,7 +61,7 @@ public static class AffinityScenario
     {
         await using var host = await BenchmarkHost.StartAsync(
             options => options.RuntimesFile = runtimesFile,
-            services => services.Configure<DispatcherSettings>(dispatcher => dispatcher.ModelAffinity = affinity));
+            services => services.Configure<DispatcherOptions>(dispatcher => dispatcher.ModelAffinity = affinity));
         using var client = new TaskClient(host);
 
         // Half of each model, in an order fixed by the shuffle seed so both runs see the same mix.

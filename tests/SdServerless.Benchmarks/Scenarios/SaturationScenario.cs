@@ -15,7 +15,7 @@ namespace SdServerless.Benchmarks.Scenarios;
 /// </summary>
 public static class SaturationScenario
 {
-    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherSettings.RequestsAheadPerSlot).</param>
+    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherOptions.RequestsAheadPerSlot).</param>
     /// <param name="WarmupTasks">Tasks per warm-up round (see <see cref="WarmUpAsync"/>).</param>
     /// <param name="TimingsCsv">Where to write every task's <see cref="TaskTiming"/> (null: nowhere).</param>
     /// <param name="MinWarmupTasks">
@@ -39,7 +39,7 @@ public static class SaturationScenario
             {
                 if (settings.RequestsAheadPerSlot is { } ahead)
                 {
-                    services.Configure<DispatcherSettings>(dispatcher => dispatcher.RequestsAheadPerSlot = ahead);
+                    services.Configure<DispatcherOptions>(dispatcher => dispatcher.RequestsAheadPerSlot = ahead);
                 }
             });
         using var client = new TaskClient(host);

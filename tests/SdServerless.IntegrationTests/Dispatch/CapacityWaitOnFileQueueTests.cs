@@ -33,7 +33,7 @@ public sealed class CapacityWaitOnFileQueueTests
 
         // No server yet (a pool at zero); the task is put back at once each time, so that it waits many times quickly.
         var registry = new InProcessPoolRegistry([], new PoolRules());
-        var settings = new DispatcherSettings { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
+        var settings = new DispatcherOptions { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
         var metrics = new CountingMetrics();
         var handler = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)

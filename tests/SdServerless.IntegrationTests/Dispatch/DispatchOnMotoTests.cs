@@ -62,7 +62,7 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
             .AddSingleton<IObjectStore>(_store)
             .AddSingleton(TaskQueues.Single(_queue))
             .AddSingleton(options)
-            .AddSingleton(new DispatcherSettings { BackoffBase = TimeSpan.Zero })
+            .AddSingleton(new DispatcherOptions { BackoffBase = TimeSpan.Zero })
             .AddSdServerlessDispatcher()
             .BuildServiceProvider()
             .GetRequiredService<DispatcherHandler>();

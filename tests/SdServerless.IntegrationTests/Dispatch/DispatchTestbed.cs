@@ -40,7 +40,7 @@ public sealed class DispatchTestbed : IAsyncDisposable
         Options = options;
         Store = new DirectoryObjectStore(Path.Combine(_directory, "s3"), "outputbucket");
         Queue = FileTaskQueue.Open(Path.Combine(_directory, "queue"), new FileTaskQueueOptions { MaxReceiveCount = 5, FlushToDisk = false });
-        var settings = new DispatcherSettings { BackoffBase = TimeSpan.Zero };
+        var settings = new DispatcherOptions { BackoffBase = TimeSpan.Zero };
         var services = new ServiceCollection()
             .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
             .AddSingleton<IObjectStore>(Store)
@@ -87,7 +87,7 @@ public sealed class DispatchTestbed : IAsyncDisposable
         };
         var downloader = isPublic is null
             ? null
-            : new HttpInputDownloader(options, new DispatcherSettings(), GuardedHttpHandler.Create(isPublic));
+            : new HttpInputDownloader(options, new DispatcherOptions(), GuardedHttpHandler.Create(isPublic));
         return new DispatchTestbed(host, images, options, downloader);
     }
 

@@ -25,7 +25,7 @@ public sealed class LocalHostCompositionTests : IAsyncLifetime
             {
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(new LineLoggerProvider(_lines));
-                builder.Services.Configure<DispatcherSettings>(dispatcher => dispatcher.ModelAffinity = false);
+                builder.Services.Configure<DispatcherOptions>(dispatcher => dispatcher.ModelAffinity = false);
                 builder.Services.Configure<EmulatorOptions>(emulator => emulator.RecordJobs = true);
             });
 
@@ -36,9 +36,9 @@ public sealed class LocalHostCompositionTests : IAsyncLifetime
     }
 
     [Fact]
-    public void ATestsChangeToTheDispatcherSettingsReachesTheDispatcherAndTheHostsOwnBindingStays()
+    public void ATestsChangeToTheDispatcherOptionsReachesTheDispatcherAndTheHostsOwnBindingStays()
     {
-        var settings = _host.App.Services.GetRequiredService<DispatcherSettings>();
+        var settings = _host.App.Services.GetRequiredService<DispatcherOptions>();
 
         Assert.False(settings.ModelAffinity);
         Assert.Equal(1, settings.RequestsAheadPerSlot);

@@ -69,7 +69,7 @@ public sealed class DispatcherHarness
 
     public SdServerlessOptions Options { get; }
 
-    public DispatcherSettings Settings { get; } = new() { BackoffBase = TimeSpan.FromSeconds(10) };
+    public DispatcherOptions Settings { get; } = new() { BackoffBase = TimeSpan.FromSeconds(10) };
 
     public DispatcherHandler Handler { get; }
 
