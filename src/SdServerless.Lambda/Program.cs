@@ -25,7 +25,7 @@ var client = RuntimeApiClient.Create(runtimeApi);
 ILambdaHandler handler;
 try
 {
-    var settings = LambdaSettings.Load(environment);
+    var settings = LambdaOptions.Load(environment);
     var metrics = new EmfTaskMetrics(
         output,
         environment.Get(EnvironmentVariableNames.MetricsNamespace) ?? EmfTaskMetrics.DefaultNamespace,

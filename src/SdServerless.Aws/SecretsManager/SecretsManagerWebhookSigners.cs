@@ -6,14 +6,14 @@ namespace SdServerless.Aws.SecretsManager;
 
 /// <summary>
 /// The webhook secret kept in Secrets Manager, read at run time and cached, so that a rotation (a new AWSCURRENT
-/// version) is picked up within <see cref="WebhookSecretSettings.CacheDuration"/> without a redeploy. During
-/// <see cref="WebhookSecretSettings.RotationOverlap"/> after a rotation the AWSPREVIOUS version signs too. The
+/// version) is picked up within <see cref="WebhookSecretOptions.CacheDuration"/> without a redeploy. During
+/// <see cref="WebhookSecretOptions.RotationOverlap"/> after a rotation the AWSPREVIOUS version signs too. The
 /// secret string is whsec_&lt;base64&gt; or the bare base64 key. When a refresh fails, the secrets read last go on
 /// signing; when none was ever read, the delivery fails and is retried.
 /// </summary>
 public sealed partial class SecretsManagerWebhookSigners(
     SecretsManagerClient client,
-    WebhookSecretSettings settings,
+    WebhookSecretOptions settings,
     TimeProvider clock,
     ILogger<SecretsManagerWebhookSigners> logger) : IWebhookSignerSource, IDisposable
 {

@@ -26,7 +26,7 @@ namespace SdServerless.Core.Json;
 [JsonSerializable(typeof(CancelRequest))]
 [JsonSerializable(typeof(Tasks.TaskStatus))]
 [JsonSerializable(typeof(TaskMessage))]
-[JsonSerializable(typeof(RuntimeSettings))]
+[JsonSerializable(typeof(RuntimeOptions))]
 [JsonSerializable(typeof(List<SdWebUiModel>))]
 [JsonSerializable(typeof(JsonNode))]
 [JsonSerializable(typeof(JsonObject))]

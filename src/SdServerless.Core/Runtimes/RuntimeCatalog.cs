@@ -85,10 +85,10 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
     /// <exception cref="FormatException">The JSON is unreadable or describes an unusable configuration; the message lists every problem.</exception>
     public static RuntimeCatalog Parse(string json)
     {
-        RuntimeSettings? settings;
+        RuntimeOptions? settings;
         try
         {
-            settings = JsonSerializer.Deserialize(json, CoreJsonContext.Default.RuntimeSettings);
+            settings = JsonSerializer.Deserialize(json, CoreJsonContext.Default.RuntimeOptions);
         }
         catch (JsonException e)
         {

@@ -8,7 +8,7 @@ namespace SdServerless.Functions.Dispatch;
 /// <summary>
 /// Downloads URL inputs under the API's URL rules (docs/api.md): each hop's URL is checked (https, or http where allowed;
 /// no credentials), the connection is refused at connect time when the address actually dialled is not public
-/// (<see cref="GuardedHttpHandler"/>: DNS rebinding gains nothing), at most <see cref="DispatcherSettings.MaxRedirects"/>
+/// (<see cref="GuardedHttpHandler"/>: DNS rebinding gains nothing), at most <see cref="DispatcherOptions.MaxRedirects"/>
 /// redirects are followed, the whole download has a timeout, the body is cut off once it passes
 /// <see cref="SdServerlessOptions.MaxInputBytes"/>, and only PNG, JPEG, WebP and GIF bytes are accepted.
 /// Memory follows the bytes that arrive, not the length a server announces, and at most
@@ -25,15 +25,15 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
     private readonly HttpClient _http;
     private readonly UrlPolicy _policy;
     private readonly SdServerlessOptions _options;
-    private readonly DispatcherSettings _settings;
+    private readonly DispatcherOptions _settings;
 
-    public HttpInputDownloader(SdServerlessOptions options, DispatcherSettings settings)
+    public HttpInputDownloader(SdServerlessOptions options, DispatcherOptions settings)
         : this(options, settings, CreateHandler(options, settings))
     {
     }
 
     /// <summary>For tests: a handler of the test's choosing (still subject to the URL syntax rules and limits).</summary>
-    public HttpInputDownloader(SdServerlessOptions options, DispatcherSettings settings, HttpMessageHandler handler)
+    public HttpInputDownloader(SdServerlessOptions options, DispatcherOptions settings, HttpMessageHandler handler)
     {
         _options = options;
         _settings = settings;
@@ -112,7 +112,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         _slots.Dispose();
     }
 
-    private static SocketsHttpHandler CreateHandler(SdServerlessOptions options, DispatcherSettings settings)
+    private static SocketsHttpHandler CreateHandler(SdServerlessOptions options, DispatcherOptions settings)
     {
         // Redirects are followed here, not by the handler, so that each hop's URL is checked as well as its address.
         var handler = GuardedHttpHandler.Create(options.AllowPrivateNetwork ? _ => true : UrlPolicy.IsPublic, maxRedirects: 0);

@@ -9,10 +9,10 @@ namespace SdServerless.Functions.Dispatch;
 /// The checkpoints each endpoint serves (GET /sdapi/v1/sd-models), cached per endpoint. SD Web UI lists only what it
 /// found the last time it read its checkpoint folder, so a name nobody serves makes the server read it again
 /// (POST /sdapi/v1/refresh-checkpoints) before the model is declared unknown: a checkpoint uploaded since is found.
-/// That happens at most once per <see cref="DispatcherSettings.ModelCatalogRefresh"/> per endpoint, so names that will
+/// That happens at most once per <see cref="DispatcherOptions.ModelCatalogRefresh"/> per endpoint, so names that will
 /// never exist cannot flood a server with folder scans (each one waits for its current job).
 /// </summary>
-public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, DispatcherSettings settings, TimeProvider clock)
+public sealed class ModelCatalog(SdWebUiClient client, IPoolRegistry registry, DispatcherOptions settings, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

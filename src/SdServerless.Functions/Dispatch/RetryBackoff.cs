@@ -19,7 +19,7 @@ public static class RetryBackoff
         return TimeSpan.FromSeconds(Math.Round(Backoff.WithJitter(full, jitter).TotalSeconds));
     }
 
-    /// <summary>The delay of a task put back for capacity after waiting <paramref name="waited"/> (see <see cref="DispatcherSettings.CapacityBackoffBase"/>).</summary>
+    /// <summary>The delay of a task put back for capacity after waiting <paramref name="waited"/> (see <see cref="DispatcherOptions.CapacityBackoffBase"/>).</summary>
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan ForCapacity(TimeSpan waited, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {

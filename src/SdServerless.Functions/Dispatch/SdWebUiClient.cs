@@ -23,7 +23,7 @@ public sealed class SdWebUiClient : IDisposable
     private readonly Func<string, string?> _apiAuth;
 
     /// <param name="apiAuth">The "user:password" of an endpoint started with --api-auth, or null (see <see cref="SdWebUiCredentials"/>).</param>
-    public SdWebUiClient(DispatcherSettings settings, Func<string, string?>? apiAuth = null)
+    public SdWebUiClient(DispatcherOptions settings, Func<string, string?>? apiAuth = null)
         : this(new SocketsHttpHandler
         {
             ConnectTimeout = settings.ConnectTimeout,

@@ -27,7 +27,7 @@ public sealed partial class TaskGenerator(
     SdWebUiCredentials credentials,
     TaskOutputWriter output,
     SdServerlessOptions options,
-    DispatcherSettings settings,
+    DispatcherOptions settings,
     TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {

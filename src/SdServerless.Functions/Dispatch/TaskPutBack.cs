@@ -13,7 +13,7 @@ namespace SdServerless.Functions.Dispatch;
 /// delay, that carries the attempts spent and since when it waits: a receive count that grew with every wait for
 /// capacity would spend attempts and push the message into the dead-letter queue.
 /// </summary>
-public sealed partial class TaskPutBack(DispatcherSettings settings, TimeProvider clock, ILogger<TaskPutBack> logger)
+public sealed partial class TaskPutBack(DispatcherOptions settings, TimeProvider clock, ILogger<TaskPutBack> logger)
 {
     /// <summary>Hides the message for the backoff; when that fails it still comes back, after its current lease.</summary>
     public async Task RetryLaterAsync(ITaskQueue queue, SqsEvent.SqsMessage record, int attempts, CancellationToken cancellationToken)

@@ -27,7 +27,7 @@ public sealed class TaskRecordHandler(
     TaskQueues queues,
     TaskPutBack putBack,
     SdServerlessOptions options,
-    DispatcherSettings settings,
+    DispatcherOptions settings,
     ITaskMetrics metrics,
     TimeProvider clock,
     ILogger<TaskRecordHandler> logger)

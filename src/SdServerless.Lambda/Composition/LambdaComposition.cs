@@ -1,13 +1,17 @@
 using Amazon.S3;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws;
 using SdServerless.Aws.Pool;
 using SdServerless.Aws.SecretsManager;
 using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
+using SdServerless.Core.Storage;
 using SdServerless.Core.Telemetry;
+using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
@@ -18,86 +22,112 @@ using SdServerless.Lambda.Telemetry;
 
 namespace SdServerless.Lambda.Composition;
 
-/// <summary>Builds the handler _HANDLER names from the function's settings: AWS clients, ports, the shared handlers.</summary>
+/// <summary>
+/// Builds the handler _HANDLER names from the function's settings: this host registers its AWS adapters (S3, SQS,
+/// DynamoDB, Secrets Manager) and the settings it bound once, and the handlers come from the same composition the
+/// local host uses (<see cref="SdServerlessServiceCollectionExtensions"/>).
+/// </summary>
 public static class LambdaComposition
 {
     /// <param name="metrics">Where the dispatcher reports each finished task (CloudWatch embedded metrics on Lambda).</param>
     public static ILambdaHandler CreateHandler(
-        LambdaSettings settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
+        LambdaOptions settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {
         var options = settings.Options;
         var s3 = AwsClientFactory.CreateS3(settings.S3ServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
-        var store = new S3ObjectStore(s3, options.Bucket);
+        var services = new ServiceCollection()
+            .AddSingleton(loggerFactory)
+            .AddSingleton(clock)
+            .AddSingleton(metrics)
+            .AddSingleton(options)
+            .AddSingleton<IObjectStore>(new S3ObjectStore(s3, options.Bucket));
+
+        // The process lives as long as its one handler: so do the container and what it built (clients, caches).
         return settings.Handler switch
         {
-            HandlerNames.Api => CreateApi(settings, environment, store, loggerFactory, clock),
-            HandlerNames.Dispatcher => CreateDispatcher(settings, environment, store, loggerFactory, metrics, clock),
-            HandlerNames.Callback => CreateCallback(CreateCallbackServices(settings, environment, s3, store, loggerFactory, clock)),
-            HandlerNames.Replay => CreateReplay(CreateCallbackServices(settings, environment, s3, store, loggerFactory, clock)),
+            HandlerNames.Api => CreateApi(AddApi(services, settings, environment, clock).BuildServiceProvider()),
+            HandlerNames.Dispatcher => CreateDispatcher(AddDispatcher(services, settings, environment, metrics, clock).BuildServiceProvider()),
+            HandlerNames.Callback => CreateCallback(AddCallback(services, settings, environment, s3, loggerFactory, clock).BuildServiceProvider()),
+            HandlerNames.Replay => CreateReplay(AddCallback(services, settings, environment, s3, loggerFactory, clock).BuildServiceProvider()),
             _ => throw new LambdaConfigurationException([$"no handler is named '{settings.Handler}'"]),
         };
     }
 
-    private static ApiGatewayLambdaHandler CreateApi(
-        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+    private static IServiceCollection AddApi(IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, TimeProvider clock)
     {
-        var options = settings.Options;
+        services.AddSingleton(CreateTaskQueues(settings, environment));
 
         // Which settings keys the runtimes' registered servers published; where accepted tasks' checkpoints are counted.
-        var registry = settings.PoolTable is { } table
-            ? new DynamoDbPoolRegistry(
-                AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), table, [], new PoolRules(), clock)
-            : null;
-        var api = ApiHandlerFactory.Create(store, CreateTaskQueues(settings, environment), options, loggerFactory, clock, registry: registry);
+        if (settings.PoolTable is { } table)
+        {
+            services.AddSingleton<IPoolRegistry>(new DynamoDbPoolRegistry(
+                AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), table, [], new PoolRules(), clock));
+        }
+
+        return services.AddSdServerlessApi();
+    }
+
+    private static ApiGatewayLambdaHandler CreateApi(IServiceProvider services)
+    {
+        var api = services.GetRequiredService<ApiHandler>();
         return new ApiGatewayLambdaHandler(api.HandleRestAsync, api.HandleHttpApiAsync);
     }
 
-    private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(
-        LambdaSettings settings, IEnvironmentVariables environment, S3ObjectStore store, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
+    private static IServiceCollection AddDispatcher(
+        IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, ITaskMetrics metrics, TimeProvider clock)
     {
         // One request waits in each GPU's queue at the server, as in the local host: the GPU starts it the moment it
         // finishes the last, instead of idling through our state write, the release and the next dispatcher's poll.
-        var dispatcherSettings = new DispatcherSettings { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
+        var dispatcherOptions = new DispatcherOptions { GenerationTimeout = settings.GenerationTimeout, RequestsAheadPerSlot = 1 };
         var secrets = CreateSecretsManager(settings, environment, clock);
-        var credentials = new SdWebUiCredentials(
+        services.AddSingleton(dispatcherOptions);
+        services.AddSingleton(CreateTaskQueues(settings, environment));
+        services.AddSingleton(new SdWebUiCredentials(
             settings.Options.Runtimes,
             async (secretId, cancellationToken) => (await secrets.GetSecretValueAsync(secretId, SecretsManagerClient.CurrentStage, cancellationToken))?.SecretString,
-            clock);
-        var dispatcher = DispatcherFactory.Create(
-            store,
-            CreateTaskQueues(settings, environment),
-            settings.Options,
-            dispatcherSettings,
-            loggerFactory,
-            metrics,
-            clock,
-            registry: CreatePoolRegistry(settings, environment, dispatcherSettings, metrics, clock),
-            credentials: credentials);
+            clock));
+        if (CreatePoolRegistry(settings, environment, dispatcherOptions, metrics, clock) is { } registry)
+        {
+            services.AddSingleton<IPoolRegistry>(registry);
+        }
+
+        return services.AddSdServerlessDispatcher();
+    }
+
+    private static JsonLambdaHandler<SqsEvent, SqsBatchResponse> CreateDispatcher(IServiceProvider services)
+    {
+        var dispatcher = services.GetRequiredService<DispatcherHandler>();
         return new JsonLambdaHandler<SqsEvent, SqsBatchResponse>(
             FunctionsJsonContext.Default.SqsEvent,
             FunctionsJsonContext.Default.SqsBatchResponse,
             (sqsEvent, context, cancellationToken) => dispatcher.HandleAsync(sqsEvent, context.Deadline, cancellationToken));
     }
 
-    private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(CallbackServices callback) =>
-        new(
+    private static JsonLambdaHandler<S3Event, EmptyResponse> CreateCallback(IServiceProvider services)
+    {
+        var callback = services.GetRequiredService<CallbackHandler>();
+        return new(
             FunctionsJsonContext.Default.S3Event,
             LambdaJsonContext.Default.EmptyResponse,
             async (s3Event, cancellationToken) =>
             {
-                await callback.Handler.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
+                await callback.HandleAsync(s3Event, cancellationToken).ConfigureAwait(false);
                 return EmptyResponse.Instance;
             });
+    }
 
-    private static JsonLambdaHandler<CallbackReplayRequest, CallbackReplayReport> CreateReplay(CallbackServices callback) =>
-        new(
+    private static JsonLambdaHandler<CallbackReplayRequest, CallbackReplayReport> CreateReplay(IServiceProvider services)
+    {
+        var replayer = services.GetRequiredService<CallbackReplayer>();
+        return new(
             FunctionsJsonContext.Default.CallbackReplayRequest,
             FunctionsJsonContext.Default.CallbackReplayReport,
-            (request, cancellationToken) => callback.Replayer.ReplayAsync(
+            (request, cancellationToken) => replayer.ReplayAsync(
                 Math.Max(1, request.MaxMessages ?? CallbackReplayRequest.DefaultMaxMessages), cancellationToken));
+    }
 
     /// <summary>Secrets Manager over its JSON API, signed with the function's role (no Secrets Manager SDK).</summary>
-    private static SecretsManagerClient CreateSecretsManager(LambdaSettings settings, IEnvironmentVariables environment, TimeProvider clock)
+    private static SecretsManagerClient CreateSecretsManager(LambdaOptions settings, IEnvironmentVariables environment, TimeProvider clock)
     {
         var region = environment.Get(LambdaEnvironmentVariableNames.Region) ?? AwsClientFactory.FallbackRegion;
         return new SecretsManagerClient(
@@ -108,25 +138,22 @@ public static class LambdaComposition
     /// The callback's parts, shared by the callback and replay functions; they live as long as the process, so the
     /// webhook HttpClient and the cached secret serve every invocation.
     /// </summary>
-    private static CallbackServices CreateCallbackServices(
-        LambdaSettings settings, IEnvironmentVariables environment, IAmazonS3 s3, S3ObjectStore store, ILoggerFactory loggerFactory, TimeProvider clock)
+    private static IServiceCollection AddCallback(
+        IServiceCollection services, LambdaOptions settings, IEnvironmentVariables environment, IAmazonS3 s3, ILoggerFactory loggerFactory, TimeProvider clock)
     {
         var options = settings.Options;
         var secretsManager = CreateSecretsManager(settings, environment, clock);
-        var signers = new SecretsManagerWebhookSigners(
-            secretsManager, settings.WebhookSecret!, clock, loggerFactory.CreateLogger<SecretsManagerWebhookSigners>());
-        return CallbackServices.Create(
-            store,
-            new S3ObjectUrlSigner(s3, options.Bucket),
-            TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
-            options,
-            loggerFactory,
-            clock: clock,
-            signers: signers,
-            eventDeadLetters: settings.CallbackEventDeadLetterQueueUrl is { } events ? TaskQueue(settings, environment, events) : null);
+        return services
+            .AddSingleton<IWebhookSignerSource>(new SecretsManagerWebhookSigners(
+                secretsManager, settings.WebhookSecret!, clock, loggerFactory.CreateLogger<SecretsManagerWebhookSigners>()))
+            .AddSingleton<IObjectUrlSigner>(new S3ObjectUrlSigner(s3, options.Bucket))
+            .AddSingleton(new CallbackQueues(
+                TaskQueue(settings, environment, settings.CallbackDeadLetterQueueUrl!),
+                settings.CallbackEventDeadLetterQueueUrl is { } events ? TaskQueue(settings, environment, events) : null))
+            .AddSdServerlessCallback();
     }
 
-    private static SqsTaskQueue TaskQueue(LambdaSettings settings, IEnvironmentVariables environment, string queueUrl) =>
+    private static SqsTaskQueue TaskQueue(LambdaOptions settings, IEnvironmentVariables environment, string queueUrl) =>
         new(AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)), queueUrl);
 
     /// <summary>
@@ -134,7 +161,7 @@ public static class LambdaComposition
     /// endpoints are entries too); else null, and the dispatcher keeps the configured endpoints in its own memory.
     /// </summary>
     private static DynamoDbPoolRegistry? CreatePoolRegistry(
-        LambdaSettings settings, IEnvironmentVariables environment, DispatcherSettings dispatcherSettings, ITaskMetrics metrics, TimeProvider clock)
+        LambdaOptions settings, IEnvironmentVariables environment, DispatcherOptions dispatcherOptions, ITaskMetrics metrics, TimeProvider clock)
     {
         if (settings.PoolTable is not { } table)
         {
@@ -145,14 +172,14 @@ public static class LambdaComposition
         return new DynamoDbPoolRegistry(
             AwsClientFactory.CreateDynamoDb(settings.DynamoDbServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region)),
             table,
-            FixedPoolServers.From(settings.Options.Runtimes, dispatcherSettings.CapacityOf),
-            dispatcherSettings.PoolRules,
+            FixedPoolServers.From(settings.Options.Runtimes, dispatcherOptions.CapacityOf),
+            dispatcherOptions.PoolRules,
             clock,
             gauges.Observe);
     }
 
     /// <summary>The shared task queue, and the own queue of every runtime that has one (queue_url), on one SQS client.</summary>
-    private static TaskQueues CreateTaskQueues(LambdaSettings settings, IEnvironmentVariables environment)
+    private static TaskQueues CreateTaskQueues(LambdaOptions settings, IEnvironmentVariables environment)
     {
         var sqs = AwsClientFactory.CreateSqs(settings.SqsServiceUrl, environment.Get(LambdaEnvironmentVariableNames.Region));
         var queues = new TaskQueues(TaskQueues.NameOf(settings.TaskQueueUrl!), new SqsTaskQueue(sqs, settings.TaskQueueUrl!));

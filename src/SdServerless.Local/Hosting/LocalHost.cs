@@ -1,9 +1,13 @@
 using Microsoft.Extensions.Logging.Console;
-using SdServerless.Core.Telemetry;
+using Microsoft.Extensions.Options;
+using SdServerless.Core.Pool;
+using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
+using SdServerless.Emulator;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
-using SdServerless.Core.Pool;
 using SdServerless.Functions.Pool;
 using SdServerless.Local.Admin;
 using SdServerless.Local.Callbacks;
@@ -18,18 +22,18 @@ namespace SdServerless.Local.Hosting;
 /// </summary>
 public sealed class LocalHost : IAsyncDisposable
 {
-    private LocalHost(WebApplication app, LocalPipeline pipeline, ILoggerFactory loggers)
+    private LocalHost(WebApplication app, LocalPipeline pipeline)
     {
         App = app;
         Pipeline = pipeline;
-        Loggers = loggers;
     }
 
     public WebApplication App { get; }
 
     public LocalPipeline Pipeline { get; }
 
-    public ILoggerFactory Loggers { get; }
+    /// <summary>The host's logger factory: the one every part of the pipeline logs through.</summary>
+    public ILoggerFactory Loggers => App.Services.GetRequiredService<ILoggerFactory>();
 
     /// <summary>Where the API listens (the first address).</summary>
     public Uri BaseUrl => new(App.Urls.First().TrimEnd('/') + "/");
@@ -41,81 +45,49 @@ public sealed class LocalHost : IAsyncDisposable
         return 0;
     }
 
-    /// <param name="configureLogging">Null: one console line per event.</param>
-    public static async Task<LocalHost> StartAsync(LocalHostOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <param name="configure">
+    /// Runs on the host's builder after its own registrations, before it is built: where an in-process test or
+    /// benchmark changes the logging or replaces a service (Configure&lt;EmulatorOptions&gt;,
+    /// Configure&lt;DispatcherOptions&gt;, another registration of a port). Null: the host as its command line sets it up.
+    /// </param>
+    public static async Task<LocalHost> StartAsync(LocalHostOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        configureLogging ??= ConfigureLogging;
         var builder = WebApplication.CreateSlimBuilder();
-        configureLogging(builder.Logging);
+        ConfigureLogging(builder.Logging);
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
 
-        var loggers = LoggerFactory.Create(configureLogging);
         var publicUrl = new Uri(options.Urls.Split(';')[0].Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        var pipeline = await LocalPipeline.OpenAsync(options, publicUrl, loggers);
-        var settings = pipeline.Options;
-
-        var positions = new LocalQueuePositions([.. pipeline.RuntimeQueues.Select(q => q.Queue)], pipeline.Store);
-        var api = ApiHandlerFactory.Create(pipeline.Store, pipeline.Queues, settings, loggers, queuePositions: positions.PositionAsync);
-        var bridge = new ApiGatewayBridge(api, settings.MaxBodyBytes);
-        var callbacks = CallbackServices.Create(
-            pipeline.Store, new LocalObjectUrlSigner(publicUrl, settings.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null), pipeline.CallbackDeadLetters, settings, loggers,
-            new CallbackOptions { MaxAttempts = options.WebhookAttempts });
-
-        builder.Services.AddHostedService(_ => new LocalCallbackTrigger(pipeline.Store, pipeline.Store, callbacks.Handler, settings.DefaultWebhookUrl, loggers.CreateLogger<LocalCallbackTrigger>()));
-        // Without dispatch the page still shows the configured servers, none of them leased.
-        var registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, url => Math.Max(1, pipeline.EndpointCapacities.GetValueOrDefault(url, 1))), new PoolRules());
-        if (!options.NoDispatch)
-        {
-            var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
-            var dispatcherSettings = new DispatcherSettings
-            {
-                EndpointCapacities = pipeline.EndpointCapacities,
-
-                // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
-                RequestsAheadPerSlot = 1,
-                GenerationTimeout = generation,
-
-                // The servers are fixed: a busy one frees within a generation's deadline, so a prefetched task waits that long.
-                FreeSlotWait = generation,
-            };
-            options.ConfigureDispatcher?.Invoke(dispatcherSettings);
-            registry = new InProcessPoolRegistry(FixedPoolServers.From(settings.Runtimes, dispatcherSettings.CapacityOf), dispatcherSettings.PoolRules);
-            var dispatcher = DispatcherFactory.Create(
-                pipeline.Store, pipeline.Queues, settings, dispatcherSettings, loggers, new LoggingTaskMetrics(loggers.CreateLogger<LoggingTaskMetrics>()),
-                registry: registry);
-            foreach (var runtimeQueue in pipeline.RuntimeQueues)
-            {
-                // Each runtime's own loops: a backlog of one runtime never occupies another's. (AddHostedService would
-                // keep only the first of several services of one type.)
-                var workerOptions = DispatcherWorkerOptions.For(runtimeQueue.Runtime, runtimeQueue.Arn, dispatcherSettings);
-                builder.Services.AddSingleton<IHostedService>(
-                    new DispatcherWorker(runtimeQueue.Queue, dispatcher, workerOptions, TimeProvider.System, loggers.CreateLogger<DispatcherWorker>()));
-            }
-        }
+        var catalog = await LocalPipeline.ReadCatalogAsync(options);
+        var opened = new OpenedPipeline();
+        AddLocalServices(builder.Services, options, catalog, publicUrl, opened);
+        configure?.Invoke(builder);
 
         var app = builder.Build();
-        app.Lifetime.ApplicationStopped.Register(callbacks.Dispose);
-        app.MapObjectDownloads(pipeline.Store, settings.ApiKey);
-        app.MapCallbackReplay(callbacks.Replayer).RequireApiKey(settings.ApiKey);
-        app.MapAdmin(registry, pipeline.RuntimeQueues, pipeline.CallbackDeadLetters, settings);
-        app.MapPage();
-
-        // Every other path goes to the API, including ones that look like files ("/v1alpha2/tasks/dot.ted"): the
-        // default fallback pattern would leave those to a static-file handler this host does not have (a 404).
-        app.MapFallback("{**path}", bridge.HandleAsync);
-
-        await app.StartAsync();
-        var log = loggers.CreateLogger("SdServerless.Local");
-        log.LogInformation("SdServerless local host listening on {Url}", string.Join(", ", app.Urls));
-        log.LogInformation("Outputs land in {Directory} (s3://{Bucket}/...)", Path.Combine(pipeline.Store.Root, "s3", settings.Bucket), settings.Bucket);
-        if (pipeline.SecretFile is { } secretFile)
+        try
         {
-            // The receiver needs the secret to verify signatures; the log names the file (mode 0600), never the secret.
-            log.LogInformation("Webhook signing secret (generated once, kept across restarts) is in {SecretFile}", secretFile);
+            // The pipeline opens once the services are built: its emulator takes its options from them.
+            opened.Pipeline = await LocalPipeline.OpenAsync(
+                options, catalog, app.Services.GetRequiredService<IOptions<EmulatorOptions>>().Value, publicUrl, app.Services.GetRequiredService<ILoggerFactory>());
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
         }
 
-        return new LocalHost(app, pipeline, loggers);
+        var host = new LocalHost(app, opened.Pipeline);
+        try
+        {
+            await host.MapAndStartAsync();
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
+        }
+
+        return host;
     }
 
     public async ValueTask DisposeAsync()
@@ -123,7 +95,98 @@ public sealed class LocalHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         await Pipeline.DisposeAsync();
-        Loggers.Dispose();
+    }
+
+    /// <summary>
+    /// What this host brings to the shared composition: the pipeline's directory store and file queues, queue
+    /// positions, link signing for its own download route, the in-process pool registry, and the workers that feed
+    /// the dispatcher from each runtime's queue. Everything that reads the pipeline resolves once it is open.
+    /// </summary>
+    private static void AddLocalServices(IServiceCollection services, LocalHostOptions options, RuntimeCatalog catalog, Uri publicUrl, OpenedPipeline opened)
+    {
+        services.AddSingleton(opened);
+        services.AddOptions<EmulatorOptions>().Configure(emulator => LocalPipeline.BindEmulatorOptions(emulator, options, catalog));
+        services.AddSingleton<IObjectStore>(_ => opened.Open.Store);
+        services.AddSingleton(_ => opened.Open.Queues);
+        services.AddSingleton(_ => opened.Open.Options);
+        services.AddSingleton<IQueuePositions>(_ => new LocalQueuePositions([.. opened.Open.RuntimeQueues.Select(q => q.Queue)], opened.Open.Store));
+        services.AddSingleton<IObjectUrlSigner>(_ => new LocalObjectUrlSigner(
+            publicUrl, opened.Open.Options.ApiKey is { } linkKey ? new ObjectLinkSignature(linkKey) : null));
+        services.AddSingleton(_ => new CallbackQueues(opened.Open.CallbackDeadLetters));
+        services.AddSingleton(new CallbackOptions { MaxAttempts = options.WebhookAttempts });
+        services.AddSdServerlessApi();
+        services.AddSdServerlessCallback();
+        services.AddHostedService(sp => new LocalCallbackTrigger(
+            opened.Open.Store, opened.Open.Store, sp.GetRequiredService<CallbackHandler>(), opened.Open.Options.DefaultWebhookUrl,
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<LocalCallbackTrigger>()));
+        services.AddSingleton<IPoolRegistry>(sp => sp.GetRequiredService<InProcessPoolRegistry>());
+        if (options.NoDispatch)
+        {
+            // Without dispatch the page still shows the configured servers, none of them leased.
+            services.AddSingleton(_ => new InProcessPoolRegistry(
+                FixedPoolServers.From(opened.Open.Options.Runtimes, url => Math.Max(1, opened.Open.EndpointCapacities.GetValueOrDefault(url, 1))), new PoolRules()));
+            return;
+        }
+
+        var generation = TimeSpan.FromSeconds(options.TaskTimeoutSeconds);
+        services.AddOptions<DispatcherOptions>().Configure(dispatcher =>
+        {
+            dispatcher.EndpointCapacities = opened.Open.EndpointCapacities;
+
+            // One request waits in each GPU's queue at the server: the GPU starts it the moment it finishes the last.
+            dispatcher.RequestsAheadPerSlot = 1;
+            dispatcher.GenerationTimeout = generation;
+
+            // The servers are fixed: a busy one frees within a generation's deadline, so a prefetched task waits that long.
+            dispatcher.FreeSlotWait = generation;
+        });
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<DispatcherOptions>>().Value);
+        services.AddSingleton(sp =>
+        {
+            var dispatcher = sp.GetRequiredService<DispatcherOptions>();
+            return new InProcessPoolRegistry(FixedPoolServers.From(opened.Open.Options.Runtimes, dispatcher.CapacityOf), dispatcher.PoolRules);
+        });
+        services.AddSdServerlessDispatcher();
+        for (var i = 0; i < catalog.Runtimes.Count; i++)
+        {
+            // Each runtime's own loops: a backlog of one runtime never occupies another's. (AddHostedService would
+            // keep only the first of several services of one type.)
+            var index = i;
+            services.AddSingleton<IHostedService>(sp =>
+            {
+                var runtimeQueue = opened.Open.RuntimeQueues[index];
+                return new DispatcherWorker(
+                    runtimeQueue.Queue,
+                    sp.GetRequiredService<DispatcherHandler>(),
+                    DispatcherWorkerOptions.For(runtimeQueue.Runtime, runtimeQueue.Arn, sp.GetRequiredService<DispatcherOptions>()),
+                    sp.GetRequiredService<TimeProvider>(),
+                    sp.GetRequiredService<ILoggerFactory>().CreateLogger<DispatcherWorker>());
+            });
+        }
+    }
+
+    private async Task MapAndStartAsync()
+    {
+        var settings = Pipeline.Options;
+        App.MapObjectDownloads(Pipeline.Store, settings.ApiKey);
+        App.MapCallbackReplay(App.Services.GetRequiredService<CallbackReplayer>()).RequireApiKey(settings.ApiKey);
+        App.MapAdmin(App.Services.GetRequiredService<InProcessPoolRegistry>(), Pipeline.RuntimeQueues, Pipeline.CallbackDeadLetters, settings);
+        App.MapPage();
+
+        // Every other path goes to the API, including ones that look like files ("/v1alpha2/tasks/dot.ted"): the
+        // default fallback pattern would leave those to a static-file handler this host does not have (a 404).
+        var bridge = new ApiGatewayBridge(App.Services.GetRequiredService<ApiHandler>(), settings.MaxBodyBytes);
+        App.MapFallback("{**path}", bridge.HandleAsync);
+
+        await App.StartAsync();
+        var log = Loggers.CreateLogger("SdServerless.Local");
+        log.LogInformation("SdServerless local host listening on {Url}", string.Join(", ", App.Urls));
+        log.LogInformation("Outputs land in {Directory} (s3://{Bucket}/...)", Path.Combine(Pipeline.Store.Root, "s3", settings.Bucket), settings.Bucket);
+        if (Pipeline.SecretFile is { } secretFile)
+        {
+            // The receiver needs the secret to verify signatures; the log names the file (mode 0600), never the secret.
+            log.LogInformation("Webhook signing secret (generated once, kept across restarts) is in {SecretFile}", secretFile);
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)
@@ -137,5 +200,13 @@ public sealed class LocalHost : IAsyncDisposable
         });
         logging.AddFilter("Microsoft", LogLevel.Warning);
         logging.AddFilter("System.Net.Http", LogLevel.Warning);
+    }
+
+    /// <summary>The pipeline once open; the services that read it are resolved only after that.</summary>
+    private sealed class OpenedPipeline
+    {
+        public LocalPipeline? Pipeline { get; set; }
+
+        public LocalPipeline Open => Pipeline ?? throw new InvalidOperationException("The local pipeline opens once the host is built.");
     }
 }

@@ -1,6 +1,3 @@
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
-
 namespace SdServerless.Local.Hosting;
 
 /// <summary>The local host's command-line options (README, "Local host options").</summary>
@@ -53,10 +50,4 @@ public sealed class LocalHostOptions
 
     /// <summary>Accept and queue tasks without dispatching them (the queue is drained by a later run).</summary>
     public bool NoDispatch { get; set; }
-
-    /// <summary>In-process hosts only (benchmarks, tests): adjusts the built-in emulator's options before it starts.</summary>
-    public Action<EmulatorOptions>? ConfigureEmulator { get; set; }
-
-    /// <summary>In-process hosts only (benchmarks, tests): adjusts the dispatcher's settings (e.g. model affinity off).</summary>
-    public Action<DispatcherSettings>? ConfigureDispatcher { get; set; }
 }

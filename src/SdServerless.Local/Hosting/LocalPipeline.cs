@@ -71,29 +71,45 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>Requests each endpoint serves at once: one per SD Web UI process, one per emulated GPU.</summary>
     public IReadOnlyDictionary<string, int> EndpointCapacities { get; }
 
+    /// <summary>Opens the pipeline with the emulator's options bound from <paramref name="host"/> alone.</summary>
     public static async Task<LocalPipeline> OpenAsync(LocalHostOptions host, Uri publicBaseUrl, ILoggerFactory loggers)
+    {
+        var catalog = await ReadCatalogAsync(host);
+        var emulatorOptions = new EmulatorOptions();
+        BindEmulatorOptions(emulatorOptions, host, catalog);
+        return await OpenAsync(host, catalog, emulatorOptions, publicBaseUrl, loggers);
+    }
+
+    /// <summary>The runtimes the host serves: its runtimes file, or one runtime on the endpoints given (none: the emulator).</summary>
+    public static async Task<RuntimeCatalog> ReadCatalogAsync(LocalHostOptions host) =>
+        host.RuntimesFile is { } file ? RuntimeCatalog.Parse(await File.ReadAllTextAsync(file)) : RuntimeCatalog.Default(host.SdWebUiEndpoints);
+
+    /// <summary>The built-in emulator's options from the command line and the runtimes it stands in for.</summary>
+    public static void BindEmulatorOptions(EmulatorOptions emulator, LocalHostOptions host, RuntimeCatalog catalog)
+    {
+        emulator.Workers = host.EmulatorWorkers;
+        emulator.DelayPerImage = TimeSpan.FromMilliseconds(host.EmulatorDelayMs);
+        emulator.ModelSwitchDelay = TimeSpan.FromMilliseconds(host.EmulatorModelSwitchMs);
+        emulator.Models = [.. catalog.Models().Select(SdWebUiModelNames.WithoutHash).Distinct(StringComparer.Ordinal)];
+
+        // The emulator stands for the servers the runtimes describe: their scripts are installed on it.
+        emulator.AlwaysOnScripts = [.. catalog.Runtimes.SelectMany(r => r.AlwaysOnScripts ?? SdWebUiFacts.AlwaysOnScripts).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    /// <param name="catalog">From <see cref="ReadCatalogAsync"/>: runtimes without endpoints get the emulator's.</param>
+    /// <param name="emulatorOptions">The emulator's, started only when a runtime has no endpoints.</param>
+    public static async Task<LocalPipeline> OpenAsync(
+        LocalHostOptions host, RuntimeCatalog catalog, EmulatorOptions emulatorOptions, Uri publicBaseUrl, ILoggerFactory loggers)
     {
         var data = Path.GetFullPath(host.DataDirectory);
         Directory.CreateDirectory(data);
         var secretFile = host.WebhookSecret is null ? Path.Combine(data, WebhookSecretFile.FileName) : null;
         var secret = secretFile is null ? WebhookSecret.Parse(host.WebhookSecret) : WebhookSecretFile.LoadOrCreate(secretFile);
 
-        var catalog = host.RuntimesFile is { } file ? RuntimeCatalog.Parse(await File.ReadAllTextAsync(file)) : RuntimeCatalog.Default(host.SdWebUiEndpoints);
         EmulatorHost? emulator = null;
         var capacities = new Dictionary<string, int>(StringComparer.Ordinal);
         if (catalog.Runtimes.Any(r => r.Endpoints.Count == 0))
         {
-            var emulatorOptions = new EmulatorOptions
-            {
-                Workers = host.EmulatorWorkers,
-                DelayPerImage = TimeSpan.FromMilliseconds(host.EmulatorDelayMs),
-                ModelSwitchDelay = TimeSpan.FromMilliseconds(host.EmulatorModelSwitchMs),
-                Models = [.. catalog.Models().Select(SdWebUiModelNames.WithoutHash).Distinct(StringComparer.Ordinal)],
-
-                // The emulator stands for the servers the runtimes describe: their scripts are installed on it.
-                AlwaysOnScripts = [.. catalog.Runtimes.SelectMany(r => r.AlwaysOnScripts ?? SdWebUiFacts.AlwaysOnScripts).Distinct(StringComparer.OrdinalIgnoreCase)],
-            };
-            host.ConfigureEmulator?.Invoke(emulatorOptions);
             emulator = await EmulatorHost.StartAsync(emulatorOptions);
             var endpoint = emulator.BaseUrl.ToString().TrimEnd('/');
             capacities[endpoint] = host.EmulatorWorkers;

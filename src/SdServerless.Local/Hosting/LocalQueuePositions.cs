@@ -1,6 +1,7 @@
 using SdServerless.Core.Json;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
+using SdServerless.Functions.Api;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Queueing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
@@ -12,7 +13,7 @@ namespace SdServerless.Local.Hosting;
 /// order, the order the dispatcher takes them) that are not running yet. A task ahead that a dispatcher already holds
 /// but that still waits for a GPU counts; one whose request is with a server does not.
 /// </summary>
-public sealed class LocalQueuePositions(IReadOnlyList<FileTaskQueue> queues, IObjectStore store)
+public sealed class LocalQueuePositions(IReadOnlyList<FileTaskQueue> queues, IObjectStore store) : IQueuePositions
 {
     public async Task<long?> PositionAsync(string id, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public sealed class DispatcherWorkerOptions
 
     /// <summary>
     /// Tasks received and made ready (input downloaded, request built) per GPU while the GPUs work, so that a GPU
-    /// that frees up gets its next request at once. Needs a <see cref="DispatcherSettings.FreeSlotWait"/> as long as a generation.
+    /// that frees up gets its next request at once. Needs a <see cref="DispatcherOptions.FreeSlotWait"/> as long as a generation.
     /// </summary>
     public int PrefetchPerGpu { get; set; } = 1;
 
@@ -35,7 +35,7 @@ public sealed class DispatcherWorkerOptions
     public int Loops => Math.Max(1, GpuCapacity) * (1 + Math.Max(0, PrefetchPerGpu));
 
     /// <summary>The summed capacity of every configured endpoint: the number of generations the pool runs at once.</summary>
-    public static int PoolCapacity(IEnumerable<RuntimeConfig> runtimes, DispatcherSettings settings) =>
+    public static int PoolCapacity(IEnumerable<RuntimeConfig> runtimes, DispatcherOptions settings) =>
         Math.Max(1, runtimes.SelectMany(r => r.Endpoints).Distinct(StringComparer.Ordinal).Sum(settings.CapacityOf));
 
     /// <summary>
@@ -43,7 +43,7 @@ public sealed class DispatcherWorkerOptions
     /// sent ahead), and an invocation deadline that fits the input downloads, a whole wait for a slot and a whole
     /// generation, with the bookkeeping after it.
     /// </summary>
-    public static DispatcherWorkerOptions For(RuntimeConfig runtime, string queueArn, DispatcherSettings settings)
+    public static DispatcherWorkerOptions For(RuntimeConfig runtime, string queueArn, DispatcherOptions settings)
     {
         var generation = settings.GenerationTimeout ?? settings.LeaseDuration;
         var slotWait = settings.FreeSlotWait == Timeout.InfiniteTimeSpan ? generation : settings.FreeSlotWait;

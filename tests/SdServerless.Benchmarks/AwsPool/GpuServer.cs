@@ -57,7 +57,7 @@ public static class GpuServer
         using var dynamo = new AmazonDynamoDBClient(
             PoolStack.Credentials, new AmazonDynamoDBConfig { ServiceURL = options.DynamoDbUrl, AuthenticationRegion = PoolStack.Region });
         var registry = new DynamoDbPoolRegistry(dynamo, options.Table, [], new PoolRules());
-        using var sdWebUi = new SdWebUiClient(new DispatcherSettings());
+        using var sdWebUi = new SdWebUiClient(new DispatcherOptions());
         var membership = new PoolMembership(
             registry,
             sdWebUi,

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
@@ -27,7 +29,8 @@ public sealed class BenchmarkHost : IAsyncDisposable
     /// <summary>The built-in emulator (null when the host was given external SD Web UI endpoints).</summary>
     public SdWebUiEmulator? Emulator => Host.Pipeline.Emulator?.Emulator;
 
-    public static async Task<BenchmarkHost> StartAsync(Action<LocalHostOptions> configure)
+    /// <param name="services">Replaces or adjusts the host's services (its dispatcher's settings, say) before it is built.</param>
+    public static async Task<BenchmarkHost> StartAsync(Action<LocalHostOptions> configure, Action<IServiceCollection>? services = null)
     {
         var data = Path.Combine(Path.GetTempPath(), "sdserverless-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new LocalHostOptions
@@ -36,10 +39,14 @@ public sealed class BenchmarkHost : IAsyncDisposable
             DataDirectory = data,
             AllowPrivateNetwork = true,
             TaskTimeoutSeconds = 300,
-            ConfigureEmulator = emulator => emulator.RecordJobs = true,
         };
         configure(options);
-        var host = await LocalHost.StartAsync(options, Quiet);
+        var host = await LocalHost.StartAsync(options, builder =>
+        {
+            Quiet(builder.Logging);
+            builder.Services.Configure<EmulatorOptions>(emulator => emulator.RecordJobs = true);
+            services?.Invoke(builder.Services);
+        });
         return new BenchmarkHost(host, data);
     }
 

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Emulator;
+using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.Benchmarks.Scenarios;
 
@@ -57,11 +59,9 @@ public static class AffinityScenario
     private static async Task<ScenarioResult> MeasureAsync(
         bool affinity, Settings settings, List<EmulatorHost> servers, string runtimesFile, CancellationToken cancellationToken)
     {
-        await using var host = await BenchmarkHost.StartAsync(options =>
-        {
-            options.RuntimesFile = runtimesFile;
-            options.ConfigureDispatcher = dispatcher => dispatcher.ModelAffinity = affinity;
-        });
+        await using var host = await BenchmarkHost.StartAsync(
+            options => options.RuntimesFile = runtimesFile,
+            services => services.Configure<DispatcherOptions>(dispatcher => dispatcher.ModelAffinity = affinity));
         using var client = new TaskClient(host);
 
         // Half of each model, in an order fixed by the shuffle seed so both runs see the same mix.

@@ -2,8 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.Core.Tasks;
+using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.Benchmarks.Scenarios;
 
@@ -13,7 +15,7 @@ namespace SdServerless.Benchmarks.Scenarios;
 /// </summary>
 public static class SaturationScenario
 {
-    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherSettings.RequestsAheadPerSlot).</param>
+    /// <param name="RequestsAheadPerSlot">Null: the local host's default (see DispatcherOptions.RequestsAheadPerSlot).</param>
     /// <param name="WarmupTasks">Tasks per warm-up round (see <see cref="WarmUpAsync"/>).</param>
     /// <param name="TimingsCsv">Where to write every task's <see cref="TaskTiming"/> (null: nowhere).</param>
     /// <param name="MinWarmupTasks">
@@ -27,15 +29,19 @@ public static class SaturationScenario
 
     public static async Task<ScenarioResult> RunAsync(string scenario, Settings settings, CancellationToken cancellationToken)
     {
-        await using var host = await BenchmarkHost.StartAsync(options =>
-        {
-            options.EmulatorWorkers = settings.Gpus;
-            options.EmulatorDelayMs = settings.DelayMs;
-            if (settings.RequestsAheadPerSlot is { } ahead)
+        await using var host = await BenchmarkHost.StartAsync(
+            options =>
             {
-                options.ConfigureDispatcher = dispatcher => dispatcher.RequestsAheadPerSlot = ahead;
-            }
-        });
+                options.EmulatorWorkers = settings.Gpus;
+                options.EmulatorDelayMs = settings.DelayMs;
+            },
+            services =>
+            {
+                if (settings.RequestsAheadPerSlot is { } ahead)
+                {
+                    services.Configure<DispatcherOptions>(dispatcher => dispatcher.RequestsAheadPerSlot = ahead);
+                }
+            });
         using var client = new TaskClient(host);
         var emulator = host.Emulator ?? throw new InvalidOperationException("the saturation scenario needs the built-in emulator");
         var timeout = TimeSpan.FromMilliseconds(settings.DelayMs * (double)settings.Tasks / settings.Gpus * 3) + TimeSpan.FromSeconds(60);

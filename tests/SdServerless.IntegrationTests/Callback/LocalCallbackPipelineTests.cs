@@ -4,13 +4,16 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
+using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
@@ -29,7 +32,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     private readonly WebhookSecret _secret = WebhookSecret.Generate();
     private DirectoryObjectStore _store = null!;
     private FileTaskQueue _deadLetters = null!;
-    private CallbackServices _services = null!;
+    private ServiceProvider _services = null!;
     private LocalCallbackTrigger _trigger = null!;
     private WebApplication _host = null!;
     private LoopbackHttpServer _receiver = null!;
@@ -42,9 +45,16 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         var port = FreePort.Next();
         var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true, WebhookSecret = _secret.Reveal() };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        _services = CallbackServices.Create(
-            _store, new LocalObjectUrlSigner(new Uri($"http://127.0.0.1:{port}")), _deadLetters, options, NullLoggerFactory.Instance, callbackOptions);
-        _trigger = new LocalCallbackTrigger(_store, _store, _services.Handler, defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
+        _services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(_store)
+            .AddSingleton<IObjectUrlSigner>(new LocalObjectUrlSigner(new Uri($"http://127.0.0.1:{port}")))
+            .AddSingleton(new CallbackQueues(_deadLetters))
+            .AddSingleton(options)
+            .AddSingleton(callbackOptions)
+            .AddSdServerlessCallback()
+            .BuildServiceProvider();
+        _trigger = new LocalCallbackTrigger(_store, _store, _services.GetRequiredService<CallbackHandler>(), defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
         await _trigger.StartAsync(CancellationToken.None);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -52,7 +62,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         _host = builder.Build();
         _host.MapObjectDownloads(_store);
-        _host.MapCallbackReplay(_services.Replayer);
+        _host.MapCallbackReplay(_services.GetRequiredService<CallbackReplayer>());
         await _host.StartAsync();
     }
 

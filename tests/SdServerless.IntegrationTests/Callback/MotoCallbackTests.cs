@@ -5,13 +5,17 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
+using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.IntegrationTests.Infrastructure;
@@ -76,7 +80,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
         var events = await ReceiveNotificationsAsync(expectedRecords: 1);
         foreach (var s3Event in events)
         {
-            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+            await services.GetRequiredService<CallbackHandler>().HandleAsync(s3Event, CancellationToken.None);
         }
 
         var received = Assert.Single(_receiver.Requests);
@@ -108,7 +112,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
         await WriteTaskOutputsAsync();
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
         {
-            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+            await services.GetRequiredService<CallbackHandler>().HandleAsync(s3Event, CancellationToken.None);
         }
 
         var failedAttempts = _receiver.Requests.ToList();
@@ -119,7 +123,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             return Task.CompletedTask;
         };
 
-        var report = await services.Replayer.ReplayAsync(CancellationToken.None);
+        var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
         Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
         var all = _receiver.Requests.ToList();
@@ -145,7 +149,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
         await WriteTaskOutputsAsync(context);
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
         {
-            await services.Handler.HandleAsync(s3Event, CancellationToken.None);
+            await services.GetRequiredService<CallbackHandler>().HandleAsync(s3Event, CancellationToken.None);
         }
 
         var message = Assert.Single((await _sqs.ReceiveMessageAsync(new ReceiveMessageRequest { QueueUrl = _deadLetters, WaitTimeSeconds = 1, VisibilityTimeout = 0 })).Messages);
@@ -164,7 +168,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             reply.Response.StatusCode = 204;
             return Task.CompletedTask;
         };
-        var report = await services.Replayer.ReplayAsync(CancellationToken.None);
+        var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
         Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
         var replayed = _receiver.Requests.ToList()[^1];
@@ -186,7 +190,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
         return node.ToJsonString();
     }
 
-    private CallbackServices CreateServices()
+    private ServiceProvider CreateServices()
     {
         var options = new SdServerlessOptions
         {
@@ -196,13 +200,15 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             WebhookSecret = _secret.Reveal(),
         };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        return CallbackServices.Create(
-            new S3ObjectStore(_s3, _bucket),
-            new S3ObjectUrlSigner(_s3, _bucket),
-            new SqsTaskQueue(_sqs, _deadLetters),
-            options,
-            NullLoggerFactory.Instance,
-            callbackOptions);
+        return new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(new S3ObjectStore(_s3, _bucket))
+            .AddSingleton<IObjectUrlSigner>(new S3ObjectUrlSigner(_s3, _bucket))
+            .AddSingleton(new CallbackQueues(new SqsTaskQueue(_sqs, _deadLetters)))
+            .AddSingleton(options)
+            .AddSingleton(callbackOptions)
+            .AddSdServerlessCallback()
+            .BuildServiceProvider();
     }
 
     /// <summary>What the dispatcher leaves behind: an image, then result.json last.</summary>

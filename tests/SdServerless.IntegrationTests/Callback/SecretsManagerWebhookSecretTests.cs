@@ -19,7 +19,7 @@ public sealed class SecretsManagerWebhookSecretTests(MotoServer moto)
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id_task":"rotated"}""");
     private readonly MotoSecrets _secrets = new(moto);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly WebhookSecretSettings _timings = new() { SecretId = "", CacheDuration = TimeSpan.FromMinutes(5), RotationOverlap = TimeSpan.FromHours(1) };
+    private readonly WebhookSecretOptions _timings = new() { SecretId = "", CacheDuration = TimeSpan.FromMinutes(5), RotationOverlap = TimeSpan.FromHours(1) };
 
     [Fact]
     public async Task TheSecretIsReadAsItsWhsecValueOrAsABareBase64Key()
@@ -108,7 +108,7 @@ public sealed class SecretsManagerWebhookSecretTests(MotoServer moto)
 
     private SecretsManagerWebhookSigners Source(string secretId, HttpMessageHandler? handler = null) => new(
         _secrets.CreateClient(handler),
-        new WebhookSecretSettings { SecretId = secretId, CacheDuration = _timings.CacheDuration, RotationOverlap = _timings.RotationOverlap },
+        new WebhookSecretOptions { SecretId = secretId, CacheDuration = _timings.CacheDuration, RotationOverlap = _timings.RotationOverlap },
         _clock,
         NullLogger<SecretsManagerWebhookSigners>.Instance);
 

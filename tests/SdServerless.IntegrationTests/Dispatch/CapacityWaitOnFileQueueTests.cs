@@ -1,11 +1,16 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
+using SdServerless.Core.Telemetry;
 using SdServerless.Core.Tasks;
 using SdServerless.Emulator;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.Local.Queueing;
@@ -28,9 +33,19 @@ public sealed class CapacityWaitOnFileQueueTests
 
         // No server yet (a pool at zero); the task is put back at once each time, so that it waits many times quickly.
         var registry = new InProcessPoolRegistry([], new PoolRules());
-        var settings = new DispatcherSettings { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
+        var settings = new DispatcherOptions { FreeSlotWait = TimeSpan.Zero, CapacityBackoffBase = TimeSpan.Zero, CapacityBackoffCap = TimeSpan.Zero };
         var metrics = new CountingMetrics();
-        var handler = DispatcherFactory.Create(store, TaskQueues.Single(queue), options, settings, NullLoggerFactory.Instance, metrics, registry: registry);
+        var handler = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(store)
+            .AddSingleton(TaskQueues.Single(queue))
+            .AddSingleton(options)
+            .AddSingleton(settings)
+            .AddSingleton<ITaskMetrics>(metrics)
+            .AddSingleton<IPoolRegistry>(registry)
+            .AddSdServerlessDispatcher()
+            .BuildServiceProvider()
+            .GetRequiredService<DispatcherHandler>();
         var worker = new DispatcherWorker(queue, handler, new DispatcherWorkerOptions { ReceiveWait = TimeSpan.FromMilliseconds(100) }, TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
         var task = DispatchTestbed.Task("patient", TaskType.TextToImage, """{"prompt":"p","steps":1,"width":64,"height":64}""");
         await queue.SendAsync(DispatchTestbed.MessageBody(task), TimeSpan.Zero, CancellationToken.None);

@@ -3,13 +3,17 @@ using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Emulator;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.IntegrationTests.Infrastructure;
@@ -53,7 +57,15 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
             Bucket = name,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [_emulator.BaseUrl.ToString().TrimEnd('/')] }],
         };
-        _handler = DispatcherFactory.Create(_store, TaskQueues.Single(_queue), options, new DispatcherSettings { BackoffBase = TimeSpan.Zero }, NullLoggerFactory.Instance);
+        _handler = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(_store)
+            .AddSingleton(TaskQueues.Single(_queue))
+            .AddSingleton(options)
+            .AddSingleton(new DispatcherOptions { BackoffBase = TimeSpan.Zero })
+            .AddSdServerlessDispatcher()
+            .BuildServiceProvider()
+            .GetRequiredService<DispatcherHandler>();
     }
 
     public async Task DisposeAsync()

@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
@@ -12,6 +14,7 @@ using SdServerless.Core.Runtimes;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Emulator;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.IntegrationTests.Infrastructure;
@@ -37,8 +40,19 @@ public sealed class DispatchTestbed : IAsyncDisposable
         Options = options;
         Store = new DirectoryObjectStore(Path.Combine(_directory, "s3"), "outputbucket");
         Queue = FileTaskQueue.Open(Path.Combine(_directory, "queue"), new FileTaskQueueOptions { MaxReceiveCount = 5, FlushToDisk = false });
-        var settings = new DispatcherSettings { BackoffBase = TimeSpan.Zero };
-        Handler = DispatcherFactory.Create(Store, TaskQueues.Single(Queue), options, settings, NullLoggerFactory.Instance, downloader: downloader);
+        var settings = new DispatcherOptions { BackoffBase = TimeSpan.Zero };
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(Store)
+            .AddSingleton(TaskQueues.Single(Queue))
+            .AddSingleton(options)
+            .AddSingleton(settings);
+        if (downloader is not null)
+        {
+            services.AddSingleton(downloader);
+        }
+
+        Handler = services.AddSdServerlessDispatcher().BuildServiceProvider().GetRequiredService<DispatcherHandler>();
         _worker = new DispatcherWorker(Queue, Handler, new DispatcherWorkerOptions(), TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
     }
 
@@ -73,7 +87,7 @@ public sealed class DispatchTestbed : IAsyncDisposable
         };
         var downloader = isPublic is null
             ? null
-            : new HttpInputDownloader(options, new DispatcherSettings(), GuardedHttpHandler.Create(isPublic));
+            : new HttpInputDownloader(options, new DispatcherOptions(), GuardedHttpHandler.Create(isPublic));
         return new DispatchTestbed(host, images, options, downloader);
     }
 

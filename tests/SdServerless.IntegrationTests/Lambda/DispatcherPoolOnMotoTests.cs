@@ -138,7 +138,7 @@ public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLif
         var client = moto.CreateDynamoDbClient();
         var membership = new PoolMembership(
             new DynamoDbPoolRegistry(client, _table, [], new PoolRules()),
-            new SdWebUiClient(new DispatcherSettings(), _ => apiAuth),
+            new SdWebUiClient(new DispatcherOptions(), _ => apiAuth),
             new PoolMembershipOptions { Runtime = Runtime, Url = emulator.BaseUrl.ToString().TrimEnd('/') },
             NullLogger<PoolMembership>.Instance);
         _ = membership.RunAsync(_stopping.Token);

@@ -22,7 +22,7 @@ public sealed class PoolMembershipOnDynamoDbTests(MotoServer moto)
         using var dispatcherSide = moto.CreateDynamoDbClient();
         var dispatcher = new DynamoDbPoolRegistry(dispatcherSide, table, [], new PoolRules());
         await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Workers = 2 });
-        using var sdWebUi = new SdWebUiClient(new DispatcherSettings());
+        using var sdWebUi = new SdWebUiClient(new DispatcherOptions());
         var url = emulator.BaseUrl.ToString().TrimEnd('/');
         var membership = new PoolMembership(
             new DynamoDbPoolRegistry(serverSide, table, [], new PoolRules()),

@@ -17,7 +17,7 @@ public sealed class PoolMembershipTests : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
-    private readonly SdWebUiClient _sdWebUi = new(new DispatcherSettings());
+    private readonly SdWebUiClient _sdWebUi = new(new DispatcherOptions());
     private readonly CancellationTokenSource _stop = new();
     private readonly InProcessPoolRegistry _registry;
     private EmulatorHost? _emulator;

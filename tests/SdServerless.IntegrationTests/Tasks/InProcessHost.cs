@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
@@ -39,14 +40,14 @@ internal sealed class InProcessHost : IAsyncDisposable
         {
             Urls = $"http://127.0.0.1:{FreePort.Next()}",
             DataDirectory = data,
-            ConfigureEmulator = emulator => emulator.RecordJobs = true,
         };
         configure?.Invoke(options);
-        host.Host = await Local.Hosting.LocalHost.StartAsync(options, logging =>
+        host.Host = await Local.Hosting.LocalHost.StartAsync(options, builder =>
         {
-            logging.ClearProviders();
-            logging.AddProvider(new ListLoggerProvider(host._log));
-            logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new ListLoggerProvider(host._log));
+            builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+            builder.Services.Configure<EmulatorOptions>(emulator => emulator.RecordJobs = true);
         });
         host.Client = new HttpClient { BaseAddress = host.Host.BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         return host;

@@ -1,8 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
 using SdServerless.Functions.Api;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.UnitTests.Fakes;
@@ -28,7 +32,14 @@ public sealed class RuntimeQueueTests
             ],
         };
         var queues = new TaskQueues("sdserverless-tasks", _shared).Add("xl", "sdserverless-xl", _xl);
-        _handler = ApiHandlerFactory.Create(new InMemoryObjectStore(), queues, options, NullLoggerFactory.Instance);
+        _handler = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<IObjectStore>(new InMemoryObjectStore())
+            .AddSingleton(queues)
+            .AddSingleton(options)
+            .AddSdServerlessApi()
+            .BuildServiceProvider()
+            .GetRequiredService<ApiHandler>();
     }
 
     private static string V1Alpha2(string id, string runtime) =>

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
@@ -7,6 +9,7 @@ using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Events;
 using SdServerless.Local.Callbacks;
 using SdServerless.UnitTests.Fakes;
@@ -38,12 +41,12 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
     /// <summary>The image links of the payload: stable local URLs unless a test signs its own.</summary>
     public IObjectUrlSigner UrlSigner { get; set; } = new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080"));
 
-    private readonly List<CallbackServices> _services = [];
+    private readonly List<ServiceProvider> _services = [];
 
-    /// <summary>Built through <see cref="CallbackServices"/>, as the hosts build it.</summary>
-    public CallbackHandler CreateHandler() => CreateServices().Handler;
+    /// <summary>Built through <see cref="SdServerlessServiceCollectionExtensions.AddSdServerlessCallback"/>, as the hosts build it.</summary>
+    public CallbackHandler CreateHandler() => CreateServices().GetRequiredService<CallbackHandler>();
 
-    public CallbackReplayer CreateReplayer() => CreateServices().Replayer;
+    public CallbackReplayer CreateReplayer() => CreateServices().GetRequiredService<CallbackReplayer>();
 
     public WebhookVerifier CreateVerifier() => new(Secret, clock: Clock);
 
@@ -92,11 +95,19 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
         }
     }
 
-    private CallbackServices CreateServices()
+    private ServiceProvider CreateServices()
     {
         Options.WebhookSecret = Secret.Reveal();
-        var services = CallbackServices.Create(
-            Store, UrlSigner, DeadLetters, Options, NullLoggerFactory.Instance, CallbackOptions, Clock, eventDeadLetters: EventDeadLetters);
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton<IObjectStore>(Store)
+            .AddSingleton(UrlSigner)
+            .AddSingleton(new CallbackQueues(DeadLetters, EventDeadLetters))
+            .AddSingleton(Options)
+            .AddSingleton(CallbackOptions)
+            .AddSdServerlessCallback()
+            .BuildServiceProvider();
         _services.Add(services);
         return services;
     }

@@ -1,13 +1,18 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
 using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
+using SdServerless.Core.Telemetry;
 using SdServerless.Core.Tasks;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.UnitTests.Fakes;
@@ -28,8 +33,23 @@ public sealed class DispatcherHarness
         Options = new SdServerlessOptions { MaxAttempts = maxAttempts, Runtimes = [config] };
         Queue = new InMemoryTaskQueue(Clock);
         var credentials = new SdWebUiCredentials(Options.Runtimes, (id, _) => Secrets.TryGetValue(id, out var value) ? System.Threading.Tasks.Task.FromResult(value) : throw new Core.DependencyUnavailableException($"no secret {id}"), Clock);
-        Handler = DispatcherFactory.Create(
-            Store, TaskQueues.Single(Queue), Options, Settings, NullLoggerFactory.Instance, Metrics, Clock, Inputs, new SdWebUiClient(SdWebUi, credentials.For), registry, credentials);
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton<IObjectStore>(Store)
+            .AddSingleton(TaskQueues.Single(Queue))
+            .AddSingleton(Options)
+            .AddSingleton(Settings)
+            .AddSingleton<ITaskMetrics>(Metrics)
+            .AddSingleton<IInputDownloader>(Inputs)
+            .AddSingleton(credentials)
+            .AddSingleton(new SdWebUiClient(SdWebUi, credentials.For));
+        if (registry is not null)
+        {
+            services.AddSingleton(registry);
+        }
+
+        Handler = services.AddSdServerlessDispatcher().BuildServiceProvider().GetRequiredService<DispatcherHandler>();
     }
 
     /// <summary>The secret store the runtime's api_auth_secret is read from: secret id to value.</summary>
@@ -49,7 +69,7 @@ public sealed class DispatcherHarness
 
     public SdServerlessOptions Options { get; }
 
-    public DispatcherSettings Settings { get; } = new() { BackoffBase = TimeSpan.FromSeconds(10) };
+    public DispatcherOptions Settings { get; } = new() { BackoffBase = TimeSpan.FromSeconds(10) };
 
     public DispatcherHandler Handler { get; }
 

@@ -9,7 +9,7 @@ public sealed class HttpInputDownloaderTests
     private static readonly byte[] Png = FakeSdWebUi.Png(1);
 
     private static HttpInputDownloader Downloader(Func<HttpRequestMessage, HttpResponseMessage> answer, bool allowHttp = false, long maxBytes = 1024) =>
-        new(new SdServerlessOptions { AllowHttp = allowHttp, MaxInputBytes = maxBytes }, new DispatcherSettings(), new AnsweringHandler(answer));
+        new(new SdServerlessOptions { AllowHttp = allowHttp, MaxInputBytes = maxBytes }, new DispatcherOptions(), new AnsweringHandler(answer));
 
     private static async Task<DispatchFailure> FailureAsync(HttpInputDownloader downloader, string url) =>
         await Assert.ThrowsAsync<DispatchFailure>(() => downloader.DownloadAsync(url, "image_link", CancellationToken.None));

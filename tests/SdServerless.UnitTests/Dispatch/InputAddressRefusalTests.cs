@@ -21,7 +21,7 @@ public sealed class InputAddressRefusalTests
     [InlineData("http://localhost:9/cat.png")]
     public async Task NonPublicAddressesAreRefused(string url)
     {
-        using var downloader = new HttpInputDownloader(new SdServerlessOptions { AllowHttp = true }, new DispatcherSettings());
+        using var downloader = new HttpInputDownloader(new SdServerlessOptions { AllowHttp = true }, new DispatcherOptions());
 
         var failure = await Assert.ThrowsAsync<DispatchFailure>(() => downloader.DownloadAsync(url, "image_link", CancellationToken.None));
 

@@ -54,7 +54,7 @@ public sealed class ModelCatalogTests
     [Fact]
     public async Task TheLoadedCheckpointIsKnownFromItsHashNotFromTheDefaultInOptions()
     {
-        var settings = new Functions.Dispatch.DispatcherSettings();
+        var settings = new Functions.Dispatch.DispatcherOptions();
         var pool = InProcessPool.Create(settings.PoolRules, new Dictionary<string, string[]> { ["sdruntime"] = [DispatcherHarness.Endpoint] });
         var catalog = new Functions.Dispatch.ModelCatalog(
             new Functions.Dispatch.SdWebUiClient(new FakeSdWebUi { LoadedCheckpointHash = "6CE01616" }), pool.Registry, settings, new ManualClock());

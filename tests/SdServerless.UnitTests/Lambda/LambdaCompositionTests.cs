@@ -37,7 +37,7 @@ public class LambdaCompositionTests
             environment.Values["SDSERVERLESS_POOL_TABLE"] = poolTable;
         }
 
-        var settings = LambdaSettings.Load(environment);
+        var settings = LambdaOptions.Load(environment);
 
         var built = LambdaComposition.CreateHandler(
             settings, environment, NullLoggerFactory.Instance, new LoggingTaskMetrics(NullLogger<LoggingTaskMetrics>.Instance), TimeProvider.System);

@@ -112,7 +112,7 @@ public sealed class InputBoundsTests
     {
         var running = 0;
         var peak = 0;
-        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherSettings(), new DelegatingAnswer(async () =>
+        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherOptions(), new DelegatingAnswer(async () =>
         {
             var now = Interlocked.Increment(ref running);
             InterlockedMax(ref peak, now);
@@ -129,7 +129,7 @@ public sealed class InputBoundsTests
     [Fact]
     public async Task AnAnnouncedLengthIsNotAllocatedBeforeTheBytesArrive()
     {
-        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherSettings(), new DelegatingAnswer(() =>
+        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherOptions(), new DelegatingAnswer(() =>
         {
             var content = new ByteArrayContent(FakeSdWebUi.Png(1));
             content.Headers.ContentLength = 20 * 1024 * 1024 - 1;
@@ -152,7 +152,7 @@ public sealed class InputBoundsTests
     [Fact]
     public async Task APresignedInputUrlsSignatureNeverAppearsInTheFailure()
     {
-        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherSettings(), new DelegatingAnswer(() =>
+        using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherOptions(), new DelegatingAnswer(() =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden))));
         const string presigned = "https://bucket.s3.amazonaws.com/in/cat.png?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=deadbeef";
 

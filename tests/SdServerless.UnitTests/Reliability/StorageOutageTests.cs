@@ -1,8 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
+using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
 using SdServerless.UnitTests.Dispatch;
@@ -28,8 +32,17 @@ public sealed class StorageOutageTests
             MaxAttempts = 10,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint], Models = [FakeSdWebUi.Model] }],
         };
-        var handler = DispatcherFactory.Create(store, TaskQueues.Single(queue), options, new DispatcherSettings(), NullLoggerFactory.Instance, clock: clock,
-            downloader: new FakeInputDownloader(), sdWebUi: new SdWebUiClient(new FakeSdWebUi()));
+        var handler = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton<TimeProvider>(clock)
+            .AddSingleton<IObjectStore>(store)
+            .AddSingleton(TaskQueues.Single(queue))
+            .AddSingleton(options)
+            .AddSingleton<IInputDownloader>(new FakeInputDownloader())
+            .AddSingleton(new SdWebUiClient(new FakeSdWebUi()))
+            .AddSdServerlessDispatcher()
+            .BuildServiceProvider()
+            .GetRequiredService<DispatcherHandler>();
         var task = DispatcherHarness.Task("t", TaskType.TextToImage, """{"prompt":"p","batch_size":2}""");
         await queue.SendAsync(DispatcherHarness.MessageBody(task), TimeSpan.Zero, CancellationToken.None);
 

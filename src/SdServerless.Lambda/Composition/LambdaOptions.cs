@@ -7,7 +7,7 @@ using SdServerless.Lambda.Bootstrap;
 namespace SdServerless.Lambda.Composition;
 
 /// <summary>Everything the function reads from its environment, bound and checked once at start.</summary>
-public sealed class LambdaSettings
+public sealed class LambdaOptions
 {
     /// <summary>A week: a task that waited longer for a GPU is no longer wanted (and the bound keeps TimeSpan in range).</summary>
     private const long MaxQueueingDeadlineSeconds = 7 * 24 * 3600;
@@ -26,7 +26,7 @@ public sealed class LambdaSettings
     public string? CallbackEventDeadLetterQueueUrl { get; init; }
 
     /// <summary>Where the callback and replay functions read the webhook secret (they never get the secret itself).</summary>
-    public WebhookSecretSettings? WebhookSecret { get; init; }
+    public WebhookSecretOptions? WebhookSecret { get; init; }
 
     /// <summary>Only for tests against an S3/SQS-compatible server; null on AWS.</summary>
     public string? S3ServiceUrl { get; init; }
@@ -45,7 +45,7 @@ public sealed class LambdaSettings
     public string? SecretsManagerServiceUrl { get; init; }
 
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
-    public static LambdaSettings Load(IEnvironmentVariables environment)
+    public static LambdaOptions Load(IEnvironmentVariables environment)
     {
         var problems = new List<string>();
         var handler = environment.Get(LambdaEnvironmentVariableNames.Handler);
@@ -111,7 +111,7 @@ public sealed class LambdaSettings
             throw new LambdaConfigurationException(problems);
         }
 
-        return new LambdaSettings
+        return new LambdaOptions
         {
             Handler = handler,
             Options = options,
@@ -128,7 +128,7 @@ public sealed class LambdaSettings
         };
     }
 
-    private static WebhookSecretSettings? ReadWebhookSecret(IEnvironmentVariables environment, string? secretArn, List<string> problems)
+    private static WebhookSecretOptions? ReadWebhookSecret(IEnvironmentVariables environment, string? secretArn, List<string> problems)
     {
         if (environment.Get(EnvironmentVariableNames.WebhookSecret) is not null)
         {
@@ -137,12 +137,12 @@ public sealed class LambdaSettings
             problems.Add($"{EnvironmentVariableNames.WebhookSecret} is not read on Lambda: keep the secret in Secrets Manager and name it in {EnvironmentVariableNames.WebhookSecretArn}");
         }
 
-        var cacheSeconds = ReadNumber(environment, EnvironmentVariableNames.WebhookSecretCacheSeconds, (long)WebhookSecretSettings.DefaultCacheDuration.TotalSeconds, problems);
+        var cacheSeconds = ReadNumber(environment, EnvironmentVariableNames.WebhookSecretCacheSeconds, (long)WebhookSecretOptions.DefaultCacheDuration.TotalSeconds, problems);
         var overlapSeconds = ReadNumber(
-            environment, EnvironmentVariableNames.WebhookSecretRotationOverlapSeconds, (long)WebhookSecretSettings.DefaultRotationOverlap.TotalSeconds, problems);
+            environment, EnvironmentVariableNames.WebhookSecretRotationOverlapSeconds, (long)WebhookSecretOptions.DefaultRotationOverlap.TotalSeconds, problems);
         return secretArn is null
             ? null
-            : new WebhookSecretSettings
+            : new WebhookSecretOptions
             {
                 SecretId = secretArn,
                 CacheDuration = TimeSpan.FromSeconds(Math.Min(cacheSeconds, 86_400)),

@@ -3,7 +3,7 @@ using SdServerless.Core.Pool;
 namespace SdServerless.Functions.Dispatch;
 
 /// <summary>The dispatcher's own knobs; the defaults suit both hosts.</summary>
-public sealed class DispatcherSettings
+public sealed class DispatcherOptions
 {
     /// <summary>Connecting to SD Web UI or an input host; reading waits for the invocation's deadline instead.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

@@ -1,7 +1,7 @@
 namespace SdServerless.Aws.SecretsManager;
 
 /// <summary>Where the webhook secret is kept in Secrets Manager and how long a read of it is trusted.</summary>
-public sealed class WebhookSecretSettings
+public sealed class WebhookSecretOptions
 {
     public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan DefaultRotationOverlap = TimeSpan.FromHours(24);

@@ -2,14 +2,14 @@ using SdServerless.Lambda.Composition;
 
 namespace SdServerless.UnitTests.Lambda;
 
-public class LambdaSettingsTests
+public class LambdaOptionsTests
 {
     [Fact]
     public void MissingConfigurationListsEveryMissingVariableAtOnce()
     {
         var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = "dispatcher" });
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains("SDSERVERLESS_BUCKET", error.Message);
@@ -29,7 +29,7 @@ public class LambdaSettingsTests
             environment.Values["_HANDLER"] = handler;
         }
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
         Assert.Contains("api, dispatcher, callback, replay", error.Message);
     }
 
@@ -40,7 +40,7 @@ public class LambdaSettingsTests
         environment.Values["SDSERVERLESS_RUNTIMES"] =
             """{"runtimes":[{"name":"xl","type":"sdwebui","endpoints":["http://10.0.0.5:7861"],"models":["a.safetensors","b.safetensors"]}]}""";
 
-        var settings = LambdaSettings.Load(environment);
+        var settings = LambdaOptions.Load(environment);
 
         var runtime = Assert.Single(settings.Options.Runtimes);
         Assert.Equal("xl", runtime.Name);
@@ -55,11 +55,11 @@ public class LambdaSettingsTests
     {
         var environment = Api();
         environment.Values["SDSERVERLESS_RUNTIMES"] = """{"runtimes":[{"name":"xl","type":"sdwebui","endpoints":[],"models":["a.safetensors"]}]}""";
-        Assert.Null(LambdaSettings.Load(environment).PoolTable);
+        Assert.Null(LambdaOptions.Load(environment).PoolTable);
 
         environment.Values["SDSERVERLESS_POOL_TABLE"] = "sdserverless-pool";
         environment.Values["SDSERVERLESS_DYNAMODB_SERVICE_URL"] = "http://127.0.0.1:5000";
-        var settings = LambdaSettings.Load(environment);
+        var settings = LambdaOptions.Load(environment);
 
         Assert.Equal(("sdserverless-pool", "http://127.0.0.1:5000"), (settings.PoolTable, settings.DynamoDbServiceUrl));
     }
@@ -70,7 +70,7 @@ public class LambdaSettingsTests
         var environment = Api();
         environment.Values["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://a:7861, http://b:7861";
 
-        var runtime = Assert.Single(LambdaSettings.Load(environment).Options.Runtimes);
+        var runtime = Assert.Single(LambdaOptions.Load(environment).Options.Runtimes);
 
         Assert.Equal("sdruntime", runtime.Name);
         Assert.Equal(["http://a:7861", "http://b:7861"], runtime.Endpoints);
@@ -84,7 +84,7 @@ public class LambdaSettingsTests
         environment.Values["SDSERVERLESS_MAX_ATTEMPTS"] = "five";
         environment.Values["SDSERVERLESS_ALLOW_HTTP"] = "yes";
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_RUNTIMES", StringComparison.Ordinal));
@@ -99,7 +99,7 @@ public class LambdaSettingsTests
     {
         var environment = new FakeEnvironmentVariables(new() { ["_HANDLER"] = handler, ["SDSERVERLESS_BUCKET"] = "outb" });
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.Equal(2, error.Problems.Count);
         Assert.Contains("SDSERVERLESS_CALLBACK_DLQ_URL", error.Message);
@@ -113,12 +113,12 @@ public class LambdaSettingsTests
         environment.Values["SDSERVERLESS_WEBHOOK_SECRET_CACHE_SECONDS"] = "60";
         environment.Values["SDSERVERLESS_WEBHOOK_SECRET_ROTATION_OVERLAP_SECONDS"] = "3600";
 
-        var secret = LambdaSettings.Load(environment).WebhookSecret!;
+        var secret = LambdaOptions.Load(environment).WebhookSecret!;
 
         Assert.Equal("arn:aws:secretsmanager:us-east-1:123456789012:secret:hook-AbCdEf", secret.SecretId);
         Assert.Equal(TimeSpan.FromMinutes(1), secret.CacheDuration);
         Assert.Equal(TimeSpan.FromHours(1), secret.RotationOverlap);
-        Assert.Equal(TimeSpan.FromMinutes(5), LambdaSettings.Load(Callback()).WebhookSecret!.CacheDuration);
+        Assert.Equal(TimeSpan.FromMinutes(5), LambdaOptions.Load(Callback()).WebhookSecret!.CacheDuration);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public class LambdaSettingsTests
         var environment = Callback();
         environment.Values["SDSERVERLESS_WEBHOOK_SECRET"] = "whsec_hunter2hunter2hunter2hunter2hunter2hu";
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.StartsWith("SDSERVERLESS_WEBHOOK_SECRET is not read on Lambda", Assert.Single(error.Problems), StringComparison.Ordinal);
         Assert.DoesNotContain("hunter2", error.Message);
@@ -142,7 +142,7 @@ public class LambdaSettingsTests
         environment.Values["SDSERVERLESS_QUEUEING_DEADLINE_SECONDS"] = "600";
         environment.Values["SDSERVERLESS_GENERATION_TIMEOUT_SECONDS"] = "120";
 
-        var settings = LambdaSettings.Load(environment);
+        var settings = LambdaOptions.Load(environment);
 
         Assert.Equal(("sdserverless-pool", "http://127.0.0.1:5000"), (settings.PoolTable, settings.DynamoDbServiceUrl));
         var runtime = Assert.Single(settings.Options.Runtimes);
@@ -157,7 +157,7 @@ public class LambdaSettingsTests
         var environment = Dispatcher();
         environment.Values["SDSERVERLESS_SDWEBUI_ENDPOINTS"] = "http://a:7861";
 
-        var settings = LambdaSettings.Load(environment);
+        var settings = LambdaOptions.Load(environment);
 
         Assert.Null(settings.PoolTable);
         Assert.Equal(TimeSpan.FromHours(1), settings.Options.QueueingDeadline);
@@ -170,7 +170,7 @@ public class LambdaSettingsTests
         var environment = Dispatcher();
         environment.Values["SDSERVERLESS_RUNTIMES"] = """{"runtimes":[{"name":"xl","endpoints":[],"models":["a.safetensors"]}]}""";
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.Contains("'xl' has no endpoints", Assert.Single(error.Problems), StringComparison.Ordinal);
     }
@@ -184,7 +184,7 @@ public class LambdaSettingsTests
         environment.Values["SDSERVERLESS_QUEUEING_DEADLINE_SECONDS"] = "an hour";
         environment.Values["SDSERVERLESS_GENERATION_TIMEOUT_SECONDS"] = "3600";
 
-        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaSettings.Load(environment));
+        var error = Assert.Throws<LambdaConfigurationException>(() => LambdaOptions.Load(environment));
 
         Assert.Equal(3, error.Problems.Count);
         Assert.Contains(error.Problems, p => p.StartsWith("SDSERVERLESS_POOL_TABLE", StringComparison.Ordinal));

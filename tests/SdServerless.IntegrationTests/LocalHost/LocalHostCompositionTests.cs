@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SdServerless.Core.Pool;
+using SdServerless.Emulator;
+using SdServerless.Functions.Dispatch;
+using SdServerless.Functions.Pool;
+using SdServerless.IntegrationTests.Infrastructure;
+using Host = SdServerless.Local.Hosting.LocalHost;
+using LocalHostOptions = SdServerless.Local.Hosting.LocalHostOptions;
+
+namespace SdServerless.IntegrationTests.LocalHost;
+
+/// <summary>The local host in this process: a test changes its services on the real host, and it logs through one factory.</summary>
+public sealed class LocalHostCompositionTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-composition-").FullName;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private Host _host = null!;
+
+    public async Task InitializeAsync() =>
+        _host = await Host.StartAsync(
+            new LocalHostOptions { Urls = $"http://127.0.0.1:{FreePort.Next()}", DataDirectory = _data, EmulatorWorkers = 2 },
+            builder =>
+            {
+                builder.Logging.ClearProviders();
+                builder.Logging.AddProvider(new LineLoggerProvider(_lines));
+                builder.Services.Configure<DispatcherOptions>(dispatcher => dispatcher.ModelAffinity = false);
+                builder.Services.Configure<EmulatorOptions>(emulator => emulator.RecordJobs = true);
+            });
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
+    }
+
+    [Fact]
+    public void ATestsChangeToTheDispatcherOptionsReachesTheDispatcherAndTheHostsOwnBindingStays()
+    {
+        var settings = _host.App.Services.GetRequiredService<DispatcherOptions>();
+
+        Assert.False(settings.ModelAffinity);
+        Assert.Equal(1, settings.RequestsAheadPerSlot);
+        Assert.Equal(TimeSpan.FromSeconds(new LocalHostOptions().TaskTimeoutSeconds), settings.GenerationTimeout);
+        Assert.Equal(2, settings.CapacityOf(_host.Pipeline.Emulator!.BaseUrl.ToString().TrimEnd('/')));
+        Assert.Same(_host.App.Services.GetRequiredService<InProcessPoolRegistry>(), _host.App.Services.GetRequiredService<IPoolRegistry>());
+    }
+
+    [Fact]
+    public void ATestsChangeToTheEmulatorOptionsReachesTheBuiltInEmulator() =>
+        Assert.True(_host.Pipeline.Emulator!.Emulator.Options.RecordJobs);
+
+    [Fact]
+    public void EveryPartLogsThroughTheHostsOneLoggerFactory()
+    {
+        Assert.Same(_host.App.Services.GetRequiredService<ILoggerFactory>(), _host.Loggers);
+        Assert.Contains(_lines, line => line.Contains("SD Web UI emulator on", StringComparison.Ordinal));
+        Assert.Contains(_lines, line => line.Contains("local host listening on", StringComparison.Ordinal));
+    }
+
+    private sealed class LineLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new LineLogger(lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class LineLogger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+    }
+}
