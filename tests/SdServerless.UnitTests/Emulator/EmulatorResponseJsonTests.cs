@@ -94,6 +94,24 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
             Written(context));
     }
 
+    [Theory]
+    [InlineData("[1,  2]")]
+    [InlineData("\"\\u00e9 x\"")]
+    [InlineData("{ \"a\" : 2 }")]
+    public async Task AValueOutsideTheConstantsIsEchoedAsTheClientWroteIt(string given)
+    {
+        using var document = JsonDocument.Parse($$$"""{"resize_mode": {{{given}}}}""");
+        var issues = new List<ValidationIssue>();
+        PydanticBinder.Bind(document.RootElement, SdApiFields.ExtrasSingleImage, issues);
+        var context = NewContext();
+
+        await SdResponses.WriteValidationAsync(context, [.. issues.Where(issue => Equals(issue.Location[0], "resize_mode"))]);
+
+        Assert.Equal(
+            $$$"""{"detail":[{"loc":["body","resize_mode"],"msg":"unexpected value; permitted: 0, 1","type":"value_error.const","ctx":{"given":{{{given}}},"permitted":[0,1]}}]}""",
+            Written(context));
+    }
+
     [Fact]
     public async Task AnEmptyBodyIsAMissingField()
     {
