@@ -85,7 +85,7 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
         [
             new ValidationIssue([], "value is not a valid dict", "type_error.dict"),
             new ValidationIssue(["styles", 1], "str type expected", "type_error.str"),
-            new ValidationIssue(["gfpgan_visibility"], "ensure this value is less than or equal to 1", "value_error.number.not_le", "{\"limit_value\":1}"),
+            new ValidationIssue(["gfpgan_visibility"], "ensure this value is less than or equal to 1", "value_error.number.not_le", new LimitContext(1)),
         ]);
 
         Assert.Equal(422, context.Response.StatusCode);
