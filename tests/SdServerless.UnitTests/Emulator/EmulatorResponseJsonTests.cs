@@ -132,6 +132,52 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
             Written(context));
     }
 
+    [Fact]
+    public async Task TheCheckpointList()
+    {
+        var context = NewContext();
+
+        await StateEndpoints.SdModelsAsync(context, emulator);
+
+        Assert.Equal(
+            """[{"title":"a.safetensors [163f4dbbad]","model_name":"a","hash":"163f4dbbad","sha256":"163f4dbbadd9c6b18be203a695289069939e6498759ef917e6eb2c17a57257cb","filename":"/emulator/models/Stable-diffusion/a.safetensors","config":null},{"title":"b.ckpt","model_name":"b","hash":null,"sha256":null,"filename":"/emulator/models/Stable-diffusion/b.ckpt","config":null}]""",
+            Written(context));
+    }
+
+    [Fact]
+    public async Task TheProgressOfAnIdleServer()
+    {
+        var context = NewContext();
+
+        await StateEndpoints.ProgressAsync(context, emulator);
+
+        Assert.Equal(
+            """{"progress":0,"eta_relative":0,"state":{"skipped":false,"interrupted":false,"stopping_generation":false,"job":"","job_count":0,"job_timestamp":"0","job_no":0,"sampling_step":0,"sampling_steps":0},"current_image":null,"textinfo":null}""",
+            Written(context));
+    }
+
+    [Fact]
+    public async Task TheInterruptAnswer()
+    {
+        var context = NewContext();
+
+        await StateEndpoints.InterruptAsync(context, emulator);
+
+        Assert.Equal("{}", Written(context));
+    }
+
+    [Fact]
+    public async Task TheGpusOfAnIdleEmulator()
+    {
+        var context = NewContext();
+
+        await StateEndpoints.GpusAsync(context, emulator);
+
+        Assert.Equal(
+            """{"queue_length":0,"peak_busy_gpus":0,"gpus":[{"index":0,"loaded_model":"a.safetensors [163f4dbbad]","busy":false,"requests":0,"model_switches":0,"busy_ms":0,"peak_concurrency":0}]}""",
+            Written(context));
+    }
+
     public void Dispose() => emulator.Dispose();
 
     private static DefaultHttpContext NewContext(string? body = null)
