@@ -3,7 +3,10 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
 
-/// <summary>The body of GET /v1alpha2/tasks/{id}, and one item of the listing: where a task stands.</summary>
+/// <summary>
+/// Where a task stands, read from its documents: what GET /v1alpha2/tasks/{id} and each item of the listing show
+/// (<see cref="ToBody"/>), and what a cancel decides on.
+/// </summary>
 /// <param name="WaitingFor">Why a queued task waits (<see cref="WaitingReasons"/>); null otherwise.</param>
 /// <param name="Progress">A running task's share done (0..1), from its server.</param>
 /// <param name="QueuePosition">A queued task's place in its queue, where the host knows it.</param>
