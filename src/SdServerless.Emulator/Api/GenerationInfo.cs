@@ -4,7 +4,7 @@ namespace SdServerless.Emulator.Api;
 
 /// <summary>
 /// The "info" of a txt2img or img2img answer (SD Web UI's Processed.js()), in its member order. Clients parse it
-/// for the seeds, the checkpoint and the infotexts; the members the emulator has no use for keep SD Web UI's values.
+/// for its seeds, checkpoint and infotexts; the members the emulator has no use for keep SD Web UI's values.
 /// </summary>
 internal sealed record GenerationInfo
 {

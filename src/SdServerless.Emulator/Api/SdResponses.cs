@@ -19,7 +19,7 @@ internal static class SdResponses
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>Writes <paramref name="body"/> through its source-generated contract.</summary>
+    /// <summary>Writes <paramref name="body"/> through its source-generated metadata.</summary>
     public static Task WriteJsonAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> typeInfo) =>
         WriteJsonAsync(context, status, writer => JsonSerializer.Serialize(writer, body, typeInfo));
 

@@ -15,7 +15,7 @@ public static class ApiResults
 {
     public const string ProblemContentType = "application/problem+json";
 
-    /// <summary>A JSON answer: <paramref name="body"/> through its source-generated contract.</summary>
+    /// <summary>A JSON answer: <paramref name="body"/> through its source-generated metadata.</summary>
     public static ApiGatewayProxyResponse Json<T>(int statusCode, T body, JsonTypeInfo<T> typeInfo) =>
         Json(statusCode, writer => JsonSerializer.Serialize(writer, body, typeInfo));
 
