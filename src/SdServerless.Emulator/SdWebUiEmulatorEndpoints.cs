@@ -30,13 +30,7 @@ public static class SdWebUiEmulatorEndpoints
         endpoints.MapPost("/sdapi/v1/interrupt", FaultGate.Wrap(emulator, StateEndpoints.InterruptAsync));
         endpoints.MapGet("/emulator/v1/gpus", context => StateEndpoints.GpusAsync(context, emulator));
         // Other SD Web UI paths are not emulated: FastAPI's 404 body says so to clients that read it.
-        endpoints.Map("/sdapi/{**path}", context => SdResponses.WriteJsonAsync(context, StatusCodes.Status404NotFound,
-            writer =>
-            {
-                writer.WriteStartObject();
-                writer.WriteString("detail", "Not Found");
-                writer.WriteEndObject();
-            }));
+        endpoints.Map("/sdapi/{**path}", context => SdResponses.WriteNotFoundAsync(context));
         return endpoints;
     }
 }

@@ -105,11 +105,11 @@ internal static class ExtrasEndpoint
         {
             if (request[name] is double value && value < 0)
             {
-                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 0", "value_error.number.not_ge", "{\"limit_value\":0}"));
+                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 0", "value_error.number.not_ge", new LimitContext(0)));
             }
             else if (request[name] is double high && high > 1)
             {
-                issues.Add(new ValidationIssue([name], "ensure this value is less than or equal to 1", "value_error.number.not_le", "{\"limit_value\":1}"));
+                issues.Add(new ValidationIssue([name], "ensure this value is less than or equal to 1", "value_error.number.not_le", new LimitContext(1)));
             }
         }
 
@@ -117,7 +117,7 @@ internal static class ExtrasEndpoint
         {
             if (request[name] is long size && size < 1)
             {
-                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 1", "value_error.number.not_ge", "{\"limit_value\":1}"));
+                issues.Add(new ValidationIssue([name], "ensure this value is greater than or equal to 1", "value_error.number.not_ge", new LimitContext(1)));
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -35,79 +34,37 @@ internal static class InfoText
         var request = plan.Request;
         var prompt = request.Str("prompt") ?? "";
         var negative = request.Str("negative_prompt") ?? "";
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
+        var info = new GenerationInfo
         {
-            writer.WriteStartObject();
-            writer.WriteString("prompt", prompt);
-            WriteRepeated(writer, "all_prompts", prompt, imageCount);
-            writer.WriteString("negative_prompt", negative);
-            WriteRepeated(writer, "all_negative_prompts", negative, imageCount);
-            writer.WriteNumber("seed", plan.Seed);
-            WriteNumbers(writer, "all_seeds", plan.Seeds.Take(imageCount));
-            writer.WriteNumber("subseed", plan.Subseed);
-            WriteNumbers(writer, "all_subseeds", plan.Subseeds.Take(imageCount));
-            writer.WriteNumber("subseed_strength", request.Float("subseed_strength", 0));
-            writer.WriteNumber("width", plan.Width);
-            writer.WriteNumber("height", plan.Height);
-            writer.WriteString("sampler_name", plan.Sampler);
-            writer.WriteNumber("cfg_scale", plan.CfgScale);
-            writer.WriteNumber("steps", plan.Steps);
-            writer.WriteNumber("batch_size", plan.BatchSize);
-            writer.WriteBoolean("restore_faces", request.Bool("restore_faces", false));
-            writer.WriteNull("face_restoration_model");
-            writer.WriteString("sd_model_name", plan.Model.ModelName);
-            writer.WriteString("sd_model_hash", plan.Model.Hash);
-            writer.WriteNull("sd_vae_name");
-            writer.WriteNull("sd_vae_hash");
-            writer.WriteNumber("seed_resize_from_w", request.Int("seed_resize_from_w", -1));
-            writer.WriteNumber("seed_resize_from_h", request.Int("seed_resize_from_h", -1));
-            writer.WritePropertyName("denoising_strength");
-            BoundRequest.WriteValue(writer, request["denoising_strength"]);
-            writer.WriteStartObject("extra_generation_params");
-            writer.WriteString("Schedule type", plan.Scheduler);
-            writer.WriteEndObject();
-            writer.WriteNumber("index_of_first_image", indexOfFirstImage);
-            writer.WriteStartArray("infotexts");
-            foreach (var infotext in infotexts)
-            {
-                writer.WriteStringValue(infotext);
-            }
-
-            writer.WriteEndArray();
-            writer.WritePropertyName("styles");
-            BoundRequest.WriteValue(writer, request["styles"] ?? Array.Empty<string>());
-            writer.WriteString("job_timestamp", DateTime.Now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture));
-            writer.WriteNumber("clip_skip", 1);
-            writer.WriteBoolean("is_using_inpainting_conditioning", false);
-            writer.WriteString("version", Version);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+            Prompt = prompt,
+            AllPrompts = Enumerable.Repeat(prompt, imageCount).ToList(),
+            NegativePrompt = negative,
+            AllNegativePrompts = Enumerable.Repeat(negative, imageCount).ToList(),
+            Seed = plan.Seed,
+            AllSeeds = plan.Seeds.Take(imageCount).ToList(),
+            Subseed = plan.Subseed,
+            AllSubseeds = plan.Subseeds.Take(imageCount).ToList(),
+            SubseedStrength = request.Float("subseed_strength", 0),
+            Width = plan.Width,
+            Height = plan.Height,
+            SamplerName = plan.Sampler,
+            CfgScale = plan.CfgScale,
+            Steps = plan.Steps,
+            BatchSize = plan.BatchSize,
+            RestoreFaces = request.Bool("restore_faces", false),
+            SdModelName = plan.Model.ModelName,
+            SdModelHash = plan.Model.Hash,
+            SeedResizeFromW = request.Int("seed_resize_from_w", -1),
+            SeedResizeFromH = request.Int("seed_resize_from_h", -1),
+            DenoisingStrength = request["denoising_strength"] is double strength ? strength : null,
+            ExtraGenerationParams = new ExtraGenerationParams(plan.Scheduler),
+            IndexOfFirstImage = indexOfFirstImage,
+            Infotexts = infotexts,
+            Styles = request.StrList("styles") ?? [],
+            JobTimestamp = DateTime.Now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture),
+        };
+        return JsonSerializer.Serialize(info, EmulatorJsonContext.Default.GenerationInfo);
     }
 
     private static string Number(double value) => value.ToString("0.0###", CultureInfo.InvariantCulture);
-
-    private static void WriteRepeated(Utf8JsonWriter writer, string name, string value, int count)
-    {
-        writer.WriteStartArray(name);
-        for (var i = 0; i < count; i++)
-        {
-            writer.WriteStringValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
-
-    private static void WriteNumbers(Utf8JsonWriter writer, string name, IEnumerable<long> values)
-    {
-        writer.WriteStartArray(name);
-        foreach (var value in values)
-        {
-            writer.WriteNumberValue(value);
-        }
-
-        writer.WriteEndArray();
-    }
 }

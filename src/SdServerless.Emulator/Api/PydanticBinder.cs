@@ -87,7 +87,7 @@ internal static class PydanticBinder
         FieldKind.Str => new([field.Name], "str type expected", "type_error.str"),
         FieldKind.Dict => new([field.Name], "value is not a valid dict", "type_error.dict"),
         FieldKind.ZeroOrOne => new([field.Name], "unexpected value; permitted: 0, 1", "value_error.const",
-            $"{{\"given\":{value.GetRawText()},\"permitted\":[0,1]}}"),
+            new ConstContext(value.Clone(), [0, 1])),
         _ => new([field.Name], "value is not a valid list", "type_error.list"),
     };
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
 
 namespace SdServerless.Emulator.Api;
@@ -18,18 +19,13 @@ internal static class SdResponses
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 
-    /// <summary>The body SD Web UI's exception middleware writes: HTTPException puts its message in "detail",
-    /// other exceptions put theirs in "errors".</summary>
+    /// <summary>Writes <paramref name="body"/> through its source-generated metadata.</summary>
+    public static Task WriteJsonAsync<T>(HttpContext context, int status, T body, JsonTypeInfo<T> typeInfo) =>
+        WriteJsonAsync(context, status, writer => JsonSerializer.Serialize(writer, body, typeInfo));
+
+    /// <summary>The body SD Web UI's exception middleware writes (<see cref="SdErrorBody"/>).</summary>
     public static Task WriteErrorAsync(HttpContext context, int status, string error, string detail, string errors) =>
-        WriteJsonAsync(context, status, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("error", error);
-            writer.WriteString("detail", detail);
-            writer.WriteString("body", "");
-            writer.WriteString("errors", errors);
-            writer.WriteEndObject();
-        });
+        WriteJsonAsync(context, status, new SdErrorBody(error, detail, "", errors), EmulatorJsonContext.Default.SdErrorBody);
 
     public static Task WriteErrorAsync(HttpContext context, SdError error) =>
         WriteErrorAsync(context, error.Status, error.Error, error.Detail, error.Errors);
@@ -38,42 +34,13 @@ internal static class SdResponses
         WriteErrorAsync(context, status, "HTTPException", detail, "");
 
     public static Task WriteValidationAsync(HttpContext context, IReadOnlyList<ValidationIssue> issues) =>
-        WriteJsonAsync(context, StatusCodes.Status422UnprocessableEntity, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("detail");
-            foreach (var issue in issues)
-            {
-                writer.WriteStartObject();
-                writer.WriteStartArray("loc");
-                writer.WriteStringValue("body");
-                foreach (var part in issue.Location)
-                {
-                    if (part is int index)
-                    {
-                        writer.WriteNumberValue(index);
-                    }
-                    else
-                    {
-                        writer.WriteStringValue(part.ToString());
-                    }
-                }
+        WriteJsonAsync(context, StatusCodes.Status422UnprocessableEntity,
+            new ValidationErrorBody([.. issues.Select(issue => new ValidationErrorDetail(["body", .. issue.Location], issue.Message, issue.Type, issue.Context))]),
+            EmulatorJsonContext.Default.ValidationErrorBody);
 
-                writer.WriteEndArray();
-                writer.WriteString("msg", issue.Message);
-                writer.WriteString("type", issue.Type);
-                if (issue.ContextJson is not null)
-                {
-                    writer.WritePropertyName("ctx");
-                    writer.WriteRawValue(issue.ContextJson);
-                }
-
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+    /// <summary>FastAPI's 404 for a path without a route.</summary>
+    public static Task WriteNotFoundAsync(HttpContext context) =>
+        WriteJsonAsync(context, StatusCodes.Status404NotFound, new NotFoundBody("Not Found"), EmulatorJsonContext.Default.NotFoundBody);
 
     /// <summary>
     /// Reads the body as FastAPI does for a model parameter; on failure writes its 422 and returns null.
@@ -93,9 +60,8 @@ internal static class SdResponses
         catch (JsonException e)
         {
             var position = (int)(e.BytePositionInLine ?? 0);
-            var context422 = $"{{\"msg\":{JsonSerializer.Serialize(e.Message, EmulatorJsonContext.Default.String)}," +
-                $"\"pos\":{position},\"lineno\":{(e.LineNumber ?? 0) + 1},\"colno\":{position + 1}}}";
-            await WriteValidationAsync(context, [new ValidationIssue([position], "Expecting value", "value_error.jsondecode", context422)]);
+            var decode = new JsonDecodeContext(e.Message, position, (e.LineNumber ?? 0) + 1, position + 1);
+            await WriteValidationAsync(context, [new ValidationIssue([position], "Expecting value", "value_error.jsondecode", decode)]);
             return null;
         }
     }

@@ -10,24 +10,9 @@ namespace SdServerless.Emulator.Api;
 internal static class StateEndpoints
 {
     public static Task SdModelsAsync(HttpContext context, SdWebUiEmulator emulator) =>
-        SdResponses.WriteJsonAsync(context, 200, writer =>
-        {
-            writer.WriteStartArray();
-            foreach (var model in emulator.Models)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("title", model.Title);
-                writer.WriteString("model_name", model.ModelName);
-                // null until the file has been hashed (when first loaded).
-                writer.WriteString("hash", model.Hash);
-                writer.WriteString("sha256", model.Sha256);
-                writer.WriteString("filename", model.Filename);
-                writer.WriteNull("config");
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-        });
+        SdResponses.WriteJsonAsync(context, 200,
+            [.. emulator.Models.Select(model => new SdModelBody(model.Title, model.ModelName, model.Hash, model.Sha256, model.Filename))],
+            EmulatorJsonContext.Default.ListSdModelBody);
 
     /// <summary>Re-reads the checkpoint folder once the queue lets it (it waits for a GPU like a generation).</summary>
     public static async Task RefreshCheckpointsAsync(HttpContext context, SdWebUiEmulator emulator)
@@ -112,60 +97,29 @@ internal static class StateEndpoints
     public static Task ProgressAsync(HttpContext context, SdWebUiEmulator emulator)
     {
         var (job, count) = emulator.Snapshot();
-        return SdResponses.WriteJsonAsync(context, 200, writer =>
+        var state = new ProgressState
         {
-            writer.WriteStartObject();
-            writer.WriteNumber("progress", job?.Progress ?? 0);
-            writer.WriteNumber("eta_relative", job?.Remaining.TotalSeconds ?? 0);
-            writer.WriteStartObject("state");
-            writer.WriteBoolean("skipped", false);
-            writer.WriteBoolean("interrupted", job?.Interrupted ?? false);
-            writer.WriteBoolean("stopping_generation", false);
-            writer.WriteString("job", job?.Name ?? "");
-            writer.WriteNumber("job_count", count);
-            writer.WriteString("job_timestamp", job?.Timestamp ?? "0");
-            writer.WriteNumber("job_no", 0);
-            writer.WriteNumber("sampling_step", job is null ? 0 : (int)(job.Progress * job.Steps));
-            writer.WriteNumber("sampling_steps", job?.Steps ?? 0);
-            writer.WriteEndObject();
-            writer.WriteNull("current_image");
-            writer.WriteNull("textinfo");
-            writer.WriteEndObject();
-        });
+            Interrupted = job?.Interrupted ?? false,
+            Job = job?.Name ?? "",
+            JobCount = count,
+            JobTimestamp = job?.Timestamp ?? "0",
+            SamplingStep = job is null ? 0 : (int)(job.Progress * job.Steps),
+            SamplingSteps = job?.Steps ?? 0,
+        };
+        return SdResponses.WriteJsonAsync(context, 200, new ProgressBody(job?.Progress ?? 0, job?.Remaining.TotalSeconds ?? 0, state),
+            EmulatorJsonContext.Default.ProgressBody);
     }
 
     public static Task InterruptAsync(HttpContext context, SdWebUiEmulator emulator)
     {
         emulator.Interrupt();
-        return SdResponses.WriteJsonAsync(context, 200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteEndObject();
-        });
+        return SdResponses.WriteJsonAsync(context, 200, new EmptyBody(), EmulatorJsonContext.Default.EmptyBody);
     }
 
     /// <summary>Not part of SD Web UI: each emulated GPU's loaded checkpoint and counters, for tests and benchmarks.</summary>
     public static Task GpusAsync(HttpContext context, SdWebUiEmulator emulator) =>
-        SdResponses.WriteJsonAsync(context, 200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteNumber("queue_length", emulator.QueueLength);
-            writer.WriteNumber("peak_busy_gpus", emulator.PeakBusyGpus);
-            writer.WriteStartArray("gpus");
-            foreach (var gpu in emulator.Gpus)
-            {
-                writer.WriteStartObject();
-                writer.WriteNumber("index", gpu.Index);
-                writer.WriteString("loaded_model", gpu.LoadedModel.Title);
-                writer.WriteBoolean("busy", gpu.IsBusy);
-                writer.WriteNumber("requests", gpu.RequestCount);
-                writer.WriteNumber("model_switches", gpu.ModelSwitches);
-                writer.WriteNumber("busy_ms", gpu.BusyTime.TotalMilliseconds);
-                writer.WriteNumber("peak_concurrency", gpu.PeakConcurrency);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+        SdResponses.WriteJsonAsync(context, 200,
+            new GpusBody(emulator.QueueLength, emulator.PeakBusyGpus, [.. emulator.Gpus.Select(gpu => new GpuBody(
+                gpu.Index, gpu.LoadedModel.Title, gpu.IsBusy, gpu.RequestCount, gpu.ModelSwitches, gpu.BusyTime.TotalMilliseconds, gpu.PeakConcurrency))]),
+            EmulatorJsonContext.Default.GpusBody);
 }

@@ -4,6 +4,7 @@ using SdServerless.Core.Configuration;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Validation;
 using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.Functions.Api;
@@ -104,7 +105,7 @@ public sealed class ApiHandler(
             SubmissionResult.Accepted or SubmissionResult.Replayed => Accepted(outcome.Record!),
             SubmissionResult.Conflict => ApiResults.Problem(409, "conflict", "Task id already used",
                 $"Task '{parsed.Task.Id}' was accepted with a different request; choose another id.",
-                [new FieldError(apiVersion == "v1alpha2" ? "task.metadata.id" : "alwayson_scripts.id_task", "is already used by a different request")]),
+                [new FieldError(apiVersion == ApiVersion.V1Alpha2 ? "task.metadata.id" : "alwayson_scripts.id_task", "is already used by a different request")]),
             SubmissionResult.Busy => ApiResults.Problem(429, "queue-full", "Too many queued tasks",
                 "The queue is deeper than its configured limit; retry later.", headers: new Dictionary<string, string> { ["Retry-After"] = "5" }),
             _ => ApiResults.Problem(503, "unavailable", "Queue or storage unreachable",
@@ -130,7 +131,7 @@ public sealed class ApiHandler(
             return StorageUnavailable();
         }
 
-        return view is null ? UnknownTask(id) : ApiResults.Json(200, view.WriteTo);
+        return view is null ? UnknownTask(id) : ApiResults.Json(200, view.ToBody(), FunctionsJsonContext.Default.TaskStatusBody);
     }
 
     /// <summary>202 cancelling (again on a second cancel), 200 when already cancelled, 409 when it finished otherwise.</summary>
@@ -160,18 +161,18 @@ public sealed class ApiHandler(
         if (found.Requested)
         {
             logger.LogInformation("Task {TaskId}: cancel requested", id);
-            return ApiResults.Json(202, writer => WriteCancelAnswer(writer, id, "cancelling"));
+            return ApiResults.Json(202, new CancelBody(id, "cancelling"), FunctionsJsonContext.Default.CancelBody);
         }
 
         var status = found.View.Status;
         if (status == TaskStatus.Cancelled)
         {
-            return ApiResults.Json(200, writer => WriteCancelAnswer(writer, id, "cancelled"));
+            return ApiResults.Json(200, new CancelBody(id, "cancelled"), FunctionsJsonContext.Default.CancelBody);
         }
 
         return ApiResults.Problem(409, "task-finished", "Task already finished",
             $"Task '{id}' already {(status == TaskStatus.Succeeded ? "succeeded" : "failed")}; there is nothing to cancel.",
-            extensions: new Dictionary<string, string> { ["task_status"] = status == TaskStatus.Succeeded ? "succeeded" : "failed" });
+            taskStatus: status == TaskStatus.Succeeded ? "succeeded" : "failed");
     }
 
     private async Task<ApiGatewayProxyResponse> ListAsync(ApiRequest request, CancellationToken cancellationToken)
@@ -217,39 +218,12 @@ public sealed class ApiHandler(
             return StorageUnavailable();
         }
 
-        return ApiResults.Json(200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("tasks");
-            foreach (var task in page.Tasks)
-            {
-                task.WriteTo(writer);
-            }
-
-            writer.WriteEndArray();
-            if (page.NextCursor is { } next)
-            {
-                writer.WriteString("next_cursor", next);
-            }
-            else
-            {
-                writer.WriteNull("next_cursor");
-            }
-
-            writer.WriteEndObject();
-        });
+        return ApiResults.Json(200, new TaskListBody([.. page.Tasks.Select(task => task.ToBody())], page.NextCursor),
+            FunctionsJsonContext.Default.TaskListBody);
     }
 
     private static string StatusName(TaskStatus status) =>
         System.Text.Json.JsonSerializer.Serialize(status, Core.Json.CoreJsonContext.Default.TaskStatus).Trim('"');
-
-    private static void WriteCancelAnswer(System.Text.Json.Utf8JsonWriter writer, string id, string status)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("id_task", id);
-        writer.WriteString("status", status);
-        writer.WriteEndObject();
-    }
 
     private static ApiGatewayProxyResponse InvalidId(string idProblem) =>
         ApiResults.Problem(400, "validation-failed", "Invalid task id", "The task id " + idProblem + ".", [new FieldError("id", idProblem)]);
@@ -261,36 +235,16 @@ public sealed class ApiHandler(
         ApiResults.Problem(503, "unavailable", "Storage unreachable", "Retry later.",
             headers: new Dictionary<string, string> { ["Retry-After"] = "1" });
 
+    /// <summary>The same answer whether the task is new or was accepted before (a replay).</summary>
     private ApiGatewayProxyResponse Accepted(TaskRecord record)
     {
         var task = record.Task;
-        return ApiResults.Json(200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("id_task", task.Id);
-            if (task.ApiVersion == "v1alpha1")
-            {
-                writer.WriteString("sd_model_checkpoint", task.Model);
-            }
-            else
-            {
-                writer.WriteString("runtime", task.Runtime);
-            }
-
-            writer.WriteString("output_location", record.OutputLocation);
-            if (task.ApiVersion != "v1alpha1")
-            {
-                // Clients of the original implementation read "id".
-                writer.WriteString("id", task.Id);
-            }
-
-            if (options.PublicBaseUrl is { } baseUrl)
-            {
-                writer.WriteString("status_url", $"{baseUrl.TrimEnd('/')}{TasksPath}{Uri.EscapeDataString(task.Id)}");
-            }
-
-            writer.WriteEndObject();
-        });
+        var statusUrl = options.PublicBaseUrl is { } baseUrl ? $"{baseUrl.TrimEnd('/')}{TasksPath}{Uri.EscapeDataString(task.Id)}" : null;
+        return task.ApiVersion == ApiVersion.V1Alpha1
+            ? ApiResults.Json(200, new AcceptedV1Alpha1Body(task.Id, task.Model, record.OutputLocation, statusUrl),
+                FunctionsJsonContext.Default.AcceptedV1Alpha1Body)
+            : ApiResults.Json(200, new AcceptedV1Alpha2Body(task.Id, task.Runtime, record.OutputLocation, task.Id, statusUrl),
+                FunctionsJsonContext.Default.AcceptedV1Alpha2Body);
     }
 
     private static bool IsJson(string? contentType)

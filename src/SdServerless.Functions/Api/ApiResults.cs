@@ -3,8 +3,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using SdServerless.Core.Validation;
 using SdServerless.Functions.Events;
+using SdServerless.Functions.Json;
 
 namespace SdServerless.Functions.Api;
 
@@ -13,6 +15,11 @@ public static class ApiResults
 {
     public const string ProblemContentType = "application/problem+json";
 
+    /// <summary>A JSON answer: <paramref name="body"/> through its source-generated metadata.</summary>
+    public static ApiGatewayProxyResponse Json<T>(int statusCode, T body, JsonTypeInfo<T> typeInfo) =>
+        Json(statusCode, writer => JsonSerializer.Serialize(writer, body, typeInfo));
+
+    /// <summary>A JSON answer written by hand, for the local host's views that have no type of their own.</summary>
     public static ApiGatewayProxyResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
         new()
         {
@@ -21,6 +28,7 @@ public static class ApiResults
             Body = WriteJson(write),
         };
 
+    /// <param name="taskStatus">The final status of a task that can no longer be cancelled (an RFC 9457 extension member).</param>
     public static ApiGatewayProxyResponse Problem(
         int statusCode,
         string type,
@@ -28,38 +36,10 @@ public static class ApiResults
         string detail,
         IReadOnlyList<FieldError>? errors = null,
         IReadOnlyDictionary<string, string>? headers = null,
-        IReadOnlyDictionary<string, string>? extensions = null)
+        string? taskStatus = null)
     {
-        var body = WriteJson(writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteString("type", "urn:sdserverless:problem:" + type);
-            writer.WriteString("title", title);
-            writer.WriteNumber("status", statusCode);
-            writer.WriteString("detail", detail);
-            foreach (var (name, value) in extensions ?? new Dictionary<string, string>())
-            {
-                // RFC 9457 extension members, e.g. the final status of a task that can no longer be cancelled.
-                writer.WriteString(name, value);
-            }
-
-            if (errors is { Count: > 0 })
-            {
-                writer.WriteStartArray("errors");
-                foreach (var error in errors)
-                {
-                    writer.WriteStartObject();
-                    writer.WriteString("field", error.Field);
-                    writer.WriteString("message", error.Message);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-            }
-
-            writer.WriteEndObject();
-        });
-
+        var problem = new ProblemBody("urn:sdserverless:problem:" + type, title, statusCode, detail, taskStatus, errors is { Count: > 0 } ? errors : null);
+        var body = WriteJson(writer => JsonSerializer.Serialize(writer, problem, FunctionsJsonContext.Default.ProblemBody));
         var allHeaders = new Dictionary<string, string> { ["Content-Type"] = ProblemContentType };
         foreach (var (name, value) in headers ?? new Dictionary<string, string>())
         {
@@ -77,6 +57,7 @@ public static class ApiResults
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         // Relaxed escaping: messages quote values ('nope') and carry non-ASCII text as is; the body is never HTML.
+        // The writer's encoder is the one that counts: the serializer writes through it.
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);

@@ -21,4 +21,10 @@ namespace SdServerless.Functions.Json;
 [JsonSerializable(typeof(CallbackReplayReport))]
 [JsonSerializable(typeof(CallbackReplayRequest))]
 [JsonSerializable(typeof(Dispatch.TaskCommit))]
+[JsonSerializable(typeof(Api.AcceptedV1Alpha1Body))]
+[JsonSerializable(typeof(Api.AcceptedV1Alpha2Body))]
+[JsonSerializable(typeof(Api.TaskStatusBody))]
+[JsonSerializable(typeof(Api.TaskListBody))]
+[JsonSerializable(typeof(Api.CancelBody))]
+[JsonSerializable(typeof(Api.ProblemBody))]
 public sealed partial class FunctionsJsonContext : JsonSerializerContext;

@@ -18,17 +18,19 @@ namespace SdServerless.UnitTests.Api;
 internal sealed class ApiTestHost
 {
     /// <param name="resolve">The DNS the URL checks use (default: the machine's).</param>
+    /// <param name="queuePositions">Where a queued task stands, as the local host tells it (default: unknown, as on AWS).</param>
     public ApiTestHost(
         SdServerlessOptions? options = null,
         Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null,
         TimeProvider? clock = null,
-        InMemoryObjectStore? store = null)
+        InMemoryObjectStore? store = null,
+        Func<string, CancellationToken, Task<long?>>? queuePositions = null)
     {
         Store = store ?? new InMemoryObjectStore();
         Options = options ?? new SdServerlessOptions();
         var catalog = RuntimeCatalog.Default(["http://sdwebui.internal:7861"]);
         Options.Runtimes = catalog.Runtimes;
-        var statusReader = new TaskStatusReader(Store);
+        var statusReader = new TaskStatusReader(Store, queuePositions);
         Handler = new ApiHandler(
             new TaskParser(catalog, new UrlPolicy(Options.AllowHttp, Options.AllowPrivateNetwork, resolve)),
             new TaskSubmission(Store, TaskQueues.Single(Queue), Options, clock ?? TimeProvider.System, NullLogger<TaskSubmission>.Instance),
