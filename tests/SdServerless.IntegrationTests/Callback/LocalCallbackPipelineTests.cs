@@ -23,6 +23,7 @@ namespace SdServerless.IntegrationTests.Callback;
 /// The local host's callback path from its real parts: the directory store's created events, the background
 /// trigger, the callback handler, a file-backed callback dead-letter queue and the host's object and replay routes.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LocalCallbackPipelineTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-callback-").FullName;

@@ -24,6 +24,7 @@ namespace SdServerless.IntegrationTests.Callback;
 /// notification (routed to an SQS queue) fed to the handler unchanged, and an SQS callback dead-letter queue.
 /// </summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
 {
     private const string Prefix = "out put";

@@ -15,6 +15,7 @@ using SdServerless.Local.Workers;
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>The local host's durable queue dead-letters after a few receives: waiting for capacity must never count as one.</summary>
+[Trait("Category", "Integration")]
 public sealed class CapacityWaitOnFileQueueTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorRunTests
 {
     [Fact]

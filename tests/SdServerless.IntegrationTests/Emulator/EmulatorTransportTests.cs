@@ -6,6 +6,7 @@ using SdServerless.Emulator;
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>What SD Web UI does around its answers: gzip when asked, --api-auth, time to start.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmulatorTransportTests
 {
     [Fact]

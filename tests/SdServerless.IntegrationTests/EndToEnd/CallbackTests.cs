@@ -7,6 +7,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Signed webhooks, end to end: result.json written by the dispatcher → callback → a receiver on loopback.</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackTests : IAsyncLifetime
 {
     private static readonly string Secret = "whsec_" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());

@@ -5,6 +5,7 @@ using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Accepted tasks become images in storage: the local host, its emulator and a loopback image server.</summary>
+[Trait("Category", "Integration")]
 public sealed class PipelineTests : IAsyncLifetime
 {
     private LoopbackHttpServer _images = null!;

@@ -14,6 +14,7 @@ namespace SdServerless.IntegrationTests.EndToEnd;
 /// on the checkpoint it asked for (its images' info says so), is refused at submission naming the field, or fails
 /// with an error naming the cause.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SdWebUiFidelityTests : IAsyncLifetime
 {
     private const string Credentials = "pool:Sup3r-secret";

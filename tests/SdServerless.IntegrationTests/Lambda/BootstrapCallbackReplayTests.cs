@@ -9,6 +9,7 @@ namespace SdServerless.IntegrationTests.Lambda;
 /// and the output bucket and callback dead-letter queue on moto.
 /// </summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifetime
 {
     private MotoDeployment _deployment = null!;

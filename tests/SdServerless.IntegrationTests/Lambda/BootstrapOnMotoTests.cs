@@ -11,6 +11,7 @@ namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>The published Native AOT bootstrap under the Runtime API emulator, with S3 and SQS on moto_server.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
 {
     private MotoDeployment _deployment = null!;

@@ -19,6 +19,7 @@ namespace SdServerless.IntegrationTests.Lambda;
 /// conditional writes are atomic as DynamoDB's are.
 /// </summary>
 [Collection(SerialMotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLifetime
 {
     private const string Runtime = "sdruntime";

@@ -10,6 +10,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 namespace SdServerless.IntegrationTests.Pool;
 
 /// <summary>A server's registration loop against the SD Web UI emulator on loopback and an in-process registry.</summary>
+[Trait("Category", "Integration")]
 public sealed class PoolMembershipTests : IAsyncLifetime
 {
     private const string Runtime = "sdruntime";

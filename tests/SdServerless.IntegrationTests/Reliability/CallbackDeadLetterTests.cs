@@ -9,6 +9,7 @@ using SdServerless.Local.Hosting;
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>The local host's callback dead-letter queue keeps an entry through any number of failed replays.</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackDeadLetterTests
 {
     [Fact]

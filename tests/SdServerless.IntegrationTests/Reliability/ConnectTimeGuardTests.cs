@@ -7,6 +7,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// The second line of the SSRF defence: whatever passed the submit-time check, the HTTP client used for inputs and
 /// webhooks dials only public addresses, judged on what the name resolves to when it connects (real DNS here).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ConnectTimeGuardTests
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// SIGKILL of the local host while tasks are queued, running and waiting for their callbacks, then a restart on the
 /// same data directory: everything accepted finishes exactly once and every callback arrives.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int TaskCount = 50;

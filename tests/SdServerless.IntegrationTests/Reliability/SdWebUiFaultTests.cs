@@ -10,6 +10,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// A faulty SD Web UI (the emulator, in this process, with injected faults) behind a local host process: the
 /// dispatcher retries what may pass and fails the rest cleanly, with result.json and a callback either way.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SdWebUiFaultTests
 {
     [Fact]

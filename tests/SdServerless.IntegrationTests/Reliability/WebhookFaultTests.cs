@@ -6,6 +6,7 @@ using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>A webhook receiver that closes connections, through the local host: retried with the same webhook-id, then delivered.</summary>
+[Trait("Category", "Integration")]
 public sealed class WebhookFaultTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;
 
+[Trait("Category", "Integration")]
 public class CallbackDeliveryTests : IDisposable
 {
     private readonly CallbackHarness _harness = new();

@@ -8,6 +8,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.UnitTests.Callback;
 
 /// <summary>Which S3 events lead to a callback, fed as the JSON S3 (and moto) send, through the real serializer.</summary>
+[Trait("Category", "Integration")]
 public class CallbackEventTests : IDisposable
 {
     private readonly WebhookReceiver _receiver = WebhookReceiver.Start();

@@ -4,6 +4,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;
 
+[Trait("Category", "Integration")]
 public class CallbackPayloadTests : IDisposable
 {
     private readonly CallbackHarness _harness = new();

@@ -8,6 +8,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.UnitTests.Callback;
 
 /// <summary>The replay of the callback dead-letter queue: fresh links, bounded runs, and what it does with stale letters.</summary>
+[Trait("Category", "Integration")]
 public class CallbackReplayTests : IDisposable
 {
     private readonly CallbackHarness _harness = new();

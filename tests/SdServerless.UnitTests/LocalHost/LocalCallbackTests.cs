@@ -15,6 +15,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.LocalHost;
 
+[Trait("Category", "Integration")]
 public class LocalCallbackTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using SdServerless.UnitTests.Fakes;
 
 namespace SdServerless.UnitTests.LocalHost;
 
+[Trait("Category", "Integration")]
 public sealed class ObjectDownloadTests : IAsyncLifetime
 {
     private readonly InMemoryObjectStore _store = new();

@@ -7,6 +7,7 @@ using SdServerless.UnitTests.Fakes;
 namespace SdServerless.UnitTests.LocalHost;
 
 /// <summary>With an API key, /objects/ serves only requests that carry the key or a link the host signed.</summary>
+[Trait("Category", "Integration")]
 public sealed class SignedObjectLinkTests : IAsyncLifetime
 {
     private const string ApiKey = "k-123";

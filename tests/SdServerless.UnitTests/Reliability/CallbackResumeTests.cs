@@ -17,6 +17,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.UnitTests.Reliability;
 
 /// <summary>The local callback trigger loses no callback: not to a crash (resumed on start), not to a store outage (retried).</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackResumeTests : IDisposable
 {
     private readonly WebhookReceiver _receiver = WebhookReceiver.Start();

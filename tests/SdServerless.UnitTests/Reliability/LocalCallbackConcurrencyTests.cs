@@ -9,6 +9,7 @@ using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 namespace SdServerless.UnitTests.Reliability;
 
 /// <summary>Local webhooks: a slow receiver holds back only its own deliveries; a payload of any size cannot wedge them.</summary>
+[Trait("Category", "Integration")]
 public sealed class LocalCallbackConcurrencyTests
 {
     [Fact]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>A CloudFormation template as JSON, with the look-ups the deployment tests share.</summary>
 internal sealed class CfnTemplate(JsonElement root)

@@ -1,8 +1,9 @@
 using System.Text.Json;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>The GPU pool as deployed: registry table, instances that join it, scaling on the whole backlog.</summary>
+[Trait("Category", "Integration")]
 public class GpuPoolTemplateTests
 {
     private static CfnTemplate Template => SamTemplate.Transformed;

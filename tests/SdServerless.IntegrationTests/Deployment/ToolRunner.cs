@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>Runs a command-line tool to completion; a missing tool fails with what to install.</summary>
 internal static class ToolRunner

@@ -1,8 +1,9 @@
 using System.Text.Json;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>What the deployed stack does with tasks: queues, event sources, routes, the bucket. Read after the SAM transform.</summary>
+[Trait("Category", "Integration")]
 public class TemplateInvariantTests
 {
     internal static readonly string[] FunctionIds = ["ApiFunction", "DispatcherFunction", "CallbackFunction", "CallbackReplayFunction"];

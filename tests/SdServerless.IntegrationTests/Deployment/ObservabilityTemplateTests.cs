@@ -2,9 +2,10 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SdServerless.Lambda.Telemetry;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>Log retention, alarms and the dashboard, as deployed (read after the SAM transform).</summary>
+[Trait("Category", "Integration")]
 public partial class ObservabilityTemplateTests
 {
     /// <summary>

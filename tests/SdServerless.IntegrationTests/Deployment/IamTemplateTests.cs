@@ -1,8 +1,9 @@
 using System.Text.Json;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>Least privilege as deployed: every statement, SAM's generated ones included, read after the transform.</summary>
+[Trait("Category", "Integration")]
 public class IamTemplateTests
 {
     /// <summary>

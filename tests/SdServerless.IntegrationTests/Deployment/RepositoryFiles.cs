@@ -1,4 +1,4 @@
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>Finds files at the repository root (where template.yaml sits) from the test's output directory.</summary>
 internal static class RepositoryFiles

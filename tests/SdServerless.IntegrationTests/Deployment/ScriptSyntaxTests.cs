@@ -1,5 +1,6 @@
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
+[Trait("Category", "Integration")]
 public class ScriptSyntaxTests
 {
     [Theory]

@@ -1,12 +1,14 @@
 using SdServerless.Core.Configuration;
 using SdServerless.Functions.Dispatch;
 
-namespace SdServerless.UnitTests.Dispatch;
+namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>
 /// The real downloader with its connect-time guard: none of these addresses is ever dialled (the refusal happens
-/// before the socket connects), so the tests need no server.
+/// before the socket connects), so the tests need no server; they still go through the machine's resolver (localhost)
+/// and its socket layer, which is why they run with the integration tests.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class InputAddressRefusalTests
 {
     [Theory]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace SdServerless.UnitTests.Deployment;
+namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>
 /// template.yaml as written (<see cref="Source"/>) and after the SAM transform (<see cref="Transformed"/>: what
@@ -22,7 +22,7 @@ internal static class SamTemplate
 
     private static CfnTemplate Load(string mode)
     {
-        var script = RepositoryFiles.PathOf(Path.Combine("tests", "SdServerless.UnitTests", "Deployment", "sam_transform.py"));
+        var script = RepositoryFiles.PathOf(Path.Combine("tests", "SdServerless.IntegrationTests", "Deployment", "sam_transform.py"));
         var result = ToolRunner.Run("python3", [script, mode, RepositoryFiles.PathOf("template.yaml")], RepositoryFiles.Root, InstallHint);
         if (result.ExitCode != 0)
         {
