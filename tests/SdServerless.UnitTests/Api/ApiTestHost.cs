@@ -10,7 +10,7 @@ using SdServerless.Core.Tasks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Api;
 

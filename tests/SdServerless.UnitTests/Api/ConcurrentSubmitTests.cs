@@ -6,7 +6,7 @@ using SdServerless.Functions.Api;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.UnitTests.Dispatch;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 
 namespace SdServerless.UnitTests.Api;

@@ -5,7 +5,7 @@ using SdServerless.Core.Runtimes;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Api;
 

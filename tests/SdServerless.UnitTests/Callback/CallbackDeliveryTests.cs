@@ -1,7 +1,7 @@
 using System.Globalization;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;

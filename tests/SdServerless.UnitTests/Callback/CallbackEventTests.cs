@@ -2,7 +2,7 @@ using System.Text.Json;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;

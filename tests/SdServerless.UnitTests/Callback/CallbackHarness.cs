@@ -9,7 +9,7 @@ using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Events;
 using SdServerless.Local.Callbacks;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;

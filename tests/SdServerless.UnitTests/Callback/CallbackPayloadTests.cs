@@ -1,5 +1,5 @@
 using System.Text.Json;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Callback;

@@ -10,7 +10,7 @@ using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 

@@ -10,7 +10,7 @@ using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.Local.Callbacks;
 using SdServerless.UnitTests.Callback;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.LocalHost;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using SdServerless.Local.Callbacks;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.LocalHost;
 

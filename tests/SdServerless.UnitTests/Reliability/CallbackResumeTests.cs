@@ -11,7 +11,7 @@ using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
 using SdServerless.Local.Callbacks;
 using SdServerless.UnitTests.Callback;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Reliability;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Tasks;
 using SdServerless.Local.Callbacks;
 using SdServerless.UnitTests.Callback;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Reliability;

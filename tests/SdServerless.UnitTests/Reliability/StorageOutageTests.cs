@@ -6,7 +6,7 @@ using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
 using SdServerless.UnitTests.Dispatch;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Reliability;
 

@@ -1,6 +1,6 @@
 using SdServerless.Core.Pool;
 
-namespace SdServerless.UnitTests.Fakes;
+namespace SdServerless.Testing;
 
 /// <summary>
 /// A registry (the in-process one, usually) except for what the test scripts: what IsRunningAsync answers, and whether a

@@ -1,4 +1,4 @@
-namespace SdServerless.UnitTests.Fakes;
+namespace SdServerless.Testing;
 
 /// <summary>
 /// A clock for retry tests: timers fire at once and move the clock forward by their due time, so backoff and

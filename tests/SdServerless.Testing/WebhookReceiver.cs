@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace SdServerless.UnitTests.Fakes;
+namespace SdServerless.Testing;
 
 /// <summary>
 /// A webhook endpoint on 127.0.0.1: records every request and answers with the scripted replies in order

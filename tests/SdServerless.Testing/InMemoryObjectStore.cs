@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using SdServerless.Core;
 using SdServerless.Core.Storage;
 
-namespace SdServerless.UnitTests.Fakes;
+namespace SdServerless.Testing;
 
 /// <summary>An in-process object store for handler unit tests; <see cref="Unavailable"/> simulates an outage.</summary>
 public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IObjectStore, IObjectCreatedSource
