@@ -5,8 +5,8 @@ using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
-using SdServerless.UnitTests.Dispatch;
 using SdServerless.Testing;
+using SdServerless.UnitTests.Dispatch;
 
 namespace SdServerless.UnitTests.Reliability;
 

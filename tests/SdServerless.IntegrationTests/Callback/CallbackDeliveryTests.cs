@@ -4,7 +4,7 @@ using SdServerless.Functions.Callback;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Callback;
+namespace SdServerless.IntegrationTests.Callback;
 
 [Trait("Category", "Integration")]
 public class CallbackDeliveryTests : IDisposable

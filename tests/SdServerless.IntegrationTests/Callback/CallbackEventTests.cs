@@ -5,7 +5,7 @@ using SdServerless.Functions.Json;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Callback;
+namespace SdServerless.IntegrationTests.Callback;
 
 /// <summary>Which S3 events lead to a callback, fed as the JSON S3 (and moto) send, through the real serializer.</summary>
 [Trait("Category", "Integration")]

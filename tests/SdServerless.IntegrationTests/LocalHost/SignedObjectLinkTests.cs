@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using SdServerless.Local.Callbacks;
 using SdServerless.Testing;
 
-namespace SdServerless.UnitTests.LocalHost;
+namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>With an API key, /objects/ serves only requests that carry the key or a link the host signed.</summary>
 [Trait("Category", "Integration")]

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using SdServerless.Local.Callbacks;
 using SdServerless.Testing;
 
-namespace SdServerless.UnitTests.LocalHost;
+namespace SdServerless.IntegrationTests.LocalHost;
 
 [Trait("Category", "Integration")]
 public sealed class ObjectDownloadTests : IAsyncLifetime

@@ -1,12 +1,12 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Tasks;
+using SdServerless.IntegrationTests.Callback;
 using SdServerless.Local.Callbacks;
-using SdServerless.UnitTests.Callback;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Reliability;
+namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>Local webhooks: a slow receiver holds back only its own deliveries; a payload of any size cannot wedge them.</summary>
 [Trait("Category", "Integration")]

@@ -9,12 +9,12 @@ using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Core.Webhooks;
 using SdServerless.Functions.Callback;
+using SdServerless.IntegrationTests.Callback;
 using SdServerless.Local.Callbacks;
-using SdServerless.UnitTests.Callback;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Reliability;
+namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>The local callback trigger loses no callback: not to a crash (resumed on start), not to a store outage (retried).</summary>
 [Trait("Category", "Integration")]

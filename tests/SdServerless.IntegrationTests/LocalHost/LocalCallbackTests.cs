@@ -8,12 +8,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Storage;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
+using SdServerless.IntegrationTests.Callback;
 using SdServerless.Local.Callbacks;
-using SdServerless.UnitTests.Callback;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.LocalHost;
+namespace SdServerless.IntegrationTests.LocalHost;
 
 [Trait("Category", "Integration")]
 public class LocalCallbackTests

@@ -5,7 +5,7 @@ using SdServerless.Functions.Callback;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Callback;
+namespace SdServerless.IntegrationTests.Callback;
 
 /// <summary>The replay of the callback dead-letter queue: fresh links, bounded runs, and what it does with stale letters.</summary>
 [Trait("Category", "Integration")]

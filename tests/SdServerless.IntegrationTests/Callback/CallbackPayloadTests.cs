@@ -2,7 +2,7 @@ using System.Text.Json;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Callback;
+namespace SdServerless.IntegrationTests.Callback;
 
 [Trait("Category", "Integration")]
 public class CallbackPayloadTests : IDisposable

@@ -1,7 +1,7 @@
 using SdServerless.Core;
 using SdServerless.Core.Storage;
 
-namespace SdServerless.UnitTests.Reliability;
+namespace SdServerless.Testing;
 
 /// <summary>
 /// An object store that fails for a while: after <see cref="WritesBeforeOutage"/> good writes, the next

@@ -12,7 +12,7 @@ using SdServerless.Local.Callbacks;
 using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
-namespace SdServerless.UnitTests.Callback;
+namespace SdServerless.IntegrationTests.Callback;
 
 /// <summary>
 /// The callback handler wired to in-memory ports, a loopback receiver and a clock whose waits take no time.
