@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 
 namespace SdServerless.Testing;
 
@@ -28,15 +27,8 @@ public sealed class WebhookReceiver : IDisposable
 
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received];
 
-    public static WebhookReceiver Start(int? port = null) => new(port ?? FreePort());
-
-    /// <summary>A loopback port nobody listens on (until a receiver is started on it).</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    /// <param name="port">A given port (one a test first left closed); null picks one (HttpListener cannot bind port 0).</param>
+    public static WebhookReceiver Start(int? port = null) => new(port ?? LoopbackPort.Next());
 
     public void Reply(params WebhookReply[] replies)
     {

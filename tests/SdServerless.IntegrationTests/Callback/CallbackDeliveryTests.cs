@@ -156,7 +156,7 @@ public class CallbackDeliveryTests : IDisposable
     [Fact]
     public async Task AReceiverThatIsDownLeavesADeadLetterThatTheReplayDeliversOnceItIsBack()
     {
-        var port = WebhookReceiver.FreePort();
+        var port = LoopbackPort.Next();
         var url = $"http://127.0.0.1:{port}/hook";
         var s3Event = await _harness.PutResultAsync(CallbackHarness.Result("t-down", TaskStatus.Succeeded, url));
 

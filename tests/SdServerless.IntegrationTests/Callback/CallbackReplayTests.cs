@@ -55,7 +55,7 @@ public class CallbackReplayTests : IDisposable
     [Fact]
     public async Task AReceiverThatIsStillDownIsTriedForOneEntryPerRunAndEveryEntryStays()
     {
-        var down = $"http://127.0.0.1:{WebhookReceiver.FreePort()}/hook";
+        var down = $"http://127.0.0.1:{LoopbackPort.Next()}/hook";
         await DeadLetterAsync("t-down-1", down);
         await DeadLetterAsync("t-down-2", down);
         var waitsBefore = _harness.Clock.Delays.Count;

@@ -16,6 +16,7 @@ using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -40,7 +41,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         _receiver = await LoopbackHttpServer.StartAsync();
         _store = new DirectoryObjectStore(_data, "outputbucket");
         _deadLetters = FileTaskQueue.Open(Path.Combine(_data, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true, WebhookSecret = _secret.Reveal() };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
         _services = CallbackServices.Create(

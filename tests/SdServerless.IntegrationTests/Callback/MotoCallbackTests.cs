@@ -16,6 +16,7 @@ using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.IntegrationTests.Infrastructure;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 

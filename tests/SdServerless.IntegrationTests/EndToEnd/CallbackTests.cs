@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
@@ -108,7 +109,7 @@ public sealed class CallbackTests : IAsyncLifetime
     public async Task AnUnreachableReceiverLeavesADeadLetterThatTheReplayDeliversOnceItIsBack()
     {
         using var client = new PipelineClient(_host);
-        var downPort = FreePort.Next();
+        var downPort = LoopbackPort.Next();
 
         await client.SubmitAsync("v1alpha2", Task("later", "text-to-image", "\"c\"", $"http://127.0.0.1:{downPort}/hook"));
         await client.WaitUntilFinishedAsync("later");

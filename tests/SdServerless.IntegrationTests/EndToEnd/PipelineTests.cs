@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

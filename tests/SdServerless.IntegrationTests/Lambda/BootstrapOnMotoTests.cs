@@ -6,6 +6,7 @@ using SdServerless.Core.Pool;
 using SdServerless.Core.Webhooks;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

@@ -25,14 +25,10 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
     private readonly TaskCompletionSource<RuntimeApiAnswer> _initError = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _nextRequests;
 
-    private RuntimeApiEmulator(WebApplication app, int port)
-    {
-        _app = app;
-        Address = $"127.0.0.1:{port}";
-    }
+    private RuntimeApiEmulator(WebApplication app) => _app = app;
 
-    /// <summary>The AWS_LAMBDA_RUNTIME_API value: host:port.</summary>
-    public string Address { get; }
+    /// <summary>The AWS_LAMBDA_RUNTIME_API value: host:port, with the port the emulator really listens on.</summary>
+    public string Address { get; private set; } = "";
 
     /// <summary>How many times the runtime asked for its next event.</summary>
     public int NextRequests => Volatile.Read(ref _nextRequests);
@@ -41,21 +37,21 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 
     public static async Task<RuntimeApiEmulator> StartAsync()
     {
-        var port = FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(IPAddress.Loopback, port);
+            k.Listen(IPAddress.Loopback, 0);
             k.Limits.MaxRequestBodySize = 7 * 1024 * 1024;
         });
         var app = builder.Build();
-        var emulator = new RuntimeApiEmulator(app, port);
+        var emulator = new RuntimeApiEmulator(app);
         app.MapGet($"{Prefix}/invocation/next", emulator.NextAsync);
         app.MapPost($"{Prefix}/invocation/{{id}}/response", (string id, HttpContext context) => emulator.CompleteAsync(id, isError: false, context));
         app.MapPost($"{Prefix}/invocation/{{id}}/error", (string id, HttpContext context) => emulator.CompleteAsync(id, isError: true, context));
         app.MapPost($"{Prefix}/init/error", emulator.InitErrorAsync);
         await app.StartAsync();
+        emulator.Address = $"127.0.0.1:{new Uri(app.Urls.Single()).Port}";
         return emulator;
     }
 

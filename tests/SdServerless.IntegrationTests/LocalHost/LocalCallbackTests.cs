@@ -53,11 +53,7 @@ public class LocalCallbackTests
         await harness.PutRawAsync("output/t1/t1-1.png", "png");
         await harness.PutResultAsync(CallbackHarness.Result("t1", TaskStatus.Succeeded, receiver.Url));
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (receiver.Received.Count == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        await Eventually.TrueAsync(() => receiver.Received.Count > 0, TimeSpan.FromSeconds(20), "the webhook of t1");
 
         await trigger.StopAsync(CancellationToken.None);
         using var body = JsonDocument.Parse(Assert.Single(receiver.Received).Body);
@@ -68,7 +64,7 @@ public class LocalCallbackTests
     public async Task TheReplayEndpointRedeliversTheDeadLetterQueue()
     {
         using var harness = new CallbackHarness();
-        var port = WebhookReceiver.FreePort();
+        var port = LoopbackPort.Next();
         var s3Event = await harness.PutResultAsync(CallbackHarness.Result("t-replay", TaskStatus.Succeeded, $"http://127.0.0.1:{port}/hook"));
         await harness.CreateHandler().HandleAsync(s3Event, CancellationToken.None);
         Assert.Single(harness.DeadLetters.Bodies);

@@ -6,6 +6,7 @@ using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Pool;
 
@@ -63,7 +64,7 @@ public sealed class PoolMembershipTests : IAsyncLifetime
     [Fact]
     public async Task AServerJoinsOnlyOnceSdWebUiAnswers()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var membership = Membership(url);
         var running = membership.RunAsync(_stop.Token);

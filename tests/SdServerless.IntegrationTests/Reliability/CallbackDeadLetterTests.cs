@@ -5,6 +5,7 @@ using SdServerless.Functions.Callback;
 using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Callbacks;
 using SdServerless.Local.Hosting;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -20,7 +21,7 @@ public sealed class CallbackDeadLetterTests
         options.SdWebUiEndpoints.Add("http://127.0.0.1:9");
         await using var pipeline = await LocalPipeline.OpenAsync(options, new Uri("http://127.0.0.1:8080"), NullLoggerFactory.Instance);
         var callbackOptions = new CallbackOptions { MaxAttempts = 1 };
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var url = $"http://127.0.0.1:{port}/hook";
         await new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, pipeline.Store, callbackOptions, TimeProvider.System).WriteAsync(
             url, "msg_kept", "{\"id_task\":\"kept\"}"u8.ToArray(), "kept", resultKey: null,

@@ -97,23 +97,14 @@ public sealed class CallbackResumeTests : IDisposable
     }
 
     /// <summary>The marker follows the delivery (the receiver has the webhook before the handler returns).</summary>
-    private async Task WaitForMarkerAsync(string resultKey)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (await _memory.GetAsync(LocalCallbackTrigger.MarkerKey(resultKey), CancellationToken.None) is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"no delivered marker for {resultKey}");
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitForMarkerAsync(string resultKey) => Eventually.TrueAsync(
+        async () => await _memory.GetAsync(LocalCallbackTrigger.MarkerKey(resultKey), CancellationToken.None) is not null,
+        TimeSpan.FromSeconds(20),
+        $"the delivered marker for {resultKey}");
 
-    private async Task WaitForWebhooksAsync(int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (_receiver.Received.Count < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{_receiver.Received.Count} of {count} webhooks arrived: {string.Join(", ", TaskIds())}");
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitForWebhooksAsync(int count) => Eventually.TrueAsync(
+        () => _receiver.Received.Count >= count,
+        TimeSpan.FromSeconds(20),
+        $"{count} webhooks",
+        () => $"{_receiver.Received.Count} of {count} webhooks arrived: {string.Join(", ", TaskIds())}");
 }

@@ -1,5 +1,6 @@
 using SdServerless.Core.Net;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -4,6 +4,7 @@ using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -4,6 +4,7 @@ using SdServerless.Emulator.Images;
 using SdServerless.IntegrationTests.EndToEnd;
 using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -29,10 +29,10 @@ public sealed class LocalCallbackConcurrencyTests
 
         var sent = DateTime.UtcNow;
         await harness.PutResultAsync(CallbackHarness.Result("healthy", TaskStatus.Failed, fast.Url));
-        await Eventually(() => fast.Received.Count == 1, TimeSpan.FromSeconds(20));
+        await Eventually.TrueAsync(() => fast.Received.Count == 1, TimeSpan.FromSeconds(20), "the fast receiver's webhook");
         var healthyAfter = DateTime.UtcNow - sent;
         var slowWhenHealthyArrived = slow.Received.Count;
-        await Eventually(() => slow.Received.Count == 12, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => slow.Received.Count == 12, TimeSpan.FromSeconds(30), "12 webhooks at the slow receiver", () => $"{slow.Received.Count} arrived");
         await trigger.StopAsync(CancellationToken.None);
 
         // One at a time, the healthy webhook would wait for twelve 3 s answers.
@@ -62,7 +62,7 @@ public sealed class LocalCallbackConcurrencyTests
 
         await harness.PutResultAsync(withContext);
         var marker = LocalCallbackTrigger.MarkerKey("output/big/result.json");
-        await Eventually(() => harness.Store.GetAsync(marker, default).Result is not null, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(async () => await harness.Store.GetAsync(marker, default) is not null, TimeSpan.FromSeconds(30), $"the marker {marker}");
         await trigger.StopAsync(CancellationToken.None);
 
         var letter = Assert.Single(harness.DeadLetterEntries());
@@ -70,15 +70,5 @@ public sealed class LocalCallbackConcurrencyTests
         var payload = await harness.Store.GetAsync(letter.PayloadKey!, default);
         Assert.True(payload!.Content.Length > 1024 * 1024);
         Assert.Equal(4, receiver.Received.Count);
-    }
-
-    private static async Task Eventually(Func<bool> condition, TimeSpan bound)
-    {
-        var deadline = DateTime.UtcNow + bound;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"not within {bound}");
-            await Task.Delay(20);
-        }
     }
 }

@@ -3,6 +3,7 @@ using SdServerless.Emulator;
 using SdServerless.IntegrationTests.EndToEnd;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -13,6 +13,7 @@ using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SdServerless.IntegrationTests.Infrastructure;
+namespace SdServerless.Testing;
 
 public sealed record RecordedRequest(
     string Method,

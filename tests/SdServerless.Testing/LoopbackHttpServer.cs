@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace SdServerless.IntegrationTests.Infrastructure;
+namespace SdServerless.Testing;
 
 /// <summary>
 /// A real HTTP server on a free loopback port for tests: serves input images, receives webhooks. Every request is
@@ -15,13 +15,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private LoopbackHttpServer(WebApplication app, Uri baseUri)
-    {
-        _app = app;
-        BaseUri = baseUri;
-    }
+    private LoopbackHttpServer(WebApplication app) => _app = app;
 
-    public Uri BaseUri { get; }
+    /// <summary>http://127.0.0.1:port/ with the port the server really listens on.</summary>
+    public Uri BaseUri { get; private set; } = null!;
 
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
@@ -34,15 +31,17 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
 
     public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
 
-    /// <param name="port">A given port (e.g. one a test first left closed); null picks a free one.</param>
+    /// <param name="port">
+    /// A given port (e.g. one a test first left closed, from <see cref="LoopbackPort"/>); null binds port 0 and lets
+    /// the OS pick one, which <see cref="BaseUri"/> then reports.
+    /// </param>
     public static async Task<LoopbackHttpServer> StartAsync(int? port = null)
     {
-        port ??= FreePort.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port.Value));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port ?? 0));
         var app = builder.Build();
-        var server = new LoopbackHttpServer(app, new Uri($"http://127.0.0.1:{port}/"));
+        var server = new LoopbackHttpServer(app);
         app.Run(async context =>
         {
             using var body = new MemoryStream();
@@ -57,6 +56,7 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
             await server.Handler(recorded, context);
         });
         await app.StartAsync();
+        server.BaseUri = new Uri($"http://127.0.0.1:{new Uri(app.Urls.Single()).Port}/");
         return server;
     }
 
