@@ -157,17 +157,6 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     }
 
     /// <summary>Polls until the condition holds; fails the test (instead of going on) when it never does in 30 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"not true within 30 s: {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(30), what);
 }

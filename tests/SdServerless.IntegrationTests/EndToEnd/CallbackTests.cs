@@ -34,18 +34,13 @@ public sealed class CallbackTests : IAsyncLifetime
 
     private async Task<RecordedRequest> WaitForWebhookAsync(Func<RecordedRequest, bool> match)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_receiver.Requests.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await System.Threading.Tasks.Task.Delay(50);
-        }
-
-        throw new TimeoutException("no webhook arrived\n" + _host.Output);
+        RecordedRequest? found = null;
+        await Eventually.TrueAsync(
+            () => (found = _receiver.Requests.FirstOrDefault(match)) is not null,
+            TimeSpan.FromSeconds(60),
+            "the webhook",
+            () => "no webhook arrived\n" + _host.Output);
+        return found!;
     }
 
     [Theory]
@@ -114,11 +109,11 @@ public sealed class CallbackTests : IAsyncLifetime
         await client.SubmitAsync("v1alpha2", Task("later", "text-to-image", "\"c\"", $"http://127.0.0.1:{downPort}/hook"));
         await client.WaitUntilFinishedAsync("later");
         using var http = _host.CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!_host.Output.Contains("sent to the callback dead-letter queue", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await System.Threading.Tasks.Task.Delay(200);
-        }
+        await Eventually.TrueAsync(
+            () => _host.Output.Contains("sent to the callback dead-letter queue", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(90),
+            "the dead letter of 'later'",
+            () => _host.Output);
 
         await using var receiver = await LoopbackHttpServer.StartAsync(downPort);
         using var replay = await http.PostAsync("/admin/callbacks/replay", null);

@@ -142,13 +142,6 @@ public sealed class PoolMembershipTests : IAsyncLifetime
         return _emulator.BaseUrl.ToString().TrimEnd('/');
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(50);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, Bound, what);
 }
