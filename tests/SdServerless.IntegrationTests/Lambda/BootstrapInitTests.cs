@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

@@ -10,6 +10,7 @@ using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

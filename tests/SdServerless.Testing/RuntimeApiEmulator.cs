@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Threading.Channels;
@@ -6,14 +7,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SdServerless.IntegrationTests.Infrastructure;
 
-namespace SdServerless.IntegrationTests.Lambda;
+namespace SdServerless.Testing;
 
 /// <summary>
-/// The Lambda Runtime API (2018-06-01) on a free loopback port, as Lambda serves it to a custom runtime:
+/// The Lambda Runtime API (2018-06-01) on a loopback port the OS picks, as Lambda serves it to a custom runtime:
 /// runtime/invocation/next hands out the events the test queues (long-polling until there is one), and
-/// response, error and init/error complete them.
+/// response, error and init/error complete them. The bootstrap tests and the cold-start benchmark both run the
+/// runtime against this one.
 /// </summary>
 public sealed class RuntimeApiEmulator : IAsyncDisposable
 {
@@ -123,10 +124,11 @@ public sealed class RuntimeApiEmulator : IAsyncDisposable
 
     private static async Task<RuntimeApiAnswer> ReadAnswerAsync(string? id, bool isError, HttpContext context)
     {
+        var postedAt = Stopwatch.GetTimestamp();
         using var reader = new StreamReader(context.Request.Body);
         var body = await reader.ReadToEndAsync();
         var errorType = context.Request.Headers["Lambda-Runtime-Function-Error-Type"].ToString();
-        return new RuntimeApiAnswer(id, isError, errorType.Length > 0 ? errorType : null, context.Request.ContentType, body);
+        return new RuntimeApiAnswer(id, isError, errorType.Length > 0 ? errorType : null, context.Request.ContentType, body, postedAt);
     }
 
     private sealed record Pending(string RequestId, string EventJson, DateTimeOffset Deadline, string? TraceId)
