@@ -1,8 +1,7 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 
@@ -32,7 +31,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), "sdserverless-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new LocalHostOptions
         {
-            Urls = $"http://127.0.0.1:{FreePort()}",
+            Urls = $"http://127.0.0.1:{LoopbackPort.Next()}",
             DataDirectory = data,
             AllowPrivateNetwork = true,
             TaskTimeoutSeconds = 300,
@@ -45,13 +44,6 @@ public sealed class BenchmarkHost : IAsyncDisposable
 
     /// <summary>Where the local store keeps an object of the bucket.</summary>
     public string ObjectPath(string key) => Host.Pipeline.Store.GetObjectPath(key);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>
     /// Deletes the data directories of every host this process started. Called once the figures are taken, not per
