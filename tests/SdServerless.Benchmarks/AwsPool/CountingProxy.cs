@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -46,7 +47,7 @@ public sealed class CountingProxy : IAsyncDisposable
 
     public static async Task<CountingProxy> StartAsync(string targetUrl)
     {
-        var proxy = new CountingProxy(targetUrl, BenchmarkHost.FreePort());
+        var proxy = new CountingProxy(targetUrl, LoopbackPort.Next());
         await proxy._app.StartAsync();
         return proxy;
     }

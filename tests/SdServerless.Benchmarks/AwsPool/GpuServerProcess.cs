@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -33,7 +34,7 @@ public sealed class GpuServerProcess : IDisposable
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                options = options with { Url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}" };
+                options = options with { Url = $"http://127.0.0.1:{LoopbackPort.Next()}" };
             }
         }
     }

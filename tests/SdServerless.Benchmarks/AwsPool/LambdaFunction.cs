@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -133,7 +134,7 @@ public sealed class LambdaFunction : IAsyncDisposable
         var ports = new HashSet<int>();
         while (ports.Count < count)
         {
-            ports.Add(BenchmarkHost.FreePort());
+            ports.Add(LoopbackPort.Next());
         }
 
         return [.. ports];

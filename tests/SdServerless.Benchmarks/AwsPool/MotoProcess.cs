@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -19,7 +20,7 @@ public sealed class MotoProcess : IDisposable
 
     public static async Task<MotoProcess> StartAsync(CancellationToken cancellationToken)
     {
-        var port = BenchmarkHost.FreePort();
+        var port = LoopbackPort.Next();
         var start = new ProcessStartInfo("moto_server", ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true,

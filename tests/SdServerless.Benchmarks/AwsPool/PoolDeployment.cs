@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Amazon.SQS;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -99,7 +100,7 @@ public sealed class PoolDeployment : IAsyncDisposable
         var environment = Stack.FunctionEnvironment(
             Stack.RuntimesJson(Topology.Runtimes.ToDictionary(r => r.Name, r => r.Models)), Topology.Runtimes[0].Name);
         var servers = Topology.Runtimes.SelectMany(runtime => Enumerable.Range(0, runtime.Gpus).Select(_ => new GpuServerOptions(
-            $"http://127.0.0.1:{BenchmarkHost.FreePort()}", runtime.Name, runtime.Models, Topology.DelayMs, Topology.SwitchMs,
+            $"http://127.0.0.1:{LoopbackPort.Next()}", runtime.Name, runtime.Models, Topology.DelayMs, Topology.SwitchMs,
             PoolStack.TableName, Stack.Servers.Url)));
         var serverStarts = servers.Select(options => GpuServerProcess.StartAsync(options, cancellationToken)).ToList();
         var api = LambdaFunction.StartAsync("sdserverless-api", "api", Topology.ApiEnvironments, TimeSpan.FromSeconds(30), environment, cancellationToken);

@@ -1,10 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 
@@ -35,7 +34,7 @@ public sealed class BenchmarkHost : IAsyncDisposable
         var data = Path.Combine(Path.GetTempPath(), "sdserverless-bench-" + Guid.NewGuid().ToString("N")[..12]);
         var options = new LocalHostOptions
         {
-            Urls = $"http://127.0.0.1:{FreePort()}",
+            Urls = $"http://127.0.0.1:{LoopbackPort.Next()}",
             DataDirectory = data,
             AllowPrivateNetwork = true,
             TaskTimeoutSeconds = 300,
@@ -52,13 +51,6 @@ public sealed class BenchmarkHost : IAsyncDisposable
 
     /// <summary>Where the local store keeps an object of the bucket.</summary>
     public string ObjectPath(string key) => Host.Pipeline.Store.GetObjectPath(key);
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>
     /// Deletes the data directories of every host this process started. Called once the figures are taken, not per

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http;
 using System.Reflection;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 
@@ -23,7 +24,7 @@ public sealed class EmulatorProcess : IDisposable
     /// <param name="noiseBits">See EmulatorOptions.ImageNoiseBits.</param>
     public static async Task<EmulatorProcess> StartAsync(int workers, int delayMs, int noiseBits, CancellationToken cancellationToken)
     {
-        var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Next()}";
         var start = SelfStartInfo();
         foreach (var arg in Arguments(url, workers, delayMs, noiseBits))
         {

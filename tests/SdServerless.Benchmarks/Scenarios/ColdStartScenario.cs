@@ -2,12 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using SdServerless.Benchmarks.Harness;
+using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Scenarios;
 
 /// <summary>
 /// Time from starting the Lambda bootstrap process to its first answered invocation, under a local Runtime API
-/// (<see cref="RuntimeApiStub"/>): the Native AOT <c>bootstrap</c> against the same code published for the JIT
+/// (<see cref="RuntimeApiEmulator"/>, the one the bootstrap tests use): the Native AOT <c>bootstrap</c> against the same code published for the JIT
 /// (<c>dotnet bootstrap.dll</c>). The invocation is an API Gateway POST /v1alpha2 with an invalid body, which the api
 /// function answers (400) from validation alone, so no AWS service is needed; S3/SQS point at a closed loopback port.
 /// Publish both first (docs/performance.md):
@@ -19,13 +20,15 @@ public static class ColdStartScenario
     public const string AotVariable = "SDSERVERLESS_BENCH_AOT_BOOTSTRAP";
     public const string JitVariable = "SDSERVERLESS_BENCH_JIT_BOOTSTRAP";
 
-    private static readonly byte[] InvocationEvent = Encoding.UTF8.GetBytes("""
+    private const string InvocationEvent = """
         {"resource":"/v1alpha2","path":"/v1alpha2","httpMethod":"POST","headers":{"Content-Type":"application/json"},
          "multiValueHeaders":{"Content-Type":["application/json"]},"queryStringParameters":null,"pathParameters":null,
          "requestContext":{"resourcePath":"/v1alpha2","httpMethod":"POST","path":"/prod/v1alpha2","stage":"prod",
          "requestId":"cold-start-1","identity":{"sourceIp":"127.0.0.1"}},
          "body":"{\"task\":{\"metadata\":{\"id\":\"cold-start\"}}}","isBase64Encoded":false}
-        """);
+        """;
+
+    private const string TraceId = "Root=1-00000000-000000000000000000000000;Sampled=0";
 
     public static async Task<ScenarioResult> RunAsync(int runs, string artifacts, CancellationToken cancellationToken)
     {
@@ -68,11 +71,11 @@ public static class ColdStartScenario
 
     private static async Task<double> TimeOneAsync(ProcessStartInfo start, ScenarioResult result, CancellationToken cancellationToken)
     {
-        await using var api = await RuntimeApiStub.StartAsync(InvocationEvent);
+        await using var api = await RuntimeApiEmulator.StartAsync();
         start.UseShellExecute = false;
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        start.Environment["AWS_LAMBDA_RUNTIME_API"] = $"127.0.0.1:{api.Port}";
+        start.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Address;
         start.Environment["_HANDLER"] = "api";
         start.Environment["AWS_REGION"] = "us-east-1";
         start.Environment["AWS_ACCESS_KEY_ID"] = "benchmark";
@@ -84,6 +87,9 @@ public static class ColdStartScenario
         start.Environment["SDSERVERLESS_S3_SERVICE_URL"] = "http://127.0.0.1:9";
         start.Environment["SDSERVERLESS_SQS_SERVICE_URL"] = "http://127.0.0.1:9";
         var output = new StringBuilder();
+
+        // Queued before the process starts, so that its first invocation/next gets the event at once.
+        var invoked = api.InvokeAsync(InvocationEvent, TimeSpan.FromSeconds(60), TraceId, functionTimeout: TimeSpan.FromSeconds(60));
         var started = Stopwatch.GetTimestamp();
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start");
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
@@ -92,10 +98,12 @@ public static class ColdStartScenario
         process.BeginErrorReadLine();
         try
         {
-            var answered = await api.Answered.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
-            if (answered.Outcome != "response")
+            var first = await Task.WhenAny(invoked, api.InitError).WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+            var answered = await first;
+            if (answered.IsError)
             {
-                throw new InvalidOperationException($"{start.FileName} posted an {answered.Outcome}: {answered.Body}\n{output}");
+                var outcome = answered.RequestId is null ? "init error" : "invocation error";
+                throw new InvalidOperationException($"{start.FileName} posted an {outcome}: {answered.Body}\n{output}");
             }
 
             if (result.Notes.Count == 0)
@@ -103,7 +111,7 @@ public static class ColdStartScenario
                 result.Notes.Add("first response: " + (answered.Body.Length > 300 ? answered.Body[..300] + "…" : answered.Body));
             }
 
-            return Stopwatch.GetElapsedTime(started, answered.Timestamp).TotalMilliseconds;
+            return Stopwatch.GetElapsedTime(started, answered.PostedAt).TotalMilliseconds;
         }
         finally
         {

@@ -6,6 +6,7 @@ namespace SdServerless.IntegrationTests.Benchmarks;
 /// The aws-pool scenario end to end on tiny numbers (moto, Lambda environments as processes, GPU server processes):
 /// its figures come from what happened. No performance goal is checked here (docs/performance.md).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class AwsPoolHarnessTests
 {
     // Tasks alternate between two checkpoints and every server boots with the first: at least one switch is needed.

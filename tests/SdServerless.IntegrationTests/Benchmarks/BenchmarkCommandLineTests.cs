@@ -6,9 +6,12 @@ using SdServerless.Benchmarks.Harness;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
 
+using SdServerless.Testing;
+
 namespace SdServerless.IntegrationTests.Benchmarks;
 
 /// <summary>The benchmark program's command line (docs/performance.md): scenarios, bdn, and its two child-process modes.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class BenchmarkCommandLineTests
 {
     private readonly List<object> _ran = [];
@@ -123,7 +126,7 @@ public sealed partial class BenchmarkCommandLineTests
     public async Task TheEmulatorServerChildProcessAnswers()
     {
         // The large-outputs scenario's own arguments, on this build of the program.
-        var url = $"http://127.0.0.1:{BenchmarkHost.FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Next()}";
         using var process = Process.Start(Start([.. EmulatorProcess.Arguments(url, workers: 1, delayMs: 0, noiseBits: 1)]))!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -7,6 +7,7 @@ namespace SdServerless.IntegrationTests.Benchmarks;
 /// The benchmark harness runs end to end on tiny numbers and computes sane figures. These tests hold no performance
 /// goal: the goals are checked in the benchmark's own output (docs/performance.md).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class BenchmarkHarnessTests : IDisposable
 {
     // The harness keeps its hosts' data directories until told (see BenchmarkHost.DeleteDataDirectories).

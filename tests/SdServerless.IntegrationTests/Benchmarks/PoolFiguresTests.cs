@@ -5,6 +5,7 @@ using SdServerless.Emulator;
 namespace SdServerless.IntegrationTests.Benchmarks;
 
 /// <summary>The aws-pool figures, on job logs and outcomes written out by hand.</summary>
+[Trait("Category", "Integration")]
 public sealed class PoolFiguresTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);

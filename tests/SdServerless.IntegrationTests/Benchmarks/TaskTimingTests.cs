@@ -3,6 +3,7 @@ using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Benchmarks;
 
+[Trait("Category", "Integration")]
 public sealed class TaskTimingTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);

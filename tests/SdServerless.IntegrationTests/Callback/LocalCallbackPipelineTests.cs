@@ -19,6 +19,7 @@ using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -26,6 +27,7 @@ namespace SdServerless.IntegrationTests.Callback;
 /// The local host's callback path from its real parts: the directory store's created events, the background
 /// trigger, the callback handler, a file-backed callback dead-letter queue and the host's object and replay routes.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class LocalCallbackPipelineTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-callback-").FullName;
@@ -42,7 +44,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         _receiver = await LoopbackHttpServer.StartAsync();
         _store = new DirectoryObjectStore(_data, "outputbucket");
         _deadLetters = FileTaskQueue.Open(Path.Combine(_data, "callback-dlq"), new FileTaskQueueOptions { MaxReceiveCount = 0 });
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true, WebhookSecret = _secret.Reveal() };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
         _services = new ServiceCollection()
@@ -165,17 +167,6 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     }
 
     /// <summary>Polls until the condition holds; fails the test (instead of going on) when it never does in 30 s.</summary>
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "")
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new Xunit.Sdk.XunitException($"not true within 30 s: {what}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(30), what);
 }

@@ -20,6 +20,7 @@ using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.IntegrationTests.Infrastructure;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -28,6 +29,7 @@ namespace SdServerless.IntegrationTests.Callback;
 /// notification (routed to an SQS queue) fed to the handler unchanged, and an SQS callback dead-letter queue.
 /// </summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
 {
     private const string Prefix = "out put";

@@ -14,6 +14,7 @@ namespace SdServerless.IntegrationTests.Callback;
 /// expires, both secrets signing during the overlap, and the last secret kept through an outage.
 /// </summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SecretsManagerWebhookSecretTests(MotoServer moto)
 {
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""{"id_task":"rotated"}""");

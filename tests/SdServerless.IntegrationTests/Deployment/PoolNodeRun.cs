@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Deployment;
 
@@ -81,17 +82,14 @@ internal sealed class PoolNodeRun : IAsyncDisposable
 
     public async Task WaitUntilAsync(Func<IReadOnlyList<string>, bool> condition, string what)
     {
-        var deadline = Stopwatch.StartNew();
-        while (!condition(Calls))
+        // An exited script ends the wait at once: it will not get there any more.
+        await Eventually.TrueAsync(() => condition(Calls) || _process.HasExited, TimeSpan.FromSeconds(60), $"pool-node.sh to get to: {what}", Describe);
+        if (!condition(Calls))
         {
-            if (_process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(60))
-            {
-                throw new Xunit.Sdk.XunitException(
-                    $"pool-node.sh never got to: {what} (exited: {_process.HasExited}).\nCalls:\n{string.Join('\n', Calls)}\nOutput:\n{Output}");
-            }
-
-            await Task.Delay(100);
+            throw new Xunit.Sdk.XunitException($"pool-node.sh never got to: {what}, {Describe()}");
         }
+
+        string Describe() => $"(exited: {_process.HasExited}).\nCalls:\n{string.Join('\n', Calls)}\nOutput:\n{Output}";
     }
 
     /// <summary>SIGTERM to the script alone, as systemd (KillMode=mixed) or a container runtime sends it.</summary>

@@ -16,10 +16,12 @@ using SdServerless.Functions.Pool;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using SdServerless.Local.Workers;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>The local host's durable queue dead-letters after a few receives: waiting for capacity must never count as one.</summary>
+[Trait("Category", "Integration")]
 public sealed class CapacityWaitOnFileQueueTests
 {
     [Fact]
@@ -68,15 +70,8 @@ public sealed class CapacityWaitOnFileQueueTests
         Assert.Equal(0, await queue.GetApproximateDepthAsync(CancellationToken.None));
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, failure);
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string failure) =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(60), "the condition", () => failure);
 
     private sealed class CountingMetrics : Core.Telemetry.ITaskMetrics
     {

@@ -4,6 +4,7 @@ using SdServerless.Emulator;
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>The dispatcher against the SD Web UI emulator over HTTP, with the local host's store and queue.</summary>
+[Trait("Category", "Integration")]
 public sealed class DispatchEndToEndTests
 {
     [Fact]

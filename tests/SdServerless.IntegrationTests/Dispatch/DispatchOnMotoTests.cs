@@ -23,6 +23,7 @@ namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>The same dispatcher on the AWS adapters: SQS and S3 on moto_server, SD Web UI emulated.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
 {
     private readonly AmazonS3Client _s3 = moto.CreateS3Client();

@@ -21,6 +21,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using SdServerless.Local.Workers;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 

@@ -7,6 +7,7 @@ using SdServerless.Emulator;
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>Inputs that cannot be used fail the task with a clear error, and SD Web UI never hears of it.</summary>
+[Trait("Category", "Integration")]
 public sealed class InputFailureTests
 {
     private static async Task<(DispatchTestbed Bed, Func<int> SdRequests)> StartAsync(bool allowPrivateNetwork = true, long maxInputBytes = 20 * 1024 * 1024, Func<IPAddress, bool>? isPublic = null)

@@ -4,6 +4,7 @@ using SdServerless.Emulator;
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>Checkpoints as SD Web UI 1.10 names, lists, hashes and loads them.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmulatorCheckpointTests
 {
     private static EmulatorOptions TwoModels() => new()

@@ -2,6 +2,7 @@ using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorFaultTests
 {
     private const string Small = """{"width": 64, "height": 64}""";

@@ -3,6 +3,7 @@ using SdServerless.Emulator.Images;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorGenerationTests
 {
     private static readonly string SmallPng = Convert.ToBase64String(

@@ -6,6 +6,7 @@ using static SdServerless.IntegrationTests.Emulator.EmulatorGenerationTests;
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>Inputs, outputs and extras as SD Web UI 1.10 treats them.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmulatorInputRulesTests
 {
     public static string Png(int width, int height) => Convert.ToBase64String(PngEncoder.Encode(width, height, 3, PlaceholderImage.Rows(width, height, 5)));

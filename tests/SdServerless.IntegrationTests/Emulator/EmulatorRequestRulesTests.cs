@@ -5,6 +5,7 @@ using static SdServerless.IntegrationTests.Emulator.EmulatorGenerationTests;
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>How SD Web UI 1.10 takes a txt2img/img2img body: nulls, coercions, alwayson_scripts, override_settings.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmulatorRequestRulesTests
 {
     [Fact]

@@ -1,15 +1,17 @@
 using System.Net;
 using System.Net.Sockets;
 using SdServerless.Emulator;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorRunTests
 {
     [Fact]
     public async Task RunAsyncServesOnTheGivenUrlUntilCancelled()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Next();
         using var stop = new CancellationTokenSource();
         var run = SdWebUiEmulator.RunAsync(
             ["--emulator-only", "--urls", $"http://127.0.0.1:{port}", "--emulator-workers", "2", "--models", "x.safetensors,y.safetensors"],
@@ -38,10 +40,4 @@ public class EmulatorRunTests
     public async Task RunAsyncRefusesBadOptions() =>
         Assert.Equal(2, await SdWebUiEmulator.RunAsync(["--emulator-workers", "none"]));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

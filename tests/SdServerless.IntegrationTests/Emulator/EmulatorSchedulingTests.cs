@@ -1,7 +1,9 @@
 using SdServerless.Emulator;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorSchedulingTests
 {
     [Fact]
@@ -155,12 +157,6 @@ public class EmulatorSchedulingTests
         Assert.Equal(6, client.Emulator.ModelSwitches);
     }
 
-    internal static async Task WaitUntil(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
-        }
-    }
+    internal static Task WaitUntil(Func<bool> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(30), what);
 }

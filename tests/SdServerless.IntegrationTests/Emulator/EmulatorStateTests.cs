@@ -3,6 +3,7 @@ using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
+[Trait("Category", "Integration")]
 public class EmulatorStateTests
 {
     [Fact]

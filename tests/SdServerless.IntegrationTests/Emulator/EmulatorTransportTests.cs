@@ -2,10 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using SdServerless.Emulator;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>What SD Web UI does around its answers: gzip when asked, --api-auth, time to start.</summary>
+[Trait("Category", "Integration")]
 public sealed class EmulatorTransportTests
 {
     [Fact]
@@ -50,19 +52,22 @@ public sealed class EmulatorTransportTests
         await using var client = await EmulatorClient.StartAsync(new EmulatorOptions { StartupDelay = TimeSpan.FromSeconds(2) });
 
         await Assert.ThrowsAsync<HttpRequestException>(() => client.Http.GetAsync("sdapi/v1/sd-models"));
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         HttpResponseMessage? answer = null;
-        while (answer is null && DateTime.UtcNow < deadline)
-        {
-            try
+        await Eventually.TrueAsync(
+            async () =>
             {
-                answer = await client.Http.GetAsync("sdapi/v1/sd-models");
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(100);
-            }
-        }
+                try
+                {
+                    answer = await client.Http.GetAsync("sdapi/v1/sd-models");
+                    return true;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(30),
+            "the started emulator to answer");
 
         Assert.Equal(HttpStatusCode.OK, answer?.StatusCode);
         answer?.Dispose();

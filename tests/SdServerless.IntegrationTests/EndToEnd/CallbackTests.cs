@@ -3,10 +3,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Signed webhooks, end to end: result.json written by the dispatcher → callback → a receiver on loopback.</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackTests : IAsyncLifetime
 {
     private static readonly string Secret = "whsec_" + Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray());
@@ -32,18 +34,13 @@ public sealed class CallbackTests : IAsyncLifetime
 
     private async Task<RecordedRequest> WaitForWebhookAsync(Func<RecordedRequest, bool> match)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_receiver.Requests.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await System.Threading.Tasks.Task.Delay(50);
-        }
-
-        throw new TimeoutException("no webhook arrived\n" + _host.Output);
+        RecordedRequest? found = null;
+        await Eventually.TrueAsync(
+            () => (found = _receiver.Requests.FirstOrDefault(match)) is not null,
+            TimeSpan.FromSeconds(60),
+            "the webhook",
+            () => "no webhook arrived\n" + _host.Output);
+        return found!;
     }
 
     [Theory]
@@ -107,16 +104,16 @@ public sealed class CallbackTests : IAsyncLifetime
     public async Task AnUnreachableReceiverLeavesADeadLetterThatTheReplayDeliversOnceItIsBack()
     {
         using var client = new PipelineClient(_host);
-        var downPort = FreePort.Next();
+        var downPort = LoopbackPort.Next();
 
         await client.SubmitAsync("v1alpha2", Task("later", "text-to-image", "\"c\"", $"http://127.0.0.1:{downPort}/hook"));
         await client.WaitUntilFinishedAsync("later");
         using var http = _host.CreateClient();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        while (!_host.Output.Contains("sent to the callback dead-letter queue", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
-        {
-            await System.Threading.Tasks.Task.Delay(200);
-        }
+        await Eventually.TrueAsync(
+            () => _host.Output.Contains("sent to the callback dead-letter queue", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(90),
+            "the dead letter of 'later'",
+            () => _host.Output);
 
         await using var receiver = await LoopbackHttpServer.StartAsync(downPort);
         using var replay = await http.PostAsync("/admin/callbacks/replay", null);

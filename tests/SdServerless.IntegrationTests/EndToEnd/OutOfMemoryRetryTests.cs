@@ -9,6 +9,7 @@ namespace SdServerless.IntegrationTests.EndToEnd;
 /// the local host with two SD Web UI emulators, the first generation request (whichever server gets it) answered as
 /// SD Web UI answers a CUDA out-of-memory error.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class OutOfMemoryRetryTests : IAsyncLifetime
 {
     private readonly List<EmulatorHost> _servers = [];

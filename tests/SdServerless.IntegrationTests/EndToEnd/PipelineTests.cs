@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Accepted tasks become images in storage: the local host, its emulator and a loopback image server.</summary>
+[Trait("Category", "Integration")]
 public sealed class PipelineTests : IAsyncLifetime
 {
     private LoopbackHttpServer _images = null!;

@@ -4,6 +4,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Each runtime has its own queue and workers in the local host: one runtime's backlog never holds up another's.</summary>
+[Trait("Category", "Integration")]
 public sealed class RuntimeIsolationTests
 {
     [Fact]

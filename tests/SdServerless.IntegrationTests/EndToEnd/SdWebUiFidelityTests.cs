@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
@@ -14,6 +15,7 @@ namespace SdServerless.IntegrationTests.EndToEnd;
 /// on the checkpoint it asked for (its images' info says so), is refused at submission naming the field, or fails
 /// with an error naming the cause.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SdWebUiFidelityTests : IAsyncLifetime
 {
     private const string Credentials = "pool:Sup3r-secret";

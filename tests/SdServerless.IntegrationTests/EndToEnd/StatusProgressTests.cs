@@ -3,6 +3,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
+[Trait("Category", "Integration")]
 public sealed partial class StatusProgressTests
 {
     [Fact]

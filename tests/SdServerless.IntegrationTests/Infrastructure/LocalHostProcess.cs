@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 
@@ -41,7 +42,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     public static async Task<LocalHostProcess> StartWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, string? dataDirectory, params string[] extraArgs)
     {
         var data = dataDirectory ?? Directory.CreateTempSubdirectory("sdserverless-local-").FullName;
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var baseUri = new Uri($"http://127.0.0.1:{port}/");
         var start = new ProcessStartInfo("dotnet");
         start.ArgumentList.Add(BuildOutput.LocalHostDll);

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
 using SdServerless.Aws;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 
@@ -25,7 +26,7 @@ public class MotoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var start = StartInfo(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;

@@ -5,6 +5,7 @@ using SdServerless.Benchmarks.Harness;
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>The published bootstrap runs on Amazon Linux 2023 (glibc 2.34): no symbol may need a newer glibc.</summary>
+[Trait("Category", "Integration")]
 public sealed partial class BootstrapBinaryTests
 {
     private static readonly Version NewestAllowed = new(2, 34);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
@@ -9,6 +10,7 @@ namespace SdServerless.IntegrationTests.Lambda;
 /// and the output bucket and callback dead-letter queue on moto.
 /// </summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifetime
 {
     private MotoDeployment _deployment = null!;

@@ -1,8 +1,10 @@
 using System.Text.Json;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>The published bootstrap reports a start it cannot make through runtime/init/error, then exits.</summary>
+[Trait("Category", "Integration")]
 public sealed class BootstrapInitTests
 {
     [Fact]

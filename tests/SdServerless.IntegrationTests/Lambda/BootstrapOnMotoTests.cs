@@ -6,11 +6,13 @@ using SdServerless.Core.Pool;
 using SdServerless.Core.Webhooks;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>The published Native AOT bootstrap under the Runtime API emulator, with S3 and SQS on moto_server.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
 {
     private MotoDeployment _deployment = null!;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SdServerless.Benchmarks.Harness;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

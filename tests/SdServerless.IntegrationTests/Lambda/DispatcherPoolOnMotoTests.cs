@@ -10,6 +10,7 @@ using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
@@ -19,6 +20,7 @@ namespace SdServerless.IntegrationTests.Lambda;
 /// conditional writes are atomic as DynamoDB's are.
 /// </summary>
 [Collection(SerialMotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLifetime
 {
     private const string Runtime = "sdruntime";

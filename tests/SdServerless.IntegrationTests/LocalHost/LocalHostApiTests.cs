@@ -7,6 +7,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>The HTTP API of the local host, over real HTTP to a real child process.</summary>
+[Trait("Category", "Integration")]
 public sealed class LocalHostApiTests : IAsyncLifetime
 {
     private LocalHostProcess _host = null!;

@@ -9,9 +9,12 @@ using SdServerless.IntegrationTests.Infrastructure;
 using Host = SdServerless.Local.Hosting.LocalHost;
 using LocalHostOptions = SdServerless.Local.Hosting.LocalHostOptions;
 
+using SdServerless.Testing;
+
 namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>The local host in this process: a test changes its services on the real host, and it logs through one factory.</summary>
+[Trait("Category", "Integration")]
 public sealed class LocalHostCompositionTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-composition-").FullName;
@@ -20,7 +23,7 @@ public sealed class LocalHostCompositionTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _host = await Host.StartAsync(
-            new LocalHostOptions { Urls = $"http://127.0.0.1:{FreePort.Next()}", DataDirectory = _data, EmulatorWorkers = 2 },
+            new LocalHostOptions { Urls = $"http://127.0.0.1:{LoopbackPort.Next()}", DataDirectory = _data, EmulatorWorkers = 2 },
             builder =>
             {
                 builder.Logging.ClearProviders();

@@ -5,6 +5,7 @@ using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 
+[Trait("Category", "Integration")]
 public sealed class LocalHostOptionsTests
 {
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)

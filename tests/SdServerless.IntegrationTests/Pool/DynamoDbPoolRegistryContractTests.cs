@@ -16,6 +16,7 @@ namespace SdServerless.IntegrationTests.Pool;
 /// atomic that way.
 /// </summary>
 [Collection(SerialMotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : PoolRegistryContractTests
 {
     private readonly List<AmazonDynamoDBClient> _clients = [];

@@ -10,6 +10,7 @@ namespace SdServerless.IntegrationTests.Pool;
 
 /// <summary>An emulated server joins a DynamoDB pool (moto) and a dispatcher's registry leases its slots.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class PoolMembershipOnDynamoDbTests(MotoServer moto)
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);

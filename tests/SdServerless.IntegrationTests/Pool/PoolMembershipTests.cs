@@ -6,10 +6,12 @@ using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Pool;
 
 /// <summary>A server's registration loop against the SD Web UI emulator on loopback and an in-process registry.</summary>
+[Trait("Category", "Integration")]
 public sealed class PoolMembershipTests : IAsyncLifetime
 {
     private const string Runtime = "sdruntime";
@@ -62,7 +64,7 @@ public sealed class PoolMembershipTests : IAsyncLifetime
     [Fact]
     public async Task AServerJoinsOnlyOnceSdWebUiAnswers()
     {
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var url = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var membership = Membership(url);
         var running = membership.RunAsync(_stop.Token);
@@ -140,13 +142,6 @@ public sealed class PoolMembershipTests : IAsyncLifetime
         return _emulator.BaseUrl.ToString().TrimEnd('/');
     }
 
-    private static async Task UntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Bound;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(50);
-        }
-    }
+    private static Task UntilAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, Bound, what);
 }

@@ -3,6 +3,7 @@ using SdServerless.Local.Queueing;
 
 namespace SdServerless.IntegrationTests.Queueing;
 
+[Trait("Category", "Integration")]
 public sealed class FileTaskQueueContractTests : TaskQueueContractTests
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sdserverless-queue-").FullName;

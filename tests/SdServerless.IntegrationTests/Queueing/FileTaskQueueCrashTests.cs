@@ -5,6 +5,7 @@ using SdServerless.Local.Queueing;
 namespace SdServerless.IntegrationTests.Queueing;
 
 /// <summary>The file queue under a real SIGKILL of the process using it (the TestProbe child process).</summary>
+[Trait("Category", "Integration")]
 public sealed class FileTaskQueueCrashTests : IDisposable
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);

@@ -5,6 +5,7 @@ using SdServerless.Local.Queueing;
 namespace SdServerless.IntegrationTests.Queueing;
 
 /// <summary>What the file queue does beyond the port's contract: what survives reopening, compaction, recovery.</summary>
+[Trait("Category", "Integration")]
 public sealed class FileTaskQueueTests : IDisposable
 {
     private static readonly TimeSpan Hour = TimeSpan.FromHours(1);

@@ -9,6 +9,7 @@ namespace SdServerless.IntegrationTests.Queueing;
 
 /// <summary>The SQS adapter against moto_server; dead-lettering is the queue's redrive policy.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class SqsTaskQueueContractTests(MotoServer moto) : TaskQueueContractTests
 {
     private readonly AmazonSQSClient _sqs = moto.CreateSqsClient();

@@ -5,10 +5,12 @@ using SdServerless.Functions.Callback;
 using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Callbacks;
 using SdServerless.Local.Hosting;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>The local host's callback dead-letter queue keeps an entry through any number of failed replays.</summary>
+[Trait("Category", "Integration")]
 public sealed class CallbackDeadLetterTests
 {
     [Fact]
@@ -19,7 +21,7 @@ public sealed class CallbackDeadLetterTests
         options.SdWebUiEndpoints.Add("http://127.0.0.1:9");
         await using var pipeline = await LocalPipeline.OpenAsync(options, new Uri("http://127.0.0.1:8080"), NullLoggerFactory.Instance);
         var callbackOptions = new CallbackOptions { MaxAttempts = 1 };
-        var port = FreePort.Next();
+        var port = LoopbackPort.Next();
         var url = $"http://127.0.0.1:{port}/hook";
         await new CallbackDeadLetterWriter(pipeline.CallbackDeadLetters, pipeline.Store, callbackOptions, TimeProvider.System).WriteAsync(
             url, "msg_kept", "{\"id_task\":\"kept\"}"u8.ToArray(), "kept", resultKey: null,

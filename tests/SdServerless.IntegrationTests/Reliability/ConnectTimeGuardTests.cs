@@ -1,5 +1,6 @@
 using SdServerless.Core.Net;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -7,6 +8,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// The second line of the SSRF defence: whatever passed the submit-time check, the HTTP client used for inputs and
 /// webhooks dials only public addresses, judged on what the name resolves to when it connects (real DNS here).
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class ConnectTimeGuardTests
 {
     [Theory]

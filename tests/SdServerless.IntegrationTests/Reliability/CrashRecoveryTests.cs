@@ -4,6 +4,7 @@ using SdServerless.Core.Webhooks;
 using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -11,6 +12,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// SIGKILL of the local host while tasks are queued, running and waiting for their callbacks, then a restart on the
 /// same data directory: everything accepted finishes exactly once and every callback arrives.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class CrashRecoveryTests(ITestOutputHelper output)
 {
     private const int TaskCount = 50;

@@ -4,6 +4,7 @@ using SdServerless.Emulator.Images;
 using SdServerless.IntegrationTests.EndToEnd;
 using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -11,6 +12,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// Twenty tasks each naming the most input a task may (4 URLs, 20 MB together) run through the local host process: its
 /// memory stays bounded by the inputs of the tasks it works on at once, not by those it has accepted.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class InputMemoryTests(ITestOutputHelper output)
 {
     private const int Tasks = 20;

@@ -6,6 +6,7 @@ using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>Many clients at once against the local host: nothing refused by mistake, nothing lost, backpressure as 429.</summary>
+[Trait("Category", "Integration")]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     [Fact]

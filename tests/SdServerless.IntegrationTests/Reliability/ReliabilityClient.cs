@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using SdServerless.IntegrationTests.Infrastructure;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -53,19 +54,8 @@ internal static class ReliabilityClient
         return Directory.Exists(root) ? Directory.EnumerateFiles(root, "result.json", SearchOption.AllDirectories).Count() : 0;
     }
 
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException(describe());
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, Func<string> describe, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, timeout, what, describe);
 
     /// <summary>The status of every id, fetched with bounded concurrency.</summary>
     public static async Task<IReadOnlyDictionary<string, JsonNode>> StatusesAsync(HttpClient http, IEnumerable<string> ids, int concurrency = 20)

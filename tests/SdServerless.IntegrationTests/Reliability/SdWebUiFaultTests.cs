@@ -3,6 +3,7 @@ using SdServerless.Emulator;
 using SdServerless.IntegrationTests.EndToEnd;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -10,6 +11,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// A faulty SD Web UI (the emulator, in this process, with injected faults) behind a local host process: the
 /// dispatcher retries what may pass and fails the rest cleanly, with result.json and a callback either way.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SdWebUiFaultTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -9,6 +10,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// A whole run of the local host with an API key, a webhook secret and a distinctive prompt: its output names task
 /// ids, never the prompt, the key (right or wrong) or the secret; neither result.json nor the callback carries the secret.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SecretsInLogsTests
 {
     private const string ApiKey = "key-Zq81-unusual-api-key";

@@ -13,6 +13,7 @@ using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
@@ -20,6 +21,7 @@ namespace SdServerless.IntegrationTests.Reliability;
 /// The callback handler with the local host's real store and dead-letter queue, posting to a slow receiver on loopback
 /// (short attempt timeouts keep the test fast): retried, then delivered or dead-lettered with a clear reason and replayed.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class SlowReceiverTests : IAsyncLifetime
 {
     private readonly string _data = Directory.CreateTempSubdirectory("sdserverless-slow-").FullName;

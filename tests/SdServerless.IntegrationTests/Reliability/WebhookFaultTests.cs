@@ -2,10 +2,12 @@ using System.Text.Json.Nodes;
 using SdServerless.IntegrationTests.EndToEnd;
 using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>A webhook receiver that closes connections, through the local host: retried with the same webhook-id, then delivered.</summary>
+[Trait("Category", "Integration")]
 public sealed class WebhookFaultTests
 {
     [Fact]

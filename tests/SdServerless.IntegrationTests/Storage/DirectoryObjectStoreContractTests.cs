@@ -4,6 +4,7 @@ using SdServerless.Local.Storage;
 
 namespace SdServerless.IntegrationTests.Storage;
 
+[Trait("Category", "Integration")]
 public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
 {
     private readonly string _root = Directory.CreateTempSubdirectory("sdserverless-store-").FullName;

@@ -11,6 +11,7 @@ namespace SdServerless.IntegrationTests.Storage;
 
 /// <summary>The S3 adapter against moto_server; object-created events come through a bucket notification to SQS.</summary>
 [Collection(MotoCollection.Name)]
+[Trait("Category", "Integration")]
 public sealed class S3ObjectStoreContractTests(MotoServer moto) : ObjectStoreContractTests
 {
     private readonly AmazonS3Client _s3 = moto.CreateS3Client();

@@ -5,6 +5,7 @@ using static SdServerless.IntegrationTests.Tasks.InProcessHost;
 namespace SdServerless.IntegrationTests.Tasks;
 
 /// <summary>Cancelling tasks through the local host's API, checked against what its SD Web UI emulator ran.</summary>
+[Trait("Category", "Integration")]
 public sealed class CancelTests
 {
     /// <summary>Emulated generations that last until interrupted: no step depends on this machine's speed.</summary>

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using SdServerless.Emulator;
 using SdServerless.IntegrationTests.Infrastructure;
 using LocalHostOptions = SdServerless.Local.Hosting.LocalHostOptions;
+using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Tasks;
 
@@ -38,7 +39,7 @@ internal sealed class InProcessHost : IAsyncDisposable
         var host = new InProcessHost(data);
         var options = new LocalHostOptions
         {
-            Urls = $"http://127.0.0.1:{FreePort.Next()}",
+            Urls = $"http://127.0.0.1:{LoopbackPort.Next()}",
             DataDirectory = data,
         };
         configure?.Invoke(options);

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 
 namespace SdServerless.IntegrationTests.Tasks;
 
+[Trait("Category", "Integration")]
 public sealed class ListingTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace SdServerless.IntegrationTests.Tasks;
 /// Real answers of every route of the local host, over HTTP, checked against the OpenAPI document: each status code
 /// and body a route gave must be one the document lists, with a body its schema accepts.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class OpenApiConformanceTests
 {
     private static readonly string V2Example = OpenApiDocument.Root["paths"]!["/v1alpha2"]!["post"]!["requestBody"]!["content"]!["application/json"]!["examples"]!["text-to-image"]!["value"]!.ToJsonString();

@@ -8,6 +8,7 @@ namespace SdServerless.IntegrationTests.Tasks;
 /// The local host's page in a real browser: Debian's Chromium driven by PuppeteerSharp (never a downloaded browser).
 /// It must show a finished task's thumbnails and a running task's progress, read from the public API as any client.
 /// </summary>
+[Trait("Category", "Integration")]
 public sealed class PageBrowserTests
 {
     private const string ChromiumPath = "/usr/bin/chromium";

@@ -5,8 +5,8 @@ using SdServerless.Core.Tasks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
+using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
-using SdServerless.UnitTests.Fakes;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 
 namespace SdServerless.UnitTests.Api;

@@ -9,7 +9,7 @@ using SdServerless.Functions.Api;
 using SdServerless.Functions.Composition;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Api;
 

@@ -14,7 +14,7 @@ using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.Functions.Pool;
 using SdServerless.UnitTests.Api;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Composition;
 

@@ -5,7 +5,7 @@ using SdServerless.Core.Pool;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Pool;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 

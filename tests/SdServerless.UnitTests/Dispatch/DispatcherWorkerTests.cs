@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
 using SdServerless.Local.Workers;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -14,14 +15,8 @@ public sealed class DispatcherWorkerTests
         TimeProvider.System,
         NullLogger<DispatcherWorker>.Instance);
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    private static Task WaitForAsync(Func<Task<bool>> condition, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(condition))] string what = "") =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(30), what);
 
     [Fact]
     public void MessagesAreWrappedAsTheSqsEventSourceMappingDeliversThem()

@@ -5,6 +5,7 @@ using SdServerless.Core.Runtimes;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Pool;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -77,13 +78,6 @@ public sealed class OverlappingRunTests
         return FakeSdWebUi.Json(HttpStatusCode.OK, answer.ToJsonString());
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the first run never reached SD Web UI");
-            await Task.Delay(5);
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition) =>
+        Eventually.TrueAsync(condition, TimeSpan.FromSeconds(30), "the first run to reach SD Web UI");
 }

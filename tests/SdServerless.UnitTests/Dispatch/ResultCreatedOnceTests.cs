@@ -2,7 +2,7 @@ using System.Text;
 using SdServerless.Core.Storage;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Dispatch;

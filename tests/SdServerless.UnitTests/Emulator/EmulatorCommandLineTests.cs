@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.RegularExpressions;
 using SdServerless.Emulator;
-using SdServerless.UnitTests.Deployment;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Emulator;
 

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
-using SdServerless.UnitTests.Deployment;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.LocalHost;
 

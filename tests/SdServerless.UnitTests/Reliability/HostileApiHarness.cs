@@ -8,8 +8,8 @@ using SdServerless.Core.Tasks;
 using SdServerless.Functions.Api;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
+using SdServerless.Testing;
 using SdServerless.UnitTests.Api;
-using SdServerless.UnitTests.Fakes;
 
 namespace SdServerless.UnitTests.Reliability;
 

@@ -9,8 +9,8 @@ using SdServerless.Core.Tasks;
 using SdServerless.Functions.Composition;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
+using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
-using SdServerless.UnitTests.Fakes;
 
 namespace SdServerless.UnitTests.Reliability;
 

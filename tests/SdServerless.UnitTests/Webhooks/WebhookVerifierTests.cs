@@ -1,6 +1,6 @@
 using System.Text;
 using SdServerless.Core.Webhooks;
-using SdServerless.UnitTests.Fakes;
+using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Webhooks;
 
