@@ -11,7 +11,7 @@ namespace SdServerless.Emulator;
 /// An emulator of the SD Web UI (AUTOMATIC1111 1.10.1) API that returns placeholder PNGs, never Stable Diffusion
 /// output. It models emulated GPUs serving one request at a time in arrival order, each with a loaded checkpoint.
 /// Mount it with <see cref="SdWebUiEmulatorEndpoints.MapSdWebUiEmulator"/>, or run it on its own port with
-/// <see cref="Build"/>, <see cref="EmulatorHost.StartAsync"/> or <see cref="RunAsync"/>.
+/// <see cref="Build"/>, <see cref="EmulatorHost.StartAsync"/> or <see cref="RunAsync(EmulatorOptions, string, CancellationToken)"/>.
 /// </summary>
 public sealed partial class SdWebUiEmulator : IDisposable
 {

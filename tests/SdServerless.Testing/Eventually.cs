@@ -2,7 +2,7 @@ namespace SdServerless.Testing;
 
 /// <summary>
 /// Waits, on the wall clock, for something a background task or another process brings about. Past the bound it
-/// throws <see cref="EventuallyFailedException"/> with what was awaited (and, from <paramref name="describe"/>, what
+/// throws <see cref="EventuallyFailedException"/> with what was awaited (and, from its <c>describe</c> argument, what
 /// was seen instead), so a test that waits in vain fails loudly and says why instead of hanging or asserting on
 /// whatever state the wait ended in.
 /// </summary>

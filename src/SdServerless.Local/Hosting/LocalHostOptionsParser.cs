@@ -110,7 +110,7 @@ public sealed class LocalHostOptionsParser
         Command.SetAction((result, cancellationToken) => run(Options(result), cancellationToken));
     }
 
-    /// <summary>The root command, whose action runs <paramref name="run"/> with the parsed options.</summary>
+    /// <summary>The root command, whose action runs the given action with the parsed options.</summary>
     public RootCommand Command { get; }
 
     public static RootCommand CreateCommand(Func<LocalHostOptions, CancellationToken, Task<int>> run)
