@@ -153,16 +153,11 @@ public sealed class DynamoDbPoolRegistry(
 
             // The dispatchers are bounded, so one that holds a task which cannot run now keeps the next task in the queue
             // away from any slot that task could take. Such a task goes back to the queue (as without a free server) and
-            // its place goes to the next task there: at once when a slot it may not take is free (another checkpoint's
-            // server has room), its checkpoint has the GPUs its share asks for (so no server is to switch to it) and
-            // older tasks of its checkpoint already wait for each of those GPUs (they take their next slots); after a
-            // while when only its checkpoint's share keeps it from an idle server, so that the checkpoint's servers are
-            // not left without a task to take their next slot. A task whose checkpoint is short of its share stays: the
-            // waiters are what switches a server to it.
-            var covered = request.Model is { } model
-                && PoolRules.HasItsShare(servers.Select(s => pool.Occupancy(s, rules)), model, pool.DemandShare)
-                && pool.OlderWaiting(model, owner, waiter.Since) >= Math.Max(1, pool.LoadedGpus(servers, model, rules));
-            if (chosen is null && covered && servers.Any(s => pool.FreeSlot(s, rules) is not null))
+            // its place goes to the next task there: at once when the rules say it gives way; after a while when only its
+            // checkpoint's share keeps it from an idle server, so that the checkpoint's servers are not left without a
+            // task to take their next slot.
+            if (chosen is null && request.Model is { } model
+                && PoolRules.GivesWay([.. servers.Select(s => pool.Occupancy(s, rules))], model, pool.OlderWaiting(model, owner, waiter.Since), pool.DemandShare))
             {
                 return null;
             }

@@ -93,10 +93,6 @@ internal sealed class PoolSnapshot
         return new(server.Gpus, rules.SlotsOf(server.Gpus), leases.Count, leases.LastOrDefault(l => l.Model is not null)?.Model ?? server.LoadedModel);
     }
 
-    /// <summary>GPUs of these servers that have the checkpoint loaded, or will once their newest lease runs.</summary>
-    public int LoadedGpus(IEnumerable<PoolServer> servers, string model, PoolRules rules) =>
-        servers.Where(s => SdWebUiModelNames.SameModel(Occupancy(s, rules).LoadedModel, model)).Sum(s => s.Gpus);
-
     /// <summary>
     /// This checkpoint's share of what the runtime's backlog asks for: its share of the tasks submitted over the last
     /// <see cref="PoolItems.DemandWindow"/> among the checkpoints that still have some (submitted more than their
@@ -116,12 +112,13 @@ internal sealed class PoolSnapshot
     /// tie), <paramref name="self"/> not counted: the ones that get its next free slots first.
     /// </summary>
     public int OlderWaiting(string model, string self, DateTimeOffset since) =>
-        _waiters.Count(w => w.Owner != self && w.Model is { } wanted && SdWebUiModelNames.SameModel(wanted, model)
-            && (w.Since < since || (w.Since == since && string.CompareOrdinal(w.Owner, self) < 0)));
+        OthersFor(model, self).Count(w => w.Since < since || (w.Since == since && string.CompareOrdinal(w.Owner, self) < 0));
 
     /// <summary>How many dispatchers other than <paramref name="self"/> wait for a slot for this checkpoint.</summary>
-    public int OthersWaiting(string model, string self) =>
-        _waiters.Count(w => w.Owner != self && w.Model is { } wanted && SdWebUiModelNames.SameModel(wanted, model));
+    public int OthersWaiting(string model, string self) => OthersFor(model, self).Count();
+
+    private IEnumerable<PoolWaiter> OthersFor(string model, string self) =>
+        _waiters.Where(w => w.Owner != self && w.Model is { } wanted && SdWebUiModelNames.SameModel(wanted, model));
 
     /// <summary>The lowest slot no unexpired lease holds; null when every one is held.</summary>
     public int? FreeSlot(PoolServer server, PoolRules rules)

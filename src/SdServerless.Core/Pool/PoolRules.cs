@@ -57,7 +57,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         var affinity = ModelAffinity && model is not null;
         var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
         var switchWanted = !affinity || othersWaiting is null || patienceSpent
-            || (1 + othersWaiting(model!) > candidates.Where(c => SdWebUiModelNames.SameModel(c.State.LoadedModel, model)).Sum(c => c.State.Gpus)
+            || (1 + othersWaiting(model!) > LoadedGpus(candidates.Select(c => c.State), model!)
                 && BelowShare(candidates.Select(c => c.State).ToList(), model!, demandShare));
         T? any = null;
         var anyLoad = double.MaxValue;
@@ -90,11 +90,21 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     }
 
     /// <summary>
-    /// As many GPUs of these servers have the checkpoint loaded as its share of the backlog asks for (see
-    /// <see cref="ChooseFree{T}"/>): no server is to be switched to it. False when nothing was counted.
+    /// Whether a task that no server may take now should give its place back to the tasks behind it, where those are
+    /// held by a bounded number of dispatchers (AWS): a slot it may not take is free (another checkpoint's server has
+    /// room), its checkpoint has the GPUs its share of the backlog asks for (so no server is to switch to it), and
+    /// older tasks of its checkpoint already wait for each of those GPUs (they take their next slots). A task whose
+    /// checkpoint is short of its share stays: the waiters are what switches a server to it.
     /// </summary>
-    public static bool HasItsShare(IEnumerable<PoolOccupancy> servers, string model, Func<string, double?>? demandShare) =>
-        !BelowShare(servers.ToList(), model, demandShare);
+    /// <param name="olderWaiting">Tasks of the checkpoint that have waited longer than this one.</param>
+    public static bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare) =>
+        servers.Any(s => s.Leased < s.Slots)
+        && !BelowShare([.. servers], model, demandShare)
+        && olderWaiting >= Math.Max(1, LoadedGpus(servers, model));
+
+    /// <summary>GPUs that have the checkpoint loaded (or will once their newest lease runs).</summary>
+    private static int LoadedGpus(IEnumerable<PoolOccupancy> servers, string model) =>
+        servers.Where(s => SdWebUiModelNames.SameModel(s.LoadedModel, model)).Sum(s => s.Gpus);
 
     /// <summary>Fewer GPUs have the checkpoint loaded than its share of the backlog asks for (or nothing was counted).</summary>
     private static bool BelowShare(List<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
@@ -104,8 +114,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
             return true;
         }
 
-        var loaded = servers.Where(s => SdWebUiModelNames.SameModel(s.LoadedModel, model)).Sum(s => s.Gpus);
-        return loaded < Math.Max(1, Math.Ceiling((share * servers.Sum(s => s.Gpus)) - 1e-9));
+        return LoadedGpus(servers, model) < Math.Max(1, Math.Ceiling((share * servers.Sum(s => s.Gpus)) - 1e-9));
     }
 
     /// <summary>No waiting task wants what the server has loaded, or this one has waited past its patience.</summary>

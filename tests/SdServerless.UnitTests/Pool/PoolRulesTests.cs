@@ -33,4 +33,19 @@ public sealed class PoolRulesTests
         Assert.Null(Choose("model-a", waiting));
         Assert.Equal("b", Choose("model-a", waiting, patienceSpent: true));
     }
+
+    [Fact]
+    public void ATaskGivesWayOnlyWhenItsCheckpointHasItsShareAndOlderTasksWaitForEachOfItsGpus()
+    {
+        // model-a's GPU is full; model-b's server has room for one more behind its running task.
+        PoolOccupancy[] servers = [Pool["a"], Pool["b"] with { Leased = 1 }];
+        var even = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
+        var mostlyA = new Dictionary<string, double> { ["model-a"] = 0.75, ["model-b"] = 0.25 };
+
+        Assert.True(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
+        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 0, m => even[m]));
+        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => mostlyA[m]));
+        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, demandShare: null));
+        Assert.False(PoolRules.GivesWay([Pool["a"], Pool["b"] with { Leased = 2 }], "model-a", olderWaiting: 1, m => even[m]));
+    }
 }
