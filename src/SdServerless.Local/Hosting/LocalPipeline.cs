@@ -112,7 +112,7 @@ public sealed class LocalPipeline : IAsyncDisposable
         {
             emulator = await EmulatorHost.StartAsync(emulatorOptions);
             var endpoint = emulator.BaseUrl.ToString().TrimEnd('/');
-            capacities[endpoint] = host.EmulatorWorkers;
+            capacities[endpoint] = emulatorOptions.Workers;
             catalog = catalog.WithDefaultEndpoints([endpoint]);
             loggers.CreateLogger("SdServerless.Local").LogWarning(
                 "SD Web UI emulator on {Endpoint} with {Workers} emulated GPU(s): it returns placeholder images, it is not Stable Diffusion",

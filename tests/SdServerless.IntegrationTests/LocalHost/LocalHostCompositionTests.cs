@@ -29,7 +29,11 @@ public sealed class LocalHostCompositionTests : IAsyncLifetime
                 builder.Logging.ClearProviders();
                 builder.Logging.AddProvider(new LineLoggerProvider(_lines));
                 builder.Services.Configure<DispatcherOptions>(dispatcher => dispatcher.ModelAffinity = false);
-                builder.Services.Configure<EmulatorOptions>(emulator => emulator.RecordJobs = true);
+                builder.Services.Configure<EmulatorOptions>(emulator =>
+                {
+                    emulator.RecordJobs = true;
+                    emulator.Workers = 3;
+                });
             });
 
     public async Task DisposeAsync()
@@ -46,13 +50,15 @@ public sealed class LocalHostCompositionTests : IAsyncLifetime
         Assert.False(settings.ModelAffinity);
         Assert.Equal(1, settings.RequestsAheadPerSlot);
         Assert.Equal(TimeSpan.FromSeconds(new LocalHostOptions().TaskTimeoutSeconds), settings.GenerationTimeout);
-        Assert.Equal(2, settings.CapacityOf(_host.Pipeline.Emulator!.BaseUrl.ToString().TrimEnd('/')));
+        // The dispatcher gives the built-in emulator as many slots as the GPUs it was started with, the test's 3 over the
+        // command line's 2.
+        Assert.Equal(3, settings.CapacityOf(_host.Pipeline.Emulator!.BaseUrl.ToString().TrimEnd('/')));
         Assert.Same(_host.App.Services.GetRequiredService<InProcessPoolRegistry>(), _host.App.Services.GetRequiredService<IPoolRegistry>());
     }
 
     [Fact]
     public void ATestsChangeToTheEmulatorOptionsReachesTheBuiltInEmulator() =>
-        Assert.True(_host.Pipeline.Emulator!.Emulator.Options.RecordJobs);
+        Assert.Equal((true, 3), (_host.Pipeline.Emulator!.Emulator.Options.RecordJobs, _host.Pipeline.Emulator.Emulator.Options.Workers));
 
     [Fact]
     public void EveryPartLogsThroughTheHostsOneLoggerFactory()
