@@ -37,15 +37,15 @@ public class GpuPoolTests
         var pool = new GpuPool([Gpu(0, ModelA)], preferLoadedModel: true);
         var holder = await pool.AcquireAsync(null, CancellationToken.None);
         var startedOn = -1;
-        var waiter = Task.Run(async () =>
-        {
-            await pool.AcquireAsync(null, CancellationToken.None);
-            startedOn = Environment.CurrentManagedThreadId;
-        });
-        while (pool.QueueLength == 0)
-        {
-            await Task.Delay(1);
-        }
+
+        // Queued on a pool thread (no synchronization context to resume on), and the call has returned, so its await is
+        // in place before the release: waiting for the queue to show the waiter raced with the waiter reaching its
+        // await, and a release in between resumed it on its own thread, later.
+        var acquiring = await Task.Factory.StartNew(
+            () => pool.AcquireAsync(null, CancellationToken.None), CancellationToken.None, TaskCreationOptions.None, TaskScheduler.Default);
+        Assert.Equal(1, pool.QueueLength);
+        var waiter = acquiring.ContinueWith(
+            _ => startedOn = Environment.CurrentManagedThreadId, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
         var releasedOn = await Task.Run(() =>
         {
