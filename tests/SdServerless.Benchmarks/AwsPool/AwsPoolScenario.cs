@@ -184,6 +184,10 @@ public static class AwsPoolScenario
             Directory.CreateDirectory(directory);
             var servers = deployment.Servers.Select(s => s.Options.Url).Zip(logs).ToList();
             await File.WriteAllTextAsync(Path.Combine(directory, name), PoolTimingsCsv.Write(servers, outcomes), cancellationToken);
+            await File.WriteAllTextAsync(
+                Path.Combine(directory, name.Replace("-timings.csv", "-deliveries.csv", StringComparison.Ordinal)),
+                PoolTimingsCsv.WriteDeliveries(deployment.EventSources.SelectMany(e => e.Deliveries).ToList(), outcomes),
+                cancellationToken);
         }
     }
 

@@ -43,4 +43,27 @@ public static class PoolTimingsCsv
 
         string Ms(DateTimeOffset time) => (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>
+    /// One line per message the dispatcher was handed, times in ms from the first task's creation: which task, when
+    /// the invocation started and returned. A task given back to the queue shows up once per delivery.
+    /// </summary>
+    public static string WriteDeliveries(IReadOnlyList<SqsEventSource.Delivery> deliveries, IReadOnlyList<TaskOutcome> outcomes)
+    {
+        var csv = new StringBuilder("task,invoked,returned\n");
+        if (outcomes.Count == 0)
+        {
+            return csv.ToString();
+        }
+
+        var origin = outcomes.Min(o => o.CreatedAt);
+        foreach (var delivery in deliveries.OrderBy(d => d.InvokedAt))
+        {
+            csv.AppendLine(string.Join(',', delivery.TaskId, Ms(delivery.InvokedAt), Ms(delivery.ReturnedAt)));
+        }
+
+        return csv.ToString();
+
+        string Ms(DateTimeOffset time) => (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
+    }
 }

@@ -35,6 +35,7 @@ public sealed class SqsEventSource : IAsyncDisposable
     private readonly List<Task> _pollers = [];
     private readonly List<Task> _invocations = [];
     private long _failedInvocations;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Delivery> _deliveries = new();
 
     private static readonly TimeSpan PromptPollPause = TimeSpan.FromMilliseconds(50);
 
@@ -57,6 +58,12 @@ public sealed class SqsEventSource : IAsyncDisposable
 
     /// <summary>Invocations that ended in a function error (their messages were left on the queue).</summary>
     public long FailedInvocations => Interlocked.Read(ref _failedInvocations);
+
+    /// <summary>Every message handed to the function: when, which task, and when the invocation returned.</summary>
+    public IReadOnlyCollection<Delivery> Deliveries => _deliveries;
+
+    /// <summary>One message of one invocation: the task it carried, the invocation's start and end.</summary>
+    public sealed record Delivery(string TaskId, DateTimeOffset InvokedAt, DateTimeOffset ReturnedAt);
 
     /// <summary>The last function error, for the report.</summary>
     public string? LastError { get; private set; }
@@ -147,6 +154,7 @@ public sealed class SqsEventSource : IAsyncDisposable
 
     private async Task InvokeAsync(List<Message> messages)
     {
+        var invokedAt = DateTimeOffset.UtcNow;
         try
         {
             var answer = await _function.InvokeAsync(JsonSerializer.Serialize(Event(messages), FunctionsJsonContext.Default.SqsEvent), CancellationToken.None);
@@ -178,7 +186,26 @@ public sealed class SqsEventSource : IAsyncDisposable
         }
         finally
         {
+            var returnedAt = DateTimeOffset.UtcNow;
+            foreach (var message in messages)
+            {
+                _deliveries.Enqueue(new Delivery(TaskIdOf(message.Body), invokedAt, returnedAt));
+            }
+
             _slots.Release();
+        }
+    }
+
+    private static string TaskIdOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("id_task", out var id) ? id.GetString() ?? "" : "";
+        }
+        catch (JsonException)
+        {
+            return "";
         }
     }
 
