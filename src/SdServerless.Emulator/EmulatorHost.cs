@@ -12,11 +12,11 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private EmulatorHost(WebApplication app, Uri baseUrl)
     {
-        this.app = app;
+        _app = app;
         BaseUrl = baseUrl;
         Emulator = app.Services.GetRequiredService<SdWebUiEmulator>();
     }
@@ -48,7 +48,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Emulator.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -11,12 +11,12 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class EmulatorModel
 {
-    private volatile bool hashed;
+    private volatile bool _hashed;
 
     private EmulatorModel(string name, bool hashed)
     {
         Name = name;
-        this.hashed = hashed;
+        _hashed = hashed;
         Sha256Hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name)));
         LegacyHash = Sha256Hash[^8..];
         NameForExtra = StripExtension(name[(name.LastIndexOfAny(['/', '\\']) + 1)..]);
@@ -39,15 +39,15 @@ public sealed class EmulatorModel
     /// <summary>The old 8-digit model hash, which SD Web UI computes for every file at once.</summary>
     public string LegacyHash { get; }
 
-    public bool IsHashed => hashed;
+    public bool IsHashed => _hashed;
 
     /// <summary>The short hash (first 10 of the sha256), or null until hashed.</summary>
-    public string? Hash => hashed ? Sha256Hash[..10] : null;
+    public string? Hash => _hashed ? Sha256Hash[..10] : null;
 
-    public string? Sha256 => hashed ? Sha256Hash : null;
+    public string? Sha256 => _hashed ? Sha256Hash : null;
 
     /// <summary>"sub/x.safetensors [0123456789]" once hashed, "sub/x.safetensors" before.</summary>
-    public string Title => hashed ? $"{Name} [{Sha256Hash[..10]}]" : Name;
+    public string Title => _hashed ? $"{Name} [{Sha256Hash[..10]}]" : Name;
 
     /// <summary>Exactly CheckpointInfo.ids: what an override or /options may name this checkpoint by.</summary>
     public IEnumerable<string> Aliases
@@ -60,7 +60,7 @@ public sealed class EmulatorModel
             yield return Name;
             yield return NameForExtra;
             yield return $"{Name} [{LegacyHash}]";
-            if (hashed)
+            if (_hashed)
             {
                 yield return Sha256Hash[..10];
                 yield return Sha256Hash;
@@ -85,7 +85,7 @@ public sealed class EmulatorModel
     public bool Matches(string alias) => Aliases.Contains(alias, StringComparer.Ordinal);
 
     /// <summary>Loading a checkpoint hashes it (SD Web UI computes the sha256 when it loads the file).</summary>
-    internal void MarkHashed() => hashed = true;
+    internal void MarkHashed() => _hashed = true;
 
     public override string ToString() => Title;
 

@@ -17,7 +17,7 @@ public sealed class UrlPolicy(
     /// <summary>A resolver that hangs must not hold a submission; past this the name counts as unresolvable.</summary>
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Func<string, CancellationToken, Task<IPAddress[]>> resolve =
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve =
         resolver ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
 
     public bool AllowHttp => allowHttp;
@@ -58,7 +58,7 @@ public sealed class UrlPolicy(
         timeout.CancelAfter(ResolveTimeout);
         try
         {
-            addresses = await resolve(host, timeout.Token);
+            addresses = await _resolve(host, timeout.Token);
         }
         catch (Exception e) when (e is SocketException or ArgumentException
             || (e is OperationCanceledException && !ct.IsCancellationRequested))
