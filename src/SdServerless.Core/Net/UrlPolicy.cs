@@ -20,8 +20,10 @@ public sealed class UrlPolicy(
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve =
         resolver ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
 
+    /// <summary>Whether http:// is accepted as well as https:// (development only).</summary>
     public bool AllowHttp => allowHttp;
 
+    /// <summary>Whether loopback and private addresses are allowed, in which case no address is checked (development and tests).</summary>
     public bool AllowPrivateNetwork => allowPrivateNetwork;
 
     /// <returns>null when the URL's form is acceptable, else why not.</returns>

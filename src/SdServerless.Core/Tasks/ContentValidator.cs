@@ -11,6 +11,7 @@ namespace SdServerless.Core.Tasks;
 /// refuses or crashes on, alwayson_scripts and override_settings, the image inputs, the runtime's generation
 /// bounds, and the input the task type needs.
 /// </summary>
+/// <param name="draft">The task being read: it collects the errors, the coerced values and the URLs to check.</param>
 /// <param name="path">What error fields start with: "task.content." or "" (v1alpha1).</param>
 internal sealed class ContentValidator(TaskDraft draft, string path)
 {

@@ -22,6 +22,8 @@ public static class RequestHash
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The fingerprint of <paramref name="root"/>: lowercase hex SHA-256 of its canonical form.</summary>
+    /// <param name="root">The request body, parsed.</param>
     public static string Compute(JsonElement root)
     {
         using var hashing = new HashingBufferWriter();
