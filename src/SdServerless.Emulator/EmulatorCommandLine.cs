@@ -9,6 +9,7 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class EmulatorCommandLine
 {
+    /// <summary>Where the emulator listens without --urls: SD Web UI's usual API port, on loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7861";
 
     private readonly Option<string> _url = CommandLineParsing.Text(
@@ -57,6 +58,7 @@ public sealed class EmulatorCommandLine
         command.SetAction((result, cancellationToken) => run(Options(result), result.GetRequiredValue(_url), cancellationToken));
     }
 
+    /// <summary>The command the options were added to, ready to parse and invoke.</summary>
     public Command Command { get; }
 
     /// <summary>The emulator on its own: the root command of <see cref="SdWebUiEmulator.RunAsync(string[], CancellationToken)"/>.</summary>

@@ -34,16 +34,19 @@ public sealed class EmulatorModel
     /// <summary>The path with '/' as '_', without extension: "sub_x".</summary>
     public string ModelName { get; }
 
+    /// <summary>The full path on the pretended server, "/emulator/models/Stable-diffusion/sub/x.safetensors", as SD Web UI lists it.</summary>
     public string Filename { get; }
 
     /// <summary>The old 8-digit model hash, which SD Web UI computes for every file at once.</summary>
     public string LegacyHash { get; }
 
+    /// <summary>Whether the sha256 is known yet: only then do <see cref="Hash"/>, <see cref="Sha256"/> and the title carry it.</summary>
     public bool IsHashed => _hashed;
 
     /// <summary>The short hash (first 10 of the sha256), or null until hashed.</summary>
     public string? Hash => _hashed ? Sha256Hash[..10] : null;
 
+    /// <summary>The full sha256 in hex, or null until hashed.</summary>
     public string? Sha256 => _hashed ? Sha256Hash : null;
 
     /// <summary>"sub/x.safetensors [0123456789]" once hashed, "sub/x.safetensors" before.</summary>
@@ -74,6 +77,9 @@ public sealed class EmulatorModel
 
     private string InitialTitle { get; }
 
+    /// <summary>The checkpoint at <paramref name="name"/>; its hashes derive from the name, so they are the same in every run.</summary>
+    /// <param name="name">The path under the checkpoint folder, e.g. "sub/x.safetensors".</param>
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty or white space.</exception>
     /// <param name="hashed">Whether the server already knows the file's sha256 (its hash cache has it).</param>
     public static EmulatorModel FromName(string name, bool hashed = true)
     {
@@ -87,6 +93,7 @@ public sealed class EmulatorModel
     /// <summary>Loading a checkpoint hashes it (SD Web UI computes the sha256 when it loads the file).</summary>
     internal void MarkHashed() => _hashed = true;
 
+    /// <summary>The <see cref="Title"/>, as SD Web UI shows the checkpoint.</summary>
     public override string ToString() => Title;
 
     private static string StripExtension(string file)

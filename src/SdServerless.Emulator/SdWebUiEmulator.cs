@@ -27,6 +27,10 @@ public sealed partial class SdWebUiEmulator : IDisposable
     private long _requestSequence;
     private long _interrupts;
 
+    /// <summary>An emulator with <see cref="EmulatorOptions.Workers"/> GPUs, each starting with the first configured checkpoint loaded.</summary>
+    /// <param name="options">How it behaves; checked here.</param>
+    /// <param name="logger">Where it logs its start; null: nowhere.</param>
+    /// <exception cref="ArgumentException">An option is out of range (e.g. a negative delay).</exception>
     public SdWebUiEmulator(EmulatorOptions options, ILogger<SdWebUiEmulator>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -43,6 +47,7 @@ public sealed partial class SdWebUiEmulator : IDisposable
             options.ModelSwitchDelay.TotalMilliseconds);
     }
 
+    /// <summary>The options it was started with.</summary>
     public EmulatorOptions Options { get; }
 
     /// <summary>
@@ -60,6 +65,7 @@ public sealed partial class SdWebUiEmulator : IDisposable
         }
     }
 
+    /// <summary>The emulated GPUs, by index: their loaded checkpoints and counters.</summary>
     public IReadOnlyList<EmulatedGpu> Gpus { get; }
 
     /// <summary>Replaces <see cref="EmulatorOptions.Faults"/> while running (tests change faults between phases).</summary>
@@ -71,8 +77,10 @@ public sealed partial class SdWebUiEmulator : IDisposable
     /// <summary>POST /sdapi/v1/interrupt calls received (whether or not a job was running).</summary>
     public long InterruptCount => Interlocked.Read(ref _interrupts);
 
+    /// <summary>Checkpoint loads for requests on all GPUs together.</summary>
     public long ModelSwitches => Gpus.Sum(gpu => gpu.ModelSwitches);
 
+    /// <summary>Time all GPUs together were held by requests, finished jobs only: utilisation is this over GPUs × elapsed.</summary>
     public TimeSpan BusyTime => TimeSpan.FromTicks(Gpus.Sum(gpu => gpu.BusyTime.Ticks));
 
     /// <summary>Most GPUs ever busy at the same time.</summary>

@@ -25,6 +25,10 @@ public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null
         }
     }
 
+    /// <summary>Appends <paramref name="fault"/> for the next <paramref name="times"/> selected requests.</summary>
+    /// <param name="fault">The fault to inject.</param>
+    /// <param name="times">How many selected requests get it; at least 1.</param>
+    /// <returns>This script, to chain further steps.</returns>
     public ScriptedFaults Then(EmulatorFault fault, int times = 1)
     {
         ArgumentNullException.ThrowIfNull(fault);
@@ -45,6 +49,11 @@ public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null
         return this;
     }
 
+    /// <summary>
+    /// The fault for <paramref name="request"/>: the script's next step if the filter selects it, else none. Fits
+    /// <see cref="EmulatorOptions.Faults"/>.
+    /// </summary>
+    /// <param name="request">The request the emulator is about to handle.</param>
     public EmulatorFault? Next(EmulatorRequest request)
     {
         if (!_appliesTo(request))

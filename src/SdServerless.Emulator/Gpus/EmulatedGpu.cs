@@ -22,15 +22,19 @@ public sealed class EmulatedGpu
         LoadedModel = loaded;
     }
 
+    /// <summary>The GPU's position in <see cref="SdWebUiEmulator.Gpus"/>, from 0; job records name GPUs by it.</summary>
     public int Index { get; }
 
+    /// <summary>The checkpoint the GPU has loaded now; a request for another one pays the switch delay first.</summary>
     public EmulatorModel LoadedModel { get; private set; }
 
+    /// <summary>Whether a request holds the GPU now.</summary>
     public bool IsBusy { get; private set; }
 
     /// <summary>Requests this GPU has served (generation and extras).</summary>
     public long RequestCount => Interlocked.Read(ref _requests);
 
+    /// <summary>Checkpoint loads this GPU has done for requests (the initial load at start not counted).</summary>
     public long ModelSwitches => Interlocked.Read(ref _switches);
 
     /// <summary>Time this GPU was held by requests (model loads and generation), finished jobs only.</summary>
