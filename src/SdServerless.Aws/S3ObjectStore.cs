@@ -14,8 +14,10 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
     private const string Service = "S3";
     private const int ConflictRetries = 5;
 
+    /// <inheritdoc/>
     public string BucketName { get; } = bucketName;
 
+    /// <inheritdoc/>
     public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -40,6 +42,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             }
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -59,6 +62,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             }
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -76,6 +80,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<bool> CopyAsync(string sourceKey, string destinationKey, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -92,6 +97,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             }
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -108,6 +114,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             }
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -129,6 +136,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return (IReadOnlyList<ObjectInfo>)objects;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ObjectInfo>> ListPageAsync(string prefix, string? startAfter, int maxKeys, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -137,6 +145,7 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
             return (IReadOnlyList<ObjectInfo>)[.. (response.S3Objects ?? []).Select(item => new ObjectInfo(item.Key, item.Size ?? 0))];
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {

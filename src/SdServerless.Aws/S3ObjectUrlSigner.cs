@@ -10,6 +10,8 @@ public sealed class S3ObjectUrlSigner(IAmazonS3 s3, string bucketName) : IObject
     /// <summary>S3 refuses presigned URLs that live longer than seven days.</summary>
     public static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(7);
 
+    /// <inheritdoc/>
+    /// <remarks>A lifetime beyond <see cref="MaxLifetime"/> is cut to it.</remarks>
     public Uri GetReadUrl(string key, TimeSpan lifetime)
     {
         var serviceUrl = s3.Config.ServiceURL;

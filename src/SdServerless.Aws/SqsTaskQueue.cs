@@ -17,8 +17,10 @@ public sealed class SqsTaskQueue(IAmazonSQS sqs, string queueUrl) : ITaskQueue
     private const int MaxBatch = 10;
     private const int MaxVisibilitySeconds = 12 * 60 * 60;
 
+    /// <summary>The queue's URL, which every SQS call names.</summary>
     public string QueueUrl { get; } = queueUrl;
 
+    /// <inheritdoc/>
     public Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -31,6 +33,7 @@ public sealed class SqsTaskQueue(IAmazonSQS sqs, string queueUrl) : ITaskQueue
             return response.MessageId;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -45,6 +48,7 @@ public sealed class SqsTaskQueue(IAmazonSQS sqs, string queueUrl) : ITaskQueue
             return (IReadOnlyList<QueueMessage>)(response.Messages ?? []).Select(ToQueueMessage).ToList();
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {
@@ -52,6 +56,7 @@ public sealed class SqsTaskQueue(IAmazonSQS sqs, string queueUrl) : ITaskQueue
             return true;
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task ChangeVisibilityAsync(string receiptHandle, TimeSpan visibility, CancellationToken cancellationToken) =>
         AwsCalls.RunAsync(Service, async () =>
         {

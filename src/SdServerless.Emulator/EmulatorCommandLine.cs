@@ -9,28 +9,29 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class EmulatorCommandLine
 {
+    /// <summary>Where the emulator listens without --urls: SD Web UI's usual API port, on loopback only.</summary>
     public const string DefaultUrl = "http://127.0.0.1:7861";
 
-    private readonly Option<string> url = CommandLineParsing.Text(
+    private readonly Option<string> _url = CommandLineParsing.Text(
         "--urls", "URL", "where it listens (SD Web UI's --nowebui port)", DefaultUrl);
 
-    private readonly Option<int> workers = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _workers = CommandLineParsing.WholeNumber(
         "--emulator-workers", "N", "emulated GPUs, each serving one request at a time", min: 1, defaultValue: 1);
 
-    private readonly Option<double> delayMs = Milliseconds("--emulator-delay-ms", "emulated GPU time per image", 0);
+    private readonly Option<double> _delayMs = Milliseconds("--emulator-delay-ms", "emulated GPU time per image", 0);
 
-    private readonly Option<IList<string>> models = CommandLineParsing.Value<IList<string>>(
+    private readonly Option<IList<string>> _models = CommandLineParsing.Value<IList<string>>(
         "--models", "A,B", "checkpoint names served, comma-separated", ReadModels,
         "checkpoint names separated by commas", [EmulatorOptions.DefaultModel]);
 
-    private readonly Option<double> modelSwitchMs = Milliseconds(
+    private readonly Option<double> _modelSwitchMs = Milliseconds(
         "--model-switch-ms", "time to load another checkpoint", 2000);
 
-    private readonly Option<int> noiseBits = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _noiseBits = CommandLineParsing.WholeNumber(
         "--emulator-noise-bits", "N", "random low bits per colour byte: 1 makes PNGs as large as SD Web UI's (about 1.6 MB at 1024x1024)",
         min: 0, defaultValue: 0, max: 8);
 
-    private readonly Option<string> apiAuth = CommandLineParsing.Value(
+    private readonly Option<string> _apiAuth = CommandLineParsing.Value(
         "--api-auth", "USER:PASSWORD", "HTTP Basic on every /sdapi route, as SD Web UI's --api-auth",
         static (string text, out string value) =>
         {
@@ -39,24 +40,25 @@ public sealed class EmulatorCommandLine
         }, "USER:PASSWORD", secret: true);
 
     // The local host hands its whole command line over, --emulator-only included.
-    private readonly Option<bool> emulatorOnly = new("--emulator-only") { Arity = ArgumentArity.Zero, Hidden = true };
+    private readonly Option<bool> _emulatorOnly = new("--emulator-only") { Arity = ArgumentArity.Zero, Hidden = true };
 
     /// <summary>Adds the emulator's options to <paramref name="command"/>, whose action runs <paramref name="run"/>.</summary>
     public EmulatorCommandLine(Command command, Func<EmulatorOptions, string, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(run);
-        models.Aliases.Add("--emulator-models");
-        modelSwitchMs.Aliases.Add("--emulator-model-switch-ms");
-        foreach (var option in new Option[] { url, workers, delayMs, models, modelSwitchMs, noiseBits, apiAuth, emulatorOnly })
+        _models.Aliases.Add("--emulator-models");
+        _modelSwitchMs.Aliases.Add("--emulator-model-switch-ms");
+        foreach (var option in new Option[] { _url, _workers, _delayMs, _models, _modelSwitchMs, _noiseBits, _apiAuth, _emulatorOnly })
         {
             command.Options.Add(option);
         }
 
         Command = command;
-        command.SetAction((result, cancellationToken) => run(Options(result), result.GetRequiredValue(url), cancellationToken));
+        command.SetAction((result, cancellationToken) => run(Options(result), result.GetRequiredValue(_url), cancellationToken));
     }
 
+    /// <summary>The command the options were added to, ready to parse and invoke.</summary>
     public Command Command { get; }
 
     /// <summary>The emulator on its own: the root command of <see cref="SdWebUiEmulator.RunAsync(string[], CancellationToken)"/>.</summary>
@@ -77,18 +79,18 @@ public sealed class EmulatorCommandLine
         }
 
         options = commandLine.Options(result);
-        url = result.GetRequiredValue(commandLine.url);
+        url = result.GetRequiredValue(commandLine._url);
         return true;
     }
 
     private EmulatorOptions Options(ParseResult result) => new()
     {
-        Workers = result.GetValue(workers),
-        DelayPerImage = TimeSpan.FromMilliseconds(result.GetValue(delayMs)),
-        Models = [.. result.GetRequiredValue(models)],
-        ModelSwitchDelay = TimeSpan.FromMilliseconds(result.GetValue(modelSwitchMs)),
-        ImageNoiseBits = result.GetValue(noiseBits),
-        ApiAuth = result.GetValue(apiAuth),
+        Workers = result.GetValue(_workers),
+        DelayPerImage = TimeSpan.FromMilliseconds(result.GetValue(_delayMs)),
+        Models = [.. result.GetRequiredValue(_models)],
+        ModelSwitchDelay = TimeSpan.FromMilliseconds(result.GetValue(_modelSwitchMs)),
+        ImageNoiseBits = result.GetValue(_noiseBits),
+        ApiAuth = result.GetValue(_apiAuth),
     };
 
     private static Option<double> Milliseconds(string name, string description, double defaultValue) =>

@@ -12,11 +12,11 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly WebApplication _app;
 
     private EmulatorHost(WebApplication app, Uri baseUrl)
     {
-        this.app = app;
+        _app = app;
         BaseUrl = baseUrl;
         Emulator = app.Services.GetRequiredService<SdWebUiEmulator>();
     }
@@ -24,6 +24,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>The address it listens on, e.g. http://127.0.0.1:41234/ (ends with a slash).</summary>
     public Uri BaseUrl { get; }
 
+    /// <summary>The emulator behind the listener: its GPUs, counters, job log and fault injector, for the test to drive and check.</summary>
     public SdWebUiEmulator Emulator { get; }
 
     /// <summary>Starts on <paramref name="url"/>; the default picks a free loopback port.</summary>
@@ -45,10 +46,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
+    /// <summary>Ends the emulator's GPU waits, then stops the listener and frees its port.</summary>
     public async ValueTask DisposeAsync()
     {
         Emulator.Dispose();
-        await app.StopAsync();
-        await app.DisposeAsync();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
     }
 }

@@ -3,6 +3,7 @@ namespace SdServerless.Emulator;
 /// <summary>How the SD Web UI emulator behaves. All values have working defaults.</summary>
 public sealed class EmulatorOptions
 {
+    /// <summary>The checkpoint served when no other is configured: the one the documented examples and the default runtime name.</summary>
     public const string DefaultModel = "v1-5-pruned-emaonly.safetensors";
 
     /// <summary>Emulated GPUs behind the one URL; each serves one request at a time, in arrival order.</summary>

@@ -9,16 +9,16 @@ namespace SdServerless.Emulator;
 /// </summary>
 internal sealed class EmulatorSettings
 {
-    private readonly Lock gate = new();
-    private readonly Dictionary<string, JsonElement> values = new(StringComparer.Ordinal);
-    private EmulatorModel checkpoint;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, JsonElement> _values = new(StringComparer.Ordinal);
+    private EmulatorModel _checkpoint;
 
     public EmulatorSettings(EmulatorModel initial)
     {
-        checkpoint = initial;
+        _checkpoint = initial;
         foreach (var (key, json) in Defaults)
         {
-            values[key] = JsonDocument.Parse(json).RootElement.Clone();
+            _values[key] = JsonDocument.Parse(json).RootElement.Clone();
         }
     }
 
@@ -42,17 +42,17 @@ internal sealed class EmulatorSettings
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return checkpoint;
+                return _checkpoint;
             }
         }
 
         set
         {
-            lock (gate)
+            lock (_gate)
             {
-                checkpoint = value;
+                _checkpoint = value;
             }
         }
     }
@@ -60,27 +60,27 @@ internal sealed class EmulatorSettings
     /// <summary>The current value of a setting, or null when it is unset (or unknown).</summary>
     public JsonElement? Get(string key)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return key == "sd_model_checkpoint" ? JsonElement.Parse(System.Text.Json.JsonSerializer.Serialize(checkpoint.Title, EmulatorJsonContext.Default.String))
-                : values.TryGetValue(key, out var value) ? value : null;
+            return key == "sd_model_checkpoint" ? JsonElement.Parse(System.Text.Json.JsonSerializer.Serialize(_checkpoint.Title, EmulatorJsonContext.Default.String))
+                : _values.TryGetValue(key, out var value) ? value : null;
         }
     }
 
     public void Set(string key, JsonElement value)
     {
-        lock (gate)
+        lock (_gate)
         {
-            values[key] = value.Clone();
+            _values[key] = value.Clone();
         }
     }
 
     public void WriteTo(Utf8JsonWriter writer, EmulatorModel loaded)
     {
-        lock (gate)
+        lock (_gate)
         {
             writer.WriteStartObject();
-            foreach (var (key, value) in values)
+            foreach (var (key, value) in _values)
             {
                 writer.WritePropertyName(key);
                 if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var integer))
@@ -94,7 +94,7 @@ internal sealed class EmulatorSettings
                 }
             }
 
-            writer.WriteString("sd_model_checkpoint", checkpoint.Title);
+            writer.WriteString("sd_model_checkpoint", _checkpoint.Title);
             // As in SD Web UI, the hash names the checkpoint actually loaded, which per-request overrides change.
             writer.WriteString("sd_checkpoint_hash", loaded.Sha256);
             writer.WriteEndObject();

@@ -14,7 +14,7 @@ public sealed partial class SdWebUiEmulator
     /// </summary>
     internal async Task<GpuOutcome> RunAsync(GpuWork work)
     {
-        var gpu = await pool.AcquireAsync(work.Model, ShutdownToken);
+        var gpu = await _pool.AcquireAsync(work.Model, ShutdownToken);
         var perIteration = Options.DelayPerImage * work.ImagesPerIteration;
         var switching = work.Model is not null && gpu.LoadedModel != work.Model;
         var expected = perIteration * work.Iterations + (switching ? Options.ModelSwitchDelay : TimeSpan.Zero);
@@ -27,9 +27,9 @@ public sealed partial class SdWebUiEmulator
         int? logIndex = null;
         EmulatorModel loaded;
         gpu.Start();
-        lock (jobsGate)
+        lock (_jobsGate)
         {
-            jobs.Add(job);
+            _jobs.Add(job);
         }
 
         try
@@ -63,9 +63,9 @@ public sealed partial class SdWebUiEmulator
         }
         finally
         {
-            lock (jobsGate)
+            lock (_jobsGate)
             {
-                jobs.Remove(job);
+                _jobs.Remove(job);
             }
 
             gpu.Finish();
@@ -76,7 +76,7 @@ public sealed partial class SdWebUiEmulator
                 { Interrupted = job.Interrupted });
             }
 
-            pool.Release(gpu);
+            _pool.Release(gpu);
         }
 
         return new GpuOutcome(gpu, loaded, completed, job.Interrupted, logIndex);
@@ -108,46 +108,46 @@ public sealed partial class SdWebUiEmulator
         }
 
         var now = DateTimeOffset.UtcNow;
-        lock (jobsGate)
+        lock (_jobsGate)
         {
-            jobLog[index] = jobLog[index] with { RespondedAt = now };
+            _jobLog[index] = _jobLog[index] with { RespondedAt = now };
         }
     }
 
     /// <summary>refresh-checkpoints takes the queue lock: it waits for a GPU in turn, then re-reads the folder.</summary>
     internal async Task RefreshCheckpointsAsync()
     {
-        var gpu = await pool.AcquireAsync(null, ShutdownToken);
+        var gpu = await _pool.AcquireAsync(null, ShutdownToken);
         try
         {
             RefreshCheckpoints();
         }
         finally
         {
-            pool.Release(gpu);
+            _pool.Release(gpu);
         }
     }
 
     internal int Interrupt()
     {
-        Interlocked.Increment(ref interrupts);
-        lock (jobsGate)
+        Interlocked.Increment(ref _interrupts);
+        lock (_jobsGate)
         {
-            foreach (var job in jobs)
+            foreach (var job in _jobs)
             {
                 job.Interrupt();
             }
 
-            return jobs.Count;
+            return _jobs.Count;
         }
     }
 
     /// <summary>The oldest running job (SD Web UI reports one job), and how many are running or queued.</summary>
     internal (GpuJob? Job, int Count) Snapshot()
     {
-        lock (jobsGate)
+        lock (_jobsGate)
         {
-            return (jobs.Count > 0 ? jobs[0] : null, jobs.Count + pool.QueueLength);
+            return (_jobs.Count > 0 ? _jobs[0] : null, _jobs.Count + _pool.QueueLength);
         }
     }
 

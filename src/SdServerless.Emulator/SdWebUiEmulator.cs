@@ -15,34 +15,39 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed partial class SdWebUiEmulator : IDisposable
 {
-    private readonly GpuPool pool;
-    private readonly Lock jobsGate = new();
-    private readonly List<GpuJob> jobs = [];
-    private readonly List<EmulatorJobRecord> jobLog = [];
-    private readonly CancellationTokenSource shutdown = new();
-    private readonly Lock modelsGate = new();
-    private readonly List<string> checkpointFiles;
-    private readonly long startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-    private List<EmulatorModel> models;
-    private long requestSequence;
-    private long interrupts;
+    private readonly GpuPool _pool;
+    private readonly Lock _jobsGate = new();
+    private readonly List<GpuJob> _jobs = [];
+    private readonly List<EmulatorJobRecord> _jobLog = [];
+    private readonly CancellationTokenSource _shutdown = new();
+    private readonly Lock _modelsGate = new();
+    private readonly List<string> _checkpointFiles;
+    private readonly long _startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+    private List<EmulatorModel> _models;
+    private long _requestSequence;
+    private long _interrupts;
 
+    /// <summary>An emulator with <see cref="EmulatorOptions.Workers"/> GPUs, each starting with the first configured checkpoint loaded.</summary>
+    /// <param name="options">How it behaves; checked here.</param>
+    /// <param name="logger">Where it logs its start; null: nowhere.</param>
+    /// <exception cref="ArgumentException">An option is out of range (e.g. a negative delay).</exception>
     public SdWebUiEmulator(EmulatorOptions options, ILogger<SdWebUiEmulator>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
         Logger = logger ?? NullLogger<SdWebUiEmulator>.Instance;
-        checkpointFiles = [.. options.Models.Distinct(StringComparer.Ordinal)];
-        models = [.. checkpointFiles.Select((name, i) => EmulatorModel.FromName(name, hashed: i == 0 || options.HashAllModels))];
-        Gpus = [.. Enumerable.Range(0, options.Workers).Select(i => new EmulatedGpu(i, models[0]))];
-        pool = new GpuPool(Gpus, options.PreferLoadedModel);
-        Settings = new EmulatorSettings(models[0]);
+        _checkpointFiles = [.. options.Models.Distinct(StringComparer.Ordinal)];
+        _models = [.. _checkpointFiles.Select((name, i) => EmulatorModel.FromName(name, hashed: i == 0 || options.HashAllModels))];
+        Gpus = [.. Enumerable.Range(0, options.Workers).Select(i => new EmulatedGpu(i, _models[0]))];
+        _pool = new GpuPool(Gpus, options.PreferLoadedModel);
+        Settings = new EmulatorSettings(_models[0]);
         FaultInjector = options.Faults;
         LogStarted(Logger, Gpus.Count, string.Join(", ", options.Models), options.DelayPerImage.TotalMilliseconds,
             options.ModelSwitchDelay.TotalMilliseconds);
     }
 
+    /// <summary>The options it was started with.</summary>
     public EmulatorOptions Options { get; }
 
     /// <summary>
@@ -53,13 +58,14 @@ public sealed partial class SdWebUiEmulator : IDisposable
     {
         get
         {
-            lock (modelsGate)
+            lock (_modelsGate)
             {
-                return [.. models];
+                return [.. _models];
             }
         }
     }
 
+    /// <summary>The emulated GPUs, by index: their loaded checkpoints and counters.</summary>
     public IReadOnlyList<EmulatedGpu> Gpus { get; }
 
     /// <summary>Replaces <see cref="EmulatorOptions.Faults"/> while running (tests change faults between phases).</summary>
@@ -69,35 +75,37 @@ public sealed partial class SdWebUiEmulator : IDisposable
     public long RequestCount => Gpus.Sum(gpu => gpu.RequestCount);
 
     /// <summary>POST /sdapi/v1/interrupt calls received (whether or not a job was running).</summary>
-    public long InterruptCount => Interlocked.Read(ref interrupts);
+    public long InterruptCount => Interlocked.Read(ref _interrupts);
 
+    /// <summary>Checkpoint loads for requests on all GPUs together.</summary>
     public long ModelSwitches => Gpus.Sum(gpu => gpu.ModelSwitches);
 
+    /// <summary>Time all GPUs together were held by requests, finished jobs only: utilisation is this over GPUs × elapsed.</summary>
     public TimeSpan BusyTime => TimeSpan.FromTicks(Gpus.Sum(gpu => gpu.BusyTime.Ticks));
 
     /// <summary>Most GPUs ever busy at the same time.</summary>
-    public int PeakBusyGpus => pool.PeakBusy;
+    public int PeakBusyGpus => _pool.PeakBusy;
 
     /// <summary>Every finished GPU job, in finishing order; empty unless <see cref="EmulatorOptions.RecordJobs"/>.</summary>
     public IReadOnlyList<EmulatorJobRecord> JobLog
     {
         get
         {
-            lock (jobsGate)
+            lock (_jobsGate)
             {
-                return [.. jobLog];
+                return [.. _jobLog];
             }
         }
     }
 
     /// <summary>Requests waiting for a GPU now.</summary>
-    public int QueueLength => pool.QueueLength;
+    public int QueueLength => _pool.QueueLength;
 
     internal EmulatorSettings Settings { get; }
 
     internal ILogger Logger { get; }
 
-    internal CancellationToken ShutdownToken => shutdown.Token;
+    internal CancellationToken ShutdownToken => _shutdown.Token;
 
     /// <summary>A web application serving only the emulator at <paramref name="url"/> (port 0 picks a free port).</summary>
     public static WebApplication Build(EmulatorOptions options, string url)
@@ -148,23 +156,23 @@ public sealed partial class SdWebUiEmulator : IDisposable
     }
 
     /// <summary>Ends every wait for or on a GPU (the token source stays usable for requests still finishing).</summary>
-    public void Dispose() => shutdown.Cancel();
+    public void Dispose() => _shutdown.Cancel();
 
     internal EmulatorRequest NextRequest(string method, string path, string acceptEncoding = "") =>
-        new(method, path, Interlocked.Increment(ref requestSequence), acceptEncoding);
+        new(method, path, Interlocked.Increment(ref _requestSequence), acceptEncoding);
 
     /// <returns>The record's index in the job log.</returns>
     internal int Record(EmulatorJobRecord record)
     {
-        lock (jobsGate)
+        lock (_jobsGate)
         {
-            jobLog.Add(record);
-            return jobLog.Count - 1;
+            _jobLog.Add(record);
+            return _jobLog.Count - 1;
         }
     }
 
     /// <summary>Whether /sdapi still refuses connections (<see cref="EmulatorOptions.StartupDelay"/>).</summary>
-    internal bool IsStarting => System.Diagnostics.Stopwatch.GetElapsedTime(startedAt) < Options.StartupDelay;
+    internal bool IsStarting => System.Diagnostics.Stopwatch.GetElapsedTime(_startedAt) < Options.StartupDelay;
 
     /// <summary>
     /// Puts a checkpoint file into the emulated checkpoint folder, as an upload to a running server would; the server
@@ -173,11 +181,11 @@ public sealed partial class SdWebUiEmulator : IDisposable
     public void AddCheckpointFile(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        lock (modelsGate)
+        lock (_modelsGate)
         {
-            if (!checkpointFiles.Contains(name, StringComparer.Ordinal))
+            if (!_checkpointFiles.Contains(name, StringComparer.Ordinal))
             {
-                checkpointFiles.Add(name);
+                _checkpointFiles.Add(name);
             }
         }
     }
@@ -185,9 +193,9 @@ public sealed partial class SdWebUiEmulator : IDisposable
     /// <summary>Re-reads the checkpoint folder: known files keep their state (hashed or not), new ones come unhashed.</summary>
     internal void RefreshCheckpoints()
     {
-        lock (modelsGate)
+        lock (_modelsGate)
         {
-            models = [.. checkpointFiles.Select(name => models.FirstOrDefault(m => m.Name == name) ?? EmulatorModel.FromName(name, hashed: false))];
+            _models = [.. _checkpointFiles.Select(name => _models.FirstOrDefault(m => m.Name == name) ?? EmulatorModel.FromName(name, hashed: false))];
         }
     }
 

@@ -7,6 +7,7 @@ using SdServerless.Emulator.Api;
 
 namespace SdServerless.Emulator;
 
+/// <summary>Mounts an <see cref="SdWebUiEmulator"/> on an ASP.NET Core host, as the local host does next to the API.</summary>
 public static class SdWebUiEmulatorEndpoints
 {
     /// <summary>

@@ -14,7 +14,10 @@ namespace SdServerless.Aws.Pool;
 /// queue; affinity follows <see cref="PoolRules"/>. The configured endpoints are entries too (never stale), their
 /// leases kept in the table like any other's.
 /// </summary>
+/// <param name="client">The DynamoDB client (the function role's credentials on Lambda).</param>
+/// <param name="tableName">The pool table (SDSERVERLESS_POOL_TABLE).</param>
 /// <param name="fixedServers">The configured endpoints (<see cref="FixedPoolServers.From"/>).</param>
+/// <param name="rules">Slots per server and which free server a task takes: the same rules as every other registry.</param>
 /// <param name="clock">Heartbeats and lease times; null: the system clock. Polling waits run on real time.</param>
 /// <param name="observed">Called with (runtime, registered GPUs, leased slots) after every read of a runtime's pool (metrics).</param>
 public sealed class DynamoDbPoolRegistry(
@@ -60,11 +63,13 @@ public sealed class DynamoDbPoolRegistry(
     /// <summary>Waiters this environment showed that got a lease: their items are deleted with the lease.</summary>
     private readonly ConcurrentDictionary<string, string> _shownWaiters = new(StringComparer.Ordinal);
 
+    /// <inheritdoc/>
     public async Task RegisterAsync(PoolServer server, CancellationToken cancellationToken) =>
         await CallAsync(
             ct => client.PutItemAsync(new PutItemRequest { TableName = tableName, Item = PoolItems.ServerItem(server, _clock.GetUtcNow()) }, ct),
             cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<bool> HeartbeatAsync(string runtime, string url, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
@@ -84,14 +89,17 @@ public sealed class DynamoDbPoolRegistry(
         return await ConditionalAsync(ct => client.UpdateItemAsync(request, ct), cancellationToken) || IsFixed(runtime, url);
     }
 
+    /// <inheritdoc/>
     public async Task DeregisterAsync(string runtime, string url, CancellationToken cancellationToken) =>
         await CallAsync(
             ct => client.DeleteItemAsync(new DeleteItemRequest { TableName = tableName, Key = PoolItems.Key(runtime, PoolItems.ServerKey(url)) }, ct),
             cancellationToken);
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken) =>
         (await ReadAsync(runtime, cancellationToken)).Servers;
 
+    /// <inheritdoc/>
     public async Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         var owner = Guid.NewGuid().ToString("N");
@@ -191,6 +199,7 @@ public sealed class DynamoDbPoolRegistry(
         }
     }
 
+    /// <inheritdoc/>
     public async Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken)
     {
         var hiding = _shownWaiters.TryRemove(lease.Owner, out var runtime) ? HideWaiterAsync(runtime, lease.Owner) : Task.CompletedTask;
@@ -209,6 +218,7 @@ public sealed class DynamoDbPoolRegistry(
         await Task.WhenAll(hiding, counting);
     }
 
+    /// <inheritdoc/>
     public async Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken) =>
         (await ReadAsync(lease.Runtime, cancellationToken)).IsRunning(lease);
 

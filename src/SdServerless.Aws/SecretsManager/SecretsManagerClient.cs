@@ -14,8 +14,11 @@ namespace SdServerless.Aws.SecretsManager;
 /// </summary>
 public sealed class SecretsManagerClient(HttpClient http, Uri endpoint, string region, AWSCredentials? credentials = null, TimeProvider? clock = null)
 {
+    /// <summary>The service name in the endpoint's host and in the signature's scope.</summary>
     public const string Service = "secretsmanager";
+    /// <summary>The staging label of the version in use: the newest one after a rotation.</summary>
     public const string CurrentStage = "AWSCURRENT";
+    /// <summary>The staging label of the version a rotation replaced, which receivers may still hold.</summary>
     public const string PreviousStage = "AWSPREVIOUS";
 
     private static readonly MediaTypeHeaderValue JsonType = new("application/x-amz-json-1.1");

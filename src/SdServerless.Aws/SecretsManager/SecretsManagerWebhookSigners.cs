@@ -24,6 +24,14 @@ public sealed partial class SecretsManagerWebhookSigners(
     private Cached? _cached;
     private string? _versionsInUse;
 
+    /// <summary>
+    /// A signer with the current secret (and the previous one during the overlap), read again once the cached read is
+    /// older than <see cref="WebhookSecretOptions.CacheDuration"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels a read of the secret.</param>
+    /// <exception cref="DependencyUnavailableException">No secret was ever read and Secrets Manager cannot be reached now.</exception>
+    /// <exception cref="SecretsManagerException">No secret was ever read and Secrets Manager refused the read.</exception>
+    /// <exception cref="FormatException">No secret was ever read and the one read is no webhook secret.</exception>
     public async ValueTask<WebhookSigner> GetSignerAsync(CancellationToken cancellationToken)
     {
         if (_cached is { } fresh && clock.GetUtcNow() < fresh.ExpiresAt)
@@ -59,6 +67,7 @@ public sealed partial class SecretsManagerWebhookSigners(
         }
     }
 
+    /// <summary>Releases the lock that keeps concurrent refreshes to one read.</summary>
     public void Dispose() => _refresh.Dispose();
 
     private async Task<WebhookSigner> ReadAsync(CancellationToken cancellationToken)

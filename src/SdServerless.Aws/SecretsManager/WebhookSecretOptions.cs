@@ -3,7 +3,9 @@ namespace SdServerless.Aws.SecretsManager;
 /// <summary>Where the webhook secret is kept in Secrets Manager and how long a read of it is trusted.</summary>
 public sealed class WebhookSecretOptions
 {
+    /// <summary>Default of <see cref="CacheDuration"/>: a rotation applies within five minutes, at one read per five minutes per function instance.</summary>
     public static readonly TimeSpan DefaultCacheDuration = TimeSpan.FromMinutes(5);
+    /// <summary>Default of <see cref="RotationOverlap"/>: a day for receivers to take up a new secret.</summary>
     public static readonly TimeSpan DefaultRotationOverlap = TimeSpan.FromHours(24);
 
     /// <summary>The secret's ARN (or name).</summary>

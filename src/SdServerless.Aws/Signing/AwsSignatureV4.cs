@@ -11,10 +11,17 @@ namespace SdServerless.Aws.Signing;
 /// </summary>
 public static class AwsSignatureV4
 {
+    /// <summary>The signing algorithm's name, as the Authorization header and the string to sign start with it.</summary>
     public const string Algorithm = "AWS4-HMAC-SHA256";
 
     /// <summary>Adds X-Amz-Date, X-Amz-Security-Token (temporary credentials) and Authorization to the request.</summary>
+    /// <param name="request">The request to sign; its URI gives the host and path.</param>
+    /// <param name="body">The exact body that will be sent: its SHA-256 is part of the signature.</param>
     /// <param name="headers">The other headers to sign, besides host and those added here (content-type, x-amz-target...).</param>
+    /// <param name="credentials">The access key, secret key and (for temporary credentials) session token.</param>
+    /// <param name="region">The region in the signature's scope.</param>
+    /// <param name="service">The service name in the signature's scope, e.g. <see cref="SecretsManager.SecretsManagerClient.Service"/>.</param>
+    /// <param name="now">The signing time; AWS refuses signatures more than five minutes off its clock.</param>
     public static void Sign(
         HttpRequestMessage request,
         ReadOnlySpan<byte> body,
@@ -57,7 +64,12 @@ public static class AwsSignatureV4
             $"{Algorithm} Credential={credentials.AccessKey}/{Scope(amzDate, region, service)}, SignedHeaders={signedHeaders}, Signature={signature}");
     }
 
+    /// <summary>The canonical request of Signature V4: the text whose hash is signed.</summary>
+    /// <param name="method">The HTTP method.</param>
+    /// <param name="path">The request path, already URI-encoded.</param>
+    /// <param name="canonicalQuery">The query string in canonical form (empty when there is none).</param>
     /// <param name="headers">Lower-case names, trimmed values, sorted by name.</param>
+    /// <param name="payloadHash">Lowercase hex SHA-256 of the body.</param>
     public static string CanonicalRequest(string method, string path, string canonicalQuery, IEnumerable<KeyValuePair<string, string>> headers, string payloadHash)
     {
         var builder = new StringBuilder().Append(method).Append('\n').Append(path).Append('\n').Append(canonicalQuery).Append('\n');

@@ -5,8 +5,10 @@ namespace SdServerless.Core.Configuration;
 /// <summary>Everything the handlers are configured with; bound once from the host's environment or options.</summary>
 public sealed class SdServerlessOptions
 {
+    /// <summary>The bucket holding task records, results and output images.</summary>
     public string Bucket { get; set; } = "outputbucket";
 
+    /// <summary>The runtimes tasks may name; a task's runtime decides its endpoints, queue, output prefix and bounds.</summary>
     public IReadOnlyList<RuntimeConfig> Runtimes { get; set; } = [];
 
     /// <summary>Let URL inputs and callbacks reach loopback and private addresses (development and tests only).</summary>
@@ -33,6 +35,7 @@ public sealed class SdServerlessOptions
     /// <summary>Downloaded input images above this fail the task.</summary>
     public long MaxInputBytes { get; set; } = 20 * 1024 * 1024;
 
+    /// <summary>Where results are posted for tasks without a callback_url of their own (null: no callback for those).</summary>
     public string? DefaultWebhookUrl { get; set; }
 
     /// <summary>Standard Webhooks secret, whsec_&lt;base64&gt;.</summary>

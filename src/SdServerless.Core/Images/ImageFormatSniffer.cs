@@ -11,6 +11,8 @@ public static class ImageFormatSniffer
 
     private static ReadOnlySpan<byte> PngSignature => [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>The format <paramref name="data"/> starts with, or null when it is none of the known ones.</summary>
+    /// <param name="data">The leading bytes; <see cref="HeaderLength"/> are enough, fewer may leave a format unrecognised.</param>
     public static ImageFormat? Detect(ReadOnlySpan<byte> data)
     {
         if (data.StartsWith(PngSignature))

@@ -9,8 +9,10 @@ namespace SdServerless.Core.Net;
 public sealed class BlockedAddressException(string host, IPAddress address)
     : Exception($"Refused to connect to {host}: it resolves to {address}, which is not a public address.")
 {
+    /// <summary>The host name of the refused URL, as the client wrote it.</summary>
     public string Host { get; } = host;
 
+    /// <summary>The address the host resolved to at connection time, the one the rules forbid.</summary>
     public IPAddress Address { get; } = address;
 
     /// <summary>Finds the refusal inside the exceptions HttpClient wraps it in.</summary>

@@ -17,11 +17,13 @@ public sealed class UrlPolicy(
     /// <summary>A resolver that hangs must not hold a submission; past this the name counts as unresolvable.</summary>
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Func<string, CancellationToken, Task<IPAddress[]>> resolve =
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve =
         resolver ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
 
+    /// <summary>Whether http:// is accepted as well as https:// (development only).</summary>
     public bool AllowHttp => allowHttp;
 
+    /// <summary>Whether loopback and private addresses are allowed, in which case no address is checked (development and tests).</summary>
     public bool AllowPrivateNetwork => allowPrivateNetwork;
 
     /// <returns>null when the URL's form is acceptable, else why not.</returns>
@@ -58,7 +60,7 @@ public sealed class UrlPolicy(
         timeout.CancelAfter(ResolveTimeout);
         try
         {
-            addresses = await resolve(host, timeout.Token);
+            addresses = await _resolve(host, timeout.Token);
         }
         catch (Exception e) when (e is SocketException or ArgumentException
             || (e is OperationCanceledException && !ct.IsCancellationRequested))

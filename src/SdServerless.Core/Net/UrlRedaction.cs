@@ -6,6 +6,10 @@ namespace SdServerless.Core.Net;
 /// </summary>
 public static class UrlRedaction
 {
+    /// <summary>
+    /// The URL with its query replaced by "?…" and its user information dropped; text that is no absolute URL is cut at
+    /// its first '?' or '#' the same way.
+    /// </summary>
     public static string ForDisplay(string url)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))

@@ -23,12 +23,17 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// </summary>
     public TimeSpan SwitchPatience { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Leases a server with <paramref name="gpus"/> GPUs may hold: one running request per GPU plus <see cref="RequestsAhead"/> queued behind each.</summary>
+    /// <param name="gpus">The server's GPUs; fewer than one counts as one.</param>
     public int SlotsOf(int gpus) => Math.Max(1, gpus) * (1 + Math.Max(0, RequestsAhead));
 
     /// <summary>
     /// The free server a task takes, in the order given (the caller rotates or shuffles it to spread equal load);
     /// null when none may take it now.
     /// </summary>
+    /// <param name="servers">The servers of the task's runtime that may take it, in the order they are tried.</param>
+    /// <param name="occupancy">What is known of a server's GPUs, slots, leases and loaded checkpoint.</param>
+    /// <param name="model">The checkpoint the task needs; null when any will do.</param>
     /// <param name="othersWaiting">
     /// What a registry that sees the other waiting tasks knows of them: how many want the given checkpoint. With it,
     /// an idle server is switched to the task's checkpoint only when no waiting task wants the one it has loaded, and
@@ -96,7 +101,10 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// older tasks of its checkpoint already wait for each of those GPUs (they take their next slots). A task whose
     /// checkpoint is short of its share stays: the waiters are what switches a server to it.
     /// </summary>
+    /// <param name="servers">The occupancy of the runtime's servers.</param>
+    /// <param name="model">The task's checkpoint.</param>
     /// <param name="olderWaiting">Tasks of the checkpoint that have waited longer than this one.</param>
+    /// <param name="demandShare">The checkpoint's share of the runtime's backlog, as for <see cref="ChooseFree"/>.</param>
     public static bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare) =>
         servers.Any(s => s.Leased < s.Slots)
         && !BelowShare([.. servers], model, demandShare)

@@ -6,6 +6,7 @@ namespace SdServerless.Core.Pool;
 /// </summary>
 public sealed record PoolServer
 {
+    /// <summary>The runtime whose tasks the server takes (a runtime's servers all serve the same models).</summary>
     public required string Runtime { get; init; }
 
     /// <summary>Base URL the dispatcher calls, e.g. http://10.0.3.17:7861.</summary>
@@ -23,6 +24,7 @@ public sealed record PoolServer
     /// <summary>SD Web UI option keys the server accepts in override_settings (empty when it did not say).</summary>
     public IReadOnlyList<string> OptionKeys { get; init; } = [];
 
+    /// <summary>When the server last said it was alive; past <see cref="PoolRules.StaleAfter"/> it is no longer chosen.</summary>
     public DateTimeOffset HeartbeatAt { get; init; }
 
     /// <summary>The EC2 instance behind the entry, when there is one (scale-in protection, diagnostics).</summary>

@@ -10,10 +10,13 @@ namespace SdServerless.Core.Queueing;
 /// </summary>
 public sealed record TaskMessage
 {
+    /// <summary>The task's id, present in every form of the message so that logs and failures name the task.</summary>
     public required string IdTask { get; init; }
 
+    /// <summary>The task itself when it fits in <see cref="MaxInlineBytes"/>; null when <see cref="TaskKey"/> names it instead.</summary>
     public SdTask? Task { get; init; }
 
+    /// <summary>The object key of the request.json that holds a task too large to travel inline; null when <see cref="Task"/> is set.</summary>
     public string? TaskKey { get; init; }
 
     /// <summary>Attempts spent in earlier messages of this task (calls that reached SD Web UI); 0 in the first one.</summary>

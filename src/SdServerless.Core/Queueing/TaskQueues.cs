@@ -10,14 +10,19 @@ public sealed class TaskQueues
     private readonly Dictionary<string, ITaskQueue> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _nameByRuntime = new(StringComparer.Ordinal);
 
+    /// <summary>Starts with the default queue, which takes every runtime not given one of its own by <see cref="Add"/>.</summary>
+    /// <param name="defaultName">The default queue's name (see <see cref="NameOf"/>).</param>
+    /// <param name="defaultQueue">The default queue.</param>
     public TaskQueues(string defaultName, ITaskQueue defaultQueue)
     {
         DefaultName = defaultName;
         _byName[defaultName] = defaultQueue;
     }
 
+    /// <summary>The name of the queue shared by runtimes without a queue of their own.</summary>
     public string DefaultName { get; }
 
+    /// <summary>The queue shared by runtimes without a queue of their own.</summary>
     public ITaskQueue Default => _byName[DefaultName];
 
     /// <summary>Every distinct queue, by name.</summary>
@@ -41,6 +46,8 @@ public sealed class TaskQueues
         return this;
     }
 
+    /// <summary>The name of the queue a task of <paramref name="runtime"/> is sent to: its own, else the default's.</summary>
+    /// <param name="runtime">A runtime name; an unknown one gets the default queue.</param>
     public string NameFor(string runtime) => _nameByRuntime.GetValueOrDefault(runtime, DefaultName);
 
     /// <summary>The queue a task of <paramref name="runtime"/> is sent to.</summary>

@@ -8,14 +8,21 @@ namespace SdServerless.Core.Runtimes;
 /// <summary>The configured runtimes: which names exist and which checkpoints each one serves.</summary>
 public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
 {
+    /// <summary>The runtime a request that names none runs on, and the only one of the built-in configuration.</summary>
     public const string DefaultRuntimeName = "sdruntime";
+    /// <summary>The checkpoint the built-in runtime serves: the one the documented examples name.</summary>
     public const string DefaultModel = "v1-5-pruned-emaonly.safetensors";
+    /// <summary>The only runtime type there is: a pool of SD Web UI servers.</summary>
     public const string SdWebUiType = "sdwebui";
 
+    /// <summary>The runtimes in configuration order (the order <see cref="FindByModel"/> tries them in).</summary>
     public IReadOnlyList<RuntimeConfig> Runtimes { get; } = runtimes;
 
+    /// <summary>The runtime names, in configuration order (for error messages that list the valid ones).</summary>
     public IReadOnlyList<string> Names { get; } = [.. runtimes.Select(r => r.Name)];
 
+    /// <summary>The runtime called <paramref name="name"/> (names compare case-sensitively), or null.</summary>
+    /// <param name="name">A runtime name, as a request gives it.</param>
     public RuntimeConfig? Find(string name)
     {
         foreach (var runtime in Runtimes)

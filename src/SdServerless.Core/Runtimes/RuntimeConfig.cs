@@ -4,6 +4,7 @@ namespace SdServerless.Core.Runtimes;
 /// <remarks>Settable, not init-only: the JSON source generator drops the defaults of init-only properties absent from the file (dotnet/runtime#84484).</remarks>
 public sealed class RuntimeConfig
 {
+    /// <summary>What requests name the runtime by (the task's runtime field); unique in a configuration.</summary>
     public required string Name { get; init; }
 
     /// <summary>Only "sdwebui" exists today.</summary>
@@ -36,6 +37,7 @@ public sealed class RuntimeConfig
     /// </summary>
     public string? ApiAuthSecret { get; set; }
 
+    /// <summary>The key prefix outputs are stored under when a request sets no save_dir (JSON <c>default_prefix</c>).</summary>
     public string DefaultPrefix { get; set; } = "output";
 
     /// <summary>
@@ -44,6 +46,7 @@ public sealed class RuntimeConfig
     /// </summary>
     public string? QueueUrl { get; set; }
 
+    /// <summary>The limits tasks of this runtime are checked against at submission.</summary>
     public GenerationBounds Bounds { get; set; } = new();
 
     /// <summary>This runtime with another list of settings keys (what its servers report); everything else shared.</summary>

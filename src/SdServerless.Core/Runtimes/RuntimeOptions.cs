@@ -4,5 +4,6 @@ namespace SdServerless.Core.Runtimes;
 /// <remarks>Settable, not init-only: the JSON source generator drops the defaults of init-only properties absent from the file (dotnet/runtime#84484).</remarks>
 public sealed class RuntimeOptions
 {
+    /// <summary>The runtimes, as written; <see cref="RuntimeCatalog.Parse"/> checks them before any is used.</summary>
     public IReadOnlyList<RuntimeConfig> Runtimes { get; set; } = [];
 }

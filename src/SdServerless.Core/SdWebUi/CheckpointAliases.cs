@@ -32,6 +32,9 @@ public static partial class CheckpointAliases
         }
     }
 
+    /// <summary>Whether SD Web UI would select <paramref name="model"/> for an sd_model_checkpoint of <paramref name="requested"/>.</summary>
+    /// <param name="model">A checkpoint as the server lists it.</param>
+    /// <param name="requested">The value a task names, compared verbatim (case and spacing count, as in SD Web UI).</param>
     public static bool Names(SdWebUiModel model, string requested) => Of(model).Contains(requested, StringComparer.Ordinal);
 
     /// <summary>

@@ -9,8 +9,10 @@ namespace SdServerless.Core.SdWebUi;
 /// </summary>
 public static class SdWebUiDefaults
 {
+    /// <summary>The settings keys of SD Web UI 1.10: what override_settings may name when a runtime lists none of its own.</summary>
     public static FrozenSet<string> OptionKeys { get; } = Read("sdwebui-1.10-option-keys.txt").ToFrozenSet(StringComparer.Ordinal);
 
+    /// <summary>Titles of SD Web UI 1.10's built-in always-on scripts: what alwayson_scripts may name when a runtime lists none.</summary>
     public static IReadOnlyList<string> AlwaysOnScripts { get; } = Read("sdwebui-1.10-alwayson-scripts.txt");
 
     /// <summary>The lines of an embedded data file, without comments and blank lines.</summary>

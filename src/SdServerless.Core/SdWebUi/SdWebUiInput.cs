@@ -17,13 +17,19 @@ public sealed class SdWebUiInput
         _base64 = base64;
     }
 
+    /// <summary>An input the dispatcher downloaded; encoded as base64 only as the request body is written.</summary>
+    /// <param name="bytes">The image file as downloaded.</param>
     public static SdWebUiInput FromBytes(ReadOnlyMemory<byte> bytes) => new(bytes, null);
 
+    /// <summary>An input the client sent inline, passed on as the base64 text it is.</summary>
+    /// <param name="base64">The base64 payload, without a data-URL prefix.</param>
     public static SdWebUiInput FromBase64(string base64) => new(default, base64);
 
     /// <summary>The downloaded bytes, or empty when the input is base64 text.</summary>
     public ReadOnlyMemory<byte> Bytes => _bytes;
 
+    /// <summary>Writes the input as the JSON string SD Web UI expects: base64 image data.</summary>
+    /// <param name="writer">The request body being written, positioned where the value goes.</param>
     public void WriteTo(Utf8JsonWriter writer)
     {
         if (_base64 is not null)

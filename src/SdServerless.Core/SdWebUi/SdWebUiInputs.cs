@@ -6,6 +6,7 @@ namespace SdServerless.Core.SdWebUi;
 /// </summary>
 public sealed class SdWebUiInputs
 {
+    /// <summary>No replacement: the request goes to SD Web UI with its image fields as the client sent them.</summary>
     public static readonly SdWebUiInputs None = new();
 
     /// <summary>img2img init_images, image_link's download first.</summary>

@@ -36,6 +36,9 @@ public static class SdWebUiModelNames
         return file.ToLowerInvariant();
     }
 
+    /// <summary>Whether two spellings name the same checkpoint by <see cref="AffinityKey"/>; false when either is null (unknown).</summary>
+    /// <param name="a">A checkpoint name, title or path.</param>
+    /// <param name="b">Another one.</param>
     public static bool SameModel(string? a, string? b) =>
         a is not null && b is not null && AffinityKey(a) == AffinityKey(b);
 }

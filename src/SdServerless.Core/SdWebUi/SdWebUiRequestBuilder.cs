@@ -20,6 +20,9 @@ public static class SdWebUiRequestBuilder
     private const string AlwaysOnScripts = "alwayson_scripts";
     private const string ModelSetting = "sd_model_checkpoint";
 
+    /// <summary>The whole body, for a caller that sends it as one buffer (retries send it again unchanged).</summary>
+    /// <param name="task">The task whose content is sent.</param>
+    /// <param name="inputs">The resolved input images that replace the client's fields (<see cref="SdWebUiInputs.None"/>: none).</param>
     /// <param name="checkpoint">The server's title of the task's checkpoint; null: the name the task gave.</param>
     public static ReadOnlyMemory<byte> Build(SdTask task, SdWebUiInputs inputs, string? checkpoint = null)
     {
@@ -32,6 +35,11 @@ public static class SdWebUiRequestBuilder
         return buffer.WrittenMemory;
     }
 
+    /// <summary>Writes the body to <paramref name="writer"/>, for a caller that streams it.</summary>
+    /// <param name="writer">Where the JSON object is written.</param>
+    /// <param name="task">The task whose content is sent.</param>
+    /// <param name="inputs">The resolved input images that replace the client's fields.</param>
+    /// <param name="checkpoint">The server's title of the task's checkpoint; null: the name the task gave.</param>
     public static void Write(Utf8JsonWriter writer, SdTask task, SdWebUiInputs inputs, string? checkpoint = null)
     {
         var model = checkpoint ?? task.Model;

@@ -31,6 +31,13 @@ public static class SdWebUiResponseReader
 
     private const int InitialBufferSize = 64 * 1024;
 
+    /// <summary>Reads the answer to its end, handing each image to <paramref name="sink"/> in order; the rest (parameters, info) is returned.</summary>
+    /// <param name="stream">The response body.</param>
+    /// <param name="sink">Stores each image before the next one is read.</param>
+    /// <param name="cancellationToken">Stops the read (and is passed on to the sink).</param>
+    /// <param name="maxValueBytes">The longest single value accepted (<see cref="DefaultMaxValueBytes"/> unless a test lowers it).</param>
+    /// <exception cref="InvalidDataException">The answer holds too many images, too long a value or an image that is not base64.</exception>
+    /// <exception cref="EndOfStreamException">The answer ended in the middle of its JSON.</exception>
     public static async Task<SdWebUiResponse> ReadAsync(Stream stream, ImageSink sink, CancellationToken cancellationToken, int maxValueBytes = DefaultMaxValueBytes)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);

@@ -9,5 +9,7 @@ public static class ApiVersion
     /// <summary>{"task":{"metadata":{...},"content":{...}}}.</summary>
     public const string V1Alpha2 = "v1alpha2";
 
+    /// <summary>Whether <paramref name="version"/> is one of the two formats (compared exactly, as in the path).</summary>
+    /// <param name="version">The version segment of the request path; null when there is none.</param>
     public static bool IsKnown(string? version) => version is V1Alpha1 or V1Alpha2;
 }

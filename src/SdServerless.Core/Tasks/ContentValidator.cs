@@ -11,12 +11,13 @@ namespace SdServerless.Core.Tasks;
 /// refuses or crashes on, alwayson_scripts and override_settings, the image inputs, the runtime's generation
 /// bounds, and the input the task type needs.
 /// </summary>
+/// <param name="draft">The task being read: it collects the errors, the coerced values and the URLs to check.</param>
 /// <param name="path">What error fields start with: "task.content." or "" (v1alpha1).</param>
 internal sealed class ContentValidator(TaskDraft draft, string path)
 {
     private const string ImageFormMessage = "must be an https URL, a data:image/...;base64 URL or base64 image data";
 
-    private readonly GenerationValues values = new();
+    private readonly GenerationValues _values = new();
     /// <summary>
     /// URL inputs one task may name (init_images, mask, image, image_link together): each is downloaded by the
     /// dispatcher on every attempt and checked in DNS at submission, so their number is what bounds that work.
@@ -32,16 +33,16 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     /// <summary>Decoded from an inline input to read its size: a JPEG's frame header may follow its metadata.</summary>
     private const int ImageHeadBytes = 128 * 1024;
 
-    private int initImageCount;
-    private int urlInputs;
-    private bool hasImage;
-    private GenerationBounds bounds = new();
-    private TaskType? taskType;
+    private int _initImageCount;
+    private int _urlInputs;
+    private bool _hasImage;
+    private GenerationBounds _bounds = new();
+    private TaskType? _taskType;
 
     public void Validate(JsonElement content, GenerationBounds bounds, TaskType? taskType)
     {
-        this.bounds = bounds;
-        this.taskType = taskType;
+        _bounds = bounds;
+        _taskType = taskType;
         foreach (var property in content.EnumerateObject())
         {
             if (!SdWebUiFields.TryGet(property, out var field))
@@ -69,16 +70,16 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
             new AlwaysOnScriptsValidator(draft, path).Check(scripts, overrides);
         }
 
-        var urls = urlInputs + (draft.ImageLink is null ? 0 : 1);
+        var urls = _urlInputs + (draft.ImageLink is null ? 0 : 1);
         if (urls > MaxUrlInputs)
         {
             draft.Error(path + SdWebUiFields.InitImages,
                 $"a task may name at most {MaxUrlInputs} URL inputs (init_images, mask, image and image_link together); this one names {urls}. Send the others as base64 or data URLs");
         }
 
-        values.HiresEnabled = JsonFields.Get(content, "enable_hr") is { ValueKind: JsonValueKind.True }
+        _values.HiresEnabled = JsonFields.Get(content, "enable_hr") is { ValueKind: JsonValueKind.True }
             || draft.ContentReplacements.GetValueOrDefault("enable_hr") is { } coerced && coerced.GetValueKind() == JsonValueKind.True;
-        values.Check(bounds, draft, path);
+        _values.Check(bounds, draft, path);
         CheckInputs(taskType);
     }
 
@@ -101,21 +102,21 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
     private void CheckInputs(TaskType? taskType)
     {
-        var hasInitImages = initImageCount > 0;
+        var hasInitImages = _initImageCount > 0;
         if (taskType == TaskType.ImageToImage && !hasInitImages && draft.ImageLink is null)
         {
             draft.Error(path + SdWebUiFields.InitImages, "image-to-image needs an input image: alwayson_scripts.image_link or init_images");
         }
-        else if (taskType == TaskType.ExtraSingleImage && !hasImage && draft.ImageLink is null)
+        else if (taskType == TaskType.ExtraSingleImage && !_hasImage && draft.ImageLink is null)
         {
             draft.Error(path + SdWebUiFields.Image, "extra-single-image needs an input image: image or alwayson_scripts.image_link");
         }
 
-        var batchSize = (long)(values.Get(BoundedField.BatchSize) ?? 1);
-        if (taskType == TaskType.ImageToImage && initImageCount > batchSize)
+        var batchSize = (long)(_values.Get(BoundedField.BatchSize) ?? 1);
+        if (taskType == TaskType.ImageToImage && _initImageCount > batchSize)
         {
             draft.Error(path + SdWebUiFields.InitImages,
-                $"holds {initImageCount} images but batch_size is {batchSize}: SD Web UI takes at most batch_size init images (it fails with \"bad number of images passed\")");
+                $"holds {_initImageCount} images but batch_size is {batchSize}: SD Web UI takes at most batch_size init images (it fails with \"bad number of images passed\")");
         }
     }
 
@@ -201,7 +202,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
                 problem = DownloadedImageFields.Contains(property.Name) || ImageInput.Classify(Utf8Text(value)) != ImageInputKind.Url
                     ? CheckImage(value, path + property.Name, out kind)
                     : "must be a data:image/...;base64 URL or base64 image data: only init_images, mask and image may be URLs (the dispatcher downloads those; SD Web UI would fetch any other URL itself, from inside the GPU network)";
-                hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
+                _hasImage |= problem is null && property.NameEquals(SdWebUiFields.Image);
                 problem ??= SizeProblem(value, kind);
                 break;
         }
@@ -220,7 +221,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
 
         if (field.Bound != BoundedField.None)
         {
-            values.Set(field.Bound, number);
+            _values.Set(field.Bound, number);
         }
     }
 
@@ -312,7 +313,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
             index++;
         }
 
-        initImageCount = index;
+        _initImageCount = index;
         return null;
     }
 
@@ -320,7 +321,7 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     private string? CheckImage(JsonElement value, string field, out ImageInputKind kind)
     {
         kind = ImageInput.Classify(Utf8Text(value));
-        if (kind == ImageInputKind.Url && ++urlInputs <= MaxUrlInputs)
+        if (kind == ImageInputKind.Url && ++_urlInputs <= MaxUrlInputs)
         {
             draft.CheckUrl(field, value.GetString()!);
         }
@@ -334,12 +335,12 @@ internal sealed class ContentValidator(TaskDraft draft, string path)
     /// </summary>
     private string? SizeProblem(JsonElement value, ImageInputKind kind)
     {
-        if (kind is not (ImageInputKind.DataUrl or ImageInputKind.Base64) || taskType is not (TaskType.ImageToImage or TaskType.ExtraSingleImage))
+        if (kind is not (ImageInputKind.DataUrl or ImageInputKind.Base64) || _taskType is not (TaskType.ImageToImage or TaskType.ExtraSingleImage))
         {
             return null;
         }
 
-        return InputImageBounds.Problem(ImageInput.DecodeHead(Utf8Text(value), ImageHeadBytes), bounds, taskType.Value);
+        return InputImageBounds.Problem(ImageInput.DecodeHead(Utf8Text(value), ImageHeadBytes), _bounds, _taskType.Value);
     }
 
     /// <summary>

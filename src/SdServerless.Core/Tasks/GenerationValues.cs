@@ -16,11 +16,11 @@ internal sealed class GenerationValues
     /// <summary>The largest extras scale factor (SD Web UI's own slider stops at 8; each doubling quadruples the work).</summary>
     private const double MaxUpscale = 4;
 
-    private readonly double?[] values = new double?[Enum.GetValues<BoundedField>().Length];
+    private readonly double?[] _values = new double?[Enum.GetValues<BoundedField>().Length];
 
-    public void Set(BoundedField field, double value) => values[(int)field] = value;
+    public void Set(BoundedField field, double value) => _values[(int)field] = value;
 
-    public double? Get(BoundedField field) => values[(int)field];
+    public double? Get(BoundedField field) => _values[(int)field];
 
     /// <summary>enable_hr is true: the hires pass runs, and its work counts.</summary>
     public bool HiresEnabled { get; set; }
@@ -33,7 +33,7 @@ internal sealed class GenerationValues
         CheckRange(BoundedField.Steps, "steps", bounds.MinSteps, bounds.MaxSteps, draft, path);
         var batchOk = CheckRange(BoundedField.BatchSize, "batch_size", 1, bounds.MaxImages, draft, path);
         var iterOk = CheckRange(BoundedField.NIter, "n_iter", 1, bounds.MaxImages, draft, path);
-        var images = (values[(int)BoundedField.BatchSize] ?? 1) * (values[(int)BoundedField.NIter] ?? 1);
+        var images = (_values[(int)BoundedField.BatchSize] ?? 1) * (_values[(int)BoundedField.NIter] ?? 1);
         if (batchOk && iterOk && images > bounds.MaxImages)
         {
             draft.Error(path + "batch_size", $"batch_size × n_iter must be at most {bounds.MaxImages} (is {images})");
@@ -61,7 +61,7 @@ internal sealed class GenerationValues
         CheckRange(BoundedField.HrSecondPassSteps, "hr_second_pass_steps", 0, bounds.MaxSteps, draft, path);
         var resizeXOk = CheckRange(BoundedField.HrResizeX, "hr_resize_x", 0, bounds.MaxSize, draft, path);
         var resizeYOk = CheckRange(BoundedField.HrResizeY, "hr_resize_y", 0, bounds.MaxSize, draft, path);
-        if (values[(int)BoundedField.HrScale] is not { } scale || !resizeXOk || !resizeYOk || HiresResized)
+        if (_values[(int)BoundedField.HrScale] is not { } scale || !resizeXOk || !resizeYOk || HiresResized)
         {
             return;
         }
@@ -86,15 +86,15 @@ internal sealed class GenerationValues
             return;
         }
 
-        var images = (values[(int)BoundedField.BatchSize] ?? 1) * (values[(int)BoundedField.NIter] ?? 1);
-        var width = values[(int)BoundedField.Width] ?? DefaultSize;
-        var height = values[(int)BoundedField.Height] ?? DefaultSize;
-        var steps = values[(int)BoundedField.Steps] ?? DefaultSteps;
+        var images = (_values[(int)BoundedField.BatchSize] ?? 1) * (_values[(int)BoundedField.NIter] ?? 1);
+        var width = _values[(int)BoundedField.Width] ?? DefaultSize;
+        var height = _values[(int)BoundedField.Height] ?? DefaultSize;
+        var steps = _values[(int)BoundedField.Steps] ?? DefaultSteps;
         var work = images * width * height * steps / 1e6;
         if (HiresEnabled)
         {
             var (hrWidth, hrHeight) = HiresSize();
-            var secondPass = values[(int)BoundedField.HrSecondPassSteps] ?? 0;
+            var secondPass = _values[(int)BoundedField.HrSecondPassSteps] ?? 0;
             var hrSteps = secondPass > 0 ? secondPass : steps;
             work += images * hrWidth * hrHeight * hrSteps / 1e6;
         }
@@ -107,24 +107,24 @@ internal sealed class GenerationValues
     }
 
     /// <summary>hr_resize_x and hr_resize_y are both set: they, not hr_scale, size the hires pass.</summary>
-    private bool HiresResized => values[(int)BoundedField.HrResizeX] is > 0 && values[(int)BoundedField.HrResizeY] is > 0;
+    private bool HiresResized => _values[(int)BoundedField.HrResizeX] is > 0 && _values[(int)BoundedField.HrResizeY] is > 0;
 
     /// <summary>What the hires pass renders: hr_resize_x × hr_resize_y when both are set, else the size × hr_scale.</summary>
     private (double Width, double Height) HiresSize()
     {
         if (HiresResized)
         {
-            return (values[(int)BoundedField.HrResizeX]!.Value, values[(int)BoundedField.HrResizeY]!.Value);
+            return (_values[(int)BoundedField.HrResizeX]!.Value, _values[(int)BoundedField.HrResizeY]!.Value);
         }
 
-        var scale = values[(int)BoundedField.HrScale] ?? DefaultHrScale;
-        return ((values[(int)BoundedField.Width] ?? DefaultSize) * scale, (values[(int)BoundedField.Height] ?? DefaultSize) * scale);
+        var scale = _values[(int)BoundedField.HrScale] ?? DefaultHrScale;
+        return ((_values[(int)BoundedField.Width] ?? DefaultSize) * scale, (_values[(int)BoundedField.Height] ?? DefaultSize) * scale);
     }
 
     private void CheckSize(BoundedField field, string name, GenerationBounds bounds, TaskDraft draft, string path)
     {
         if (CheckRange(field, name, bounds.MinSize, bounds.MaxSize, draft, path)
-            && values[(int)field] is { } size
+            && _values[(int)field] is { } size
             && size % bounds.SizeMultiple != 0)
         {
             draft.Error(path + name, $"must be a multiple of {bounds.SizeMultiple}");
@@ -134,7 +134,7 @@ internal sealed class GenerationValues
     /// <returns>False when the value is set and out of range (the error is then reported).</returns>
     private bool CheckRange(BoundedField field, string name, double min, double max, TaskDraft draft, string path)
     {
-        if (values[(int)field] is not { } value || (value >= min && value <= max))
+        if (_values[(int)field] is not { } value || (value >= min && value <= max))
         {
             return true;
         }

@@ -11,6 +11,8 @@ public static class ImageInput
     /// <summary>A scheme ends within this many characters; a colon further on cannot start a URL.</summary>
     private const int MaxSchemeLength = 32;
 
+    /// <summary>Which form <paramref name="value"/> has; base64 counts only when it decodes.</summary>
+    /// <param name="value">The input's text as the client sent it (unescaped).</param>
     public static ImageInputKind Classify(ReadOnlySpan<char> value)
     {
         var colon = value[..Math.Min(value.Length, MaxSchemeLength)].IndexOf(':');

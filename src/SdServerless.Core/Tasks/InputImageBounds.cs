@@ -10,6 +10,9 @@ namespace SdServerless.Core.Tasks;
 /// </summary>
 public static class InputImageBounds
 {
+    /// <summary>The longest width or height, in pixels, an input image of a <paramref name="taskType"/> task may have.</summary>
+    /// <param name="bounds">The runtime's bounds, whose largest side scales the limit.</param>
+    /// <param name="taskType">Image-to-image allows twice the largest side; extras allow the largest side itself.</param>
     public static int MaxSide(GenerationBounds bounds, TaskType taskType) =>
         taskType == TaskType.ExtraSingleImage ? bounds.MaxSize : 2 * bounds.MaxSize;
 

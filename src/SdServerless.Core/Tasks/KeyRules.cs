@@ -6,7 +6,9 @@ namespace SdServerless.Core.Tasks;
 /// </summary>
 public static class KeyRules
 {
+    /// <summary>Longest task id: ids are key segments, and S3 keys are at most 1024 bytes.</summary>
     public const int MaxIdLength = 128;
+    /// <summary>Longest output prefix (save_dir), also bounded by S3's 1024-byte keys.</summary>
     public const int MaxPrefixLength = 256;
 
     /// <returns>null when <paramref name="id"/> is a valid task id, else why not.</returns>

@@ -22,6 +22,8 @@ public static class RequestHash
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
+    /// <summary>The fingerprint of <paramref name="root"/>: lowercase hex SHA-256 of its canonical form.</summary>
+    /// <param name="root">The request body, parsed.</param>
     public static string Compute(JsonElement root)
     {
         using var hashing = new HashingBufferWriter();
@@ -135,32 +137,32 @@ public static class RequestHash
     /// <summary>Feeds the writer's output straight into the hash, so a body of megabytes is never copied whole.</summary>
     private sealed class HashingBufferWriter : IBufferWriter<byte>, IDisposable
     {
-        private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        private byte[] buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
 
-        public void Advance(int count) => hash.AppendData(buffer, 0, count);
+        public void Advance(int count) => _hash.AppendData(_buffer, 0, count);
 
         public Memory<byte> GetMemory(int sizeHint = 0) => EnsureCapacity(sizeHint);
 
         public Span<byte> GetSpan(int sizeHint = 0) => EnsureCapacity(sizeHint);
 
-        public string ToHex() => Convert.ToHexStringLower(hash.GetHashAndReset());
+        public string ToHex() => Convert.ToHexStringLower(_hash.GetHashAndReset());
 
         public void Dispose()
         {
-            hash.Dispose();
-            ArrayPool<byte>.Shared.Return(buffer);
+            _hash.Dispose();
+            ArrayPool<byte>.Shared.Return(_buffer);
         }
 
         private byte[] EnsureCapacity(int sizeHint)
         {
-            if (sizeHint > buffer.Length)
+            if (sizeHint > _buffer.Length)
             {
-                ArrayPool<byte>.Shared.Return(buffer);
-                buffer = ArrayPool<byte>.Shared.Rent(sizeHint);
+                ArrayPool<byte>.Shared.Return(_buffer);
+                _buffer = ArrayPool<byte>.Shared.Rent(sizeHint);
             }
 
-            return buffer;
+            return _buffer;
         }
     }
 }

@@ -11,10 +11,13 @@ public sealed class SdTask
     /// <summary>"v1alpha1" or "v1alpha2": decides the accepted-response shape.</summary>
     public required string ApiVersion { get; init; }
 
+    /// <summary>The client's task id (validated by <see cref="KeyRules.CheckId"/>): it names the task's folder and its result.</summary>
     public required string Id { get; init; }
 
+    /// <summary>The runtime whose servers run the task (in v1alpha1, the first one serving its checkpoint).</summary>
     public required string Runtime { get; init; }
 
+    /// <summary>Which SD Web UI route the content is posted to.</summary>
     public required TaskType TaskType { get; init; }
 
     /// <summary>The S3 key prefix that outputs go under (validated, never empty, no leading or trailing '/').</summary>
@@ -23,6 +26,7 @@ public sealed class SdTask
     /// <summary>Echoed exactly as sent in result.json and the callback; any JSON value.</summary>
     public JsonNode? Context { get; init; }
 
+    /// <summary>Where the signed webhook goes when the task ends; null: the deployment's default, if any.</summary>
     public string? CallbackUrl { get; init; }
 
     /// <summary>The requested checkpoint (v1alpha1 sd_model_checkpoint, or override_settings.sd_model_checkpoint).</summary>

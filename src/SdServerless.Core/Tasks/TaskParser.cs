@@ -10,8 +10,12 @@ namespace SdServerless.Core.Tasks;
 /// cannot (docs/api.md, "Validation"). Never throws for anything a client can send.
 /// </summary>
 /// <param name="catalogs">The runtimes a request is checked against, as they stand now (see the other constructor for a fixed set).</param>
+/// <param name="urlPolicy">Checks the URLs a request names (inputs, callback), in DNS as well.</param>
 public sealed class TaskParser(Func<CancellationToken, ValueTask<RuntimeCatalog>> catalogs, UrlPolicy urlPolicy)
 {
+    /// <summary>A parser for a fixed set of runtimes (tests, and hosts whose configuration never changes).</summary>
+    /// <param name="catalog">The runtimes a request is checked against.</param>
+    /// <param name="urlPolicy">Checks the URLs a request names (inputs, callback), in DNS as well.</param>
     public TaskParser(RuntimeCatalog catalog, UrlPolicy urlPolicy)
         : this(_ => ValueTask.FromResult(catalog), urlPolicy)
     {
@@ -24,7 +28,7 @@ public sealed class TaskParser(Func<CancellationToken, ValueTask<RuntimeCatalog>
 
     private static readonly JsonDocumentOptions JsonOptions = new()
     {
-        // The seed's documented examples carry // annotations and a trailing comma.
+        // The documented examples carry // annotations and a trailing comma.
         CommentHandling = JsonCommentHandling.Skip,
         AllowTrailingCommas = true,
         MaxDepth = MaxDepth,
@@ -35,6 +39,7 @@ public sealed class TaskParser(Func<CancellationToken, ValueTask<RuntimeCatalog>
 
     /// <param name="utf8Body">The request body; it is copied, so the caller may reuse its buffer.</param>
     /// <param name="apiVersion"><see cref="ApiVersion.V1Alpha1"/> or <see cref="ApiVersion.V1Alpha2"/>.</param>
+    /// <param name="ct">Cancels the DNS checks of the request's URLs.</param>
     /// <exception cref="ArgumentException">An unknown <paramref name="apiVersion"/> (a routing bug, not a client error).</exception>
     public async Task<TaskParseResult> ParseAsync(ReadOnlyMemory<byte> utf8Body, string apiVersion, CancellationToken ct)
     {

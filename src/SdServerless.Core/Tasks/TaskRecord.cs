@@ -8,15 +8,19 @@ namespace SdServerless.Core.Tasks;
 /// </summary>
 public sealed class TaskRecord
 {
+    /// <summary>The task id: the idempotency key, and the folder the record is in.</summary>
     public required string IdTask { get; init; }
 
     /// <summary>SHA-256 of the request body's canonical JSON: the same id with another hash is a conflict.</summary>
     public required string RequestHash { get; init; }
 
+    /// <summary>The s3:// folder of the outputs, returned again to a client that re-sends the same request.</summary>
     public required string OutputLocation { get; init; }
 
+    /// <summary>When the API accepted the task; listings and result.json report it.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
+    /// <summary>The queue holds the task: from then on the id is taken for good and the task counts as accepted.</summary>
     public bool Enqueued { get; set; }
 
     /// <summary>The request that wrote this record gave up before it was accepted (busy, queue unreachable): another may take the id at once.</summary>
@@ -25,5 +29,6 @@ public sealed class TaskRecord
     /// <summary>A token unique to the request that wrote the record; its queue message carries the same one.</summary>
     public string? Claim { get; init; }
 
+    /// <summary>The canonical task, read by the dispatcher when its queue message only points here.</summary>
     public required SdTask Task { get; init; }
 }

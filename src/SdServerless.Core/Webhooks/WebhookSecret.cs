@@ -8,10 +8,12 @@ namespace SdServerless.Core.Webhooks;
 /// </summary>
 public sealed class WebhookSecret
 {
+    /// <summary>What a written secret starts with, marking it as a Standard Webhooks secret.</summary>
     public const string Prefix = "whsec_";
 
     /// <summary>The spec recommends keys of 24 to 64 bytes.</summary>
     public const int MinKeyBytes = 24;
+    /// <summary>The longest key accepted, as the spec recommends.</summary>
     public const int MaxKeyBytes = 64;
 
     private readonly byte[] _key;
@@ -35,6 +37,11 @@ public sealed class WebhookSecret
         return secret;
     }
 
+    /// <summary>Parses like <see cref="Parse"/>, without throwing.</summary>
+    /// <param name="text">The secret as configured: <c>whsec_&lt;base64&gt;</c>, or the base64 alone.</param>
+    /// <param name="secret">The secret, when the text is one.</param>
+    /// <param name="error">Why the text is not a usable secret (never quoting it); empty on success.</param>
+    /// <returns>Whether the text is a usable secret.</returns>
     public static bool TryParse(string? text, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out WebhookSecret? secret, out string error)
     {
         secret = null;
@@ -71,5 +78,6 @@ public sealed class WebhookSecret
     /// <summary>The secret as <c>whsec_&lt;base64&gt;</c>, for showing it once to whoever configures the receiver.</summary>
     public string Reveal() => Prefix + Convert.ToBase64String(_key);
 
+    /// <summary>"whsec_***": the secret's kind without its key, safe to log.</summary>
     public override string ToString() => Prefix + "***";
 }

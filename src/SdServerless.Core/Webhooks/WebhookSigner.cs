@@ -13,6 +13,7 @@ namespace SdServerless.Core.Webhooks;
 /// </summary>
 public sealed class WebhookSigner : IWebhookSignerSource
 {
+    /// <summary>What each signature starts with: the scheme version, HMAC-SHA256 in Standard Webhooks.</summary>
     public const string VersionPrefix = "v1,";
 
     private const int HashBytes = 32;
@@ -22,6 +23,8 @@ public sealed class WebhookSigner : IWebhookSignerSource
 
     private readonly WebhookSecret[] _secrets;
 
+    /// <summary>A signer with one secret, outside a rotation.</summary>
+    /// <param name="secret">The secret the receivers hold.</param>
     public WebhookSigner(WebhookSecret secret) => _secrets = [secret];
 
     /// <param name="secrets">The current secret first, then any the receivers may still hold; at least one.</param>
@@ -58,6 +61,8 @@ public sealed class WebhookSigner : IWebhookSignerSource
         return new string(header[..used]);
     }
 
+    /// <summary>This signer itself: its secrets never change.</summary>
+    /// <param name="cancellationToken">Not used: nothing is read.</param>
     public ValueTask<WebhookSigner> GetSignerAsync(CancellationToken cancellationToken) => ValueTask.FromResult(this);
 
     /// <summary>HMAC-SHA256 of "{id}.{timestamp}.{body}" into <paramref name="destination"/> (32 bytes).</summary>

@@ -17,6 +17,11 @@ public sealed class WebhookVerifier(WebhookSecret secret, TimeSpan? tolerance = 
     private readonly TimeSpan _tolerance = tolerance ?? DefaultTolerance;
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
+    /// <summary>Checks one received message; only <see cref="WebhookVerification.Valid"/> means it may be trusted.</summary>
+    /// <param name="messageId">The webhook-id header.</param>
+    /// <param name="timestamp">The webhook-timestamp header.</param>
+    /// <param name="signatureHeader">The webhook-signature header: one or more space-separated signatures.</param>
+    /// <param name="body">The raw body exactly as received (before any JSON parsing).</param>
     public WebhookVerification Verify(string? messageId, string? timestamp, string? signatureHeader, ReadOnlySpan<byte> body)
     {
         if (string.IsNullOrEmpty(messageId) || string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(signatureHeader))

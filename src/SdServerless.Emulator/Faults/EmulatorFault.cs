@@ -10,17 +10,22 @@ public sealed class EmulatorFault
         Kind = kind;
     }
 
+    /// <summary>What the fault does to the request: answer, hang or drop the connection.</summary>
     public EmulatorFaultKind Kind { get; }
 
+    /// <summary>The status a <see cref="EmulatorFaultKind.Status"/> fault answers with; 0 for the other kinds.</summary>
     public int StatusCode { get; private init; }
 
+    /// <summary>The body of a status answer; empty for the other kinds.</summary>
     public string Body { get; private init; } = "";
 
+    /// <summary>The Content-Type of a status answer (SD Web UI answers errors as JSON).</summary>
     public string ContentType { get; private init; } = "application/json";
 
     /// <summary>How long a hang lasts, or how long before an abort closes the connection.</summary>
     public TimeSpan Duration { get; private init; }
 
+    /// <summary>Sent as a Retry-After header (whole seconds, rounded up) with a status answer; null: no header.</summary>
     public TimeSpan? RetryAfter { get; private init; }
 
     /// <summary>A status answer; without a body it carries SD Web UI's error shape with the status' reason phrase.</summary>
@@ -43,10 +48,15 @@ public sealed class EmulatorFault
     public static EmulatorFault OutOfMemory() => Status(500,
         "{\"error\":\"OutOfMemoryError\",\"detail\":\"\",\"body\":\"\",\"errors\":\"CUDA out of memory. (emulated)\"}");
 
+    /// <summary>Holds the request for <paramref name="duration"/> (or until the client gives up), then handles it normally: a stalled server.</summary>
+    /// <param name="duration">How long the request hangs.</param>
     public static EmulatorFault Hang(TimeSpan duration) => new(EmulatorFaultKind.Hang) { Duration = duration };
 
+    /// <summary>Closes the connection without an answer after <paramref name="after"/>, as a server that dies mid-request does.</summary>
+    /// <param name="after">How long the request is held before the connection closes; zero: at once.</param>
     public static EmulatorFault Abort(TimeSpan after = default) => new(EmulatorFaultKind.Abort) { Duration = after };
 
+    /// <summary>The fault in a few words ("status 503", "hang 2000 ms"), for logs and test output.</summary>
     public override string ToString() => Kind switch
     {
         EmulatorFaultKind.Status => $"status {StatusCode}",

@@ -1,5 +1,6 @@
 namespace SdServerless.Emulator;
 
+/// <summary>The ways an <see cref="EmulatorFault"/> disturbs a request.</summary>
 public enum EmulatorFaultKind
 {
     /// <summary>Answer at once with a status code and body instead of handling the request.</summary>

@@ -7,24 +7,28 @@ namespace SdServerless.Emulator;
 /// </summary>
 public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null)
 {
-    private readonly Func<EmulatorRequest, bool> appliesTo = appliesTo ?? (request => request.IsGeneration);
-    private readonly Queue<EmulatorFault?> steps = new();
-    private readonly Lock gate = new();
-    private EmulatorFault? afterwards;
-    private int injected;
+    private readonly Func<EmulatorRequest, bool> _appliesTo = appliesTo ?? (request => request.IsGeneration);
+    private readonly Queue<EmulatorFault?> _steps = new();
+    private readonly Lock _gate = new();
+    private EmulatorFault? _afterwards;
+    private int _injected;
 
     /// <summary>Faults handed out so far.</summary>
     public int Injected
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return injected;
+                return _injected;
             }
         }
     }
 
+    /// <summary>Appends <paramref name="fault"/> for the next <paramref name="times"/> selected requests.</summary>
+    /// <param name="fault">The fault to inject.</param>
+    /// <param name="times">How many selected requests get it; at least 1.</param>
+    /// <returns>This script, to chain further steps.</returns>
     public ScriptedFaults Then(EmulatorFault fault, int times = 1)
     {
         ArgumentNullException.ThrowIfNull(fault);
@@ -37,27 +41,32 @@ public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null
     /// <summary>What every selected request gets once the script has run out (normal handling unless set).</summary>
     public ScriptedFaults ThenAlways(EmulatorFault? fault)
     {
-        lock (gate)
+        lock (_gate)
         {
-            afterwards = fault;
+            _afterwards = fault;
         }
 
         return this;
     }
 
+    /// <summary>
+    /// The fault for <paramref name="request"/>: the script's next step if the filter selects it, else none. Fits
+    /// <see cref="EmulatorOptions.Faults"/>.
+    /// </summary>
+    /// <param name="request">The request the emulator is about to handle.</param>
     public EmulatorFault? Next(EmulatorRequest request)
     {
-        if (!appliesTo(request))
+        if (!_appliesTo(request))
         {
             return null;
         }
 
-        lock (gate)
+        lock (_gate)
         {
-            var fault = steps.Count > 0 ? steps.Dequeue() : afterwards;
+            var fault = _steps.Count > 0 ? _steps.Dequeue() : _afterwards;
             if (fault is not null)
             {
-                injected++;
+                _injected++;
             }
 
             return fault;
@@ -67,11 +76,11 @@ public sealed class ScriptedFaults(Func<EmulatorRequest, bool>? appliesTo = null
     private ScriptedFaults Enqueue(EmulatorFault? fault, int times)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(times, 1);
-        lock (gate)
+        lock (_gate)
         {
             for (var i = 0; i < times; i++)
             {
-                steps.Enqueue(fault);
+                _steps.Enqueue(fault);
             }
         }
 

@@ -5,7 +5,7 @@ namespace SdServerless.Emulator.Gpus;
 /// <summary>A request holding a GPU: what /sdapi/v1/progress reports and what /sdapi/v1/interrupt stops.</summary>
 internal sealed class GpuJob(string name, EmulatedGpu gpu, TimeSpan expected, int steps, CancellationToken shutdown) : IDisposable
 {
-    private readonly CancellationTokenSource interrupt = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
+    private readonly CancellationTokenSource _interrupt = CancellationTokenSource.CreateLinkedTokenSource(shutdown);
 
     public string Name => name;
 
@@ -21,7 +21,7 @@ internal sealed class GpuJob(string name, EmulatedGpu gpu, TimeSpan expected, in
 
     public bool Interrupted { get; private set; }
 
-    public CancellationToken Token => interrupt.Token;
+    public CancellationToken Token => _interrupt.Token;
 
     public double Progress =>
         expected <= TimeSpan.Zero ? 0 : Math.Clamp(Stopwatch.GetElapsedTime(StartedAt) / expected, 0, 0.99);
@@ -31,8 +31,8 @@ internal sealed class GpuJob(string name, EmulatedGpu gpu, TimeSpan expected, in
     public void Interrupt()
     {
         Interrupted = true;
-        interrupt.Cancel();
+        _interrupt.Cancel();
     }
 
-    public void Dispose() => interrupt.Dispose();
+    public void Dispose() => _interrupt.Dispose();
 }

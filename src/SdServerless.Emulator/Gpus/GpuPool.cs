@@ -6,19 +6,19 @@ namespace SdServerless.Emulator.Gpus;
 /// </summary>
 internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoadedModel)
 {
-    private readonly Lock gate = new();
-    private readonly LinkedList<Waiter> waiters = new();
-    private readonly bool[] taken = new bool[gpus.Count];
-    private int busyCount;
-    private int peakBusy;
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly bool[] _taken = new bool[gpus.Count];
+    private int _busyCount;
+    private int _peakBusy;
 
     public int QueueLength
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return waiters.Count;
+                return _waiters.Count;
             }
         }
     }
@@ -27,9 +27,9 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return busyCount;
+                return _busyCount;
             }
         }
     }
@@ -39,9 +39,9 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return peakBusy;
+                return _peakBusy;
             }
         }
     }
@@ -49,15 +49,15 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
     public async Task<EmulatedGpu> AcquireAsync(EmulatorModel? wanted, CancellationToken cancellationToken)
     {
         LinkedListNode<Waiter> node;
-        lock (gate)
+        lock (_gate)
         {
-            if (waiters.Count == 0 && PickFree(wanted) is { } free)
+            if (_waiters.Count == 0 && PickFree(wanted) is { } free)
             {
                 Take(free);
                 return gpus[free];
             }
 
-            node = waiters.AddLast(new Waiter());
+            node = _waiters.AddLast(new Waiter());
         }
 
         await using var registration = cancellationToken.Register(() => Abandon(node));
@@ -75,17 +75,17 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
         while (true)
         {
             Waiter? next;
-            lock (gate)
+            lock (_gate)
             {
-                if (waiters.First is not { } oldest)
+                if (_waiters.First is not { } oldest)
                 {
-                    taken[gpu.Index] = false;
-                    busyCount--;
+                    _taken[gpu.Index] = false;
+                    _busyCount--;
                     return;
                 }
 
                 // Off the list under the lock, so Abandon can no longer cancel it: only this call completes it.
-                waiters.RemoveFirst();
+                _waiters.RemoveFirst();
                 next = oldest.Value;
             }
 
@@ -101,7 +101,7 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
         int? first = null;
         for (var i = 0; i < gpus.Count; i++)
         {
-            if (taken[i])
+            if (_taken[i])
             {
                 continue;
             }
@@ -119,21 +119,21 @@ internal sealed class GpuPool(IReadOnlyList<EmulatedGpu> gpus, bool preferLoaded
 
     private void Take(int index)
     {
-        taken[index] = true;
-        busyCount++;
-        peakBusy = Math.Max(peakBusy, busyCount);
+        _taken[index] = true;
+        _busyCount++;
+        _peakBusy = Math.Max(_peakBusy, _busyCount);
     }
 
     private void Abandon(LinkedListNode<Waiter> node)
     {
-        lock (gate)
+        lock (_gate)
         {
             if (node.List is null)
             {
                 return;
             }
 
-            waiters.Remove(node);
+            _waiters.Remove(node);
         }
 
         node.Value.Completion.TrySetCanceled();

@@ -11,6 +11,10 @@ internal static class PlaceholderImage
     public static byte[] Encode(int width, int height, PngRowFiller rows, string parameters) =>
         PngEncoder.Encode(width, height, 3, rows, [new("parameters", parameters), new("Software", Software)]);
 
+    /// <summary>The rows of a placeholder image, produced one at a time as the encoder asks for them.</summary>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <param name="seed">The request's seed: the same seed gives the same pixels, another seed another pattern.</param>
     /// <param name="noiseBits">Random low bits per colour byte (see <see cref="EmulatorOptions.ImageNoiseBits"/>).</param>
     public static PngRowFiller Rows(int width, int height, long seed, int noiseBits = 0)
     {

@@ -13,6 +13,12 @@ public static class PngEncoder
 {
     private static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
+    /// <summary>The PNG file of an image whose rows <paramref name="fillRow"/> produces, as one array.</summary>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="channels">3 (RGB) or 4 (RGBA), 8 bits each.</param>
+    /// <param name="fillRow">Writes row y's pixels into the span it is given.</param>
+    /// <param name="text">tEXt chunks to add (SD Web UI keeps its "parameters" there); null: none.</param>
     public static byte[] Encode(int width, int height, int channels, PngRowFiller fillRow,
         IReadOnlyList<KeyValuePair<string, string>>? text = null)
     {
@@ -21,6 +27,13 @@ public static class PngEncoder
         return output.ToArray();
     }
 
+    /// <summary>The PNG file of an image already in memory, row after row without padding.</summary>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="channels">3 (RGB) or 4 (RGBA), 8 bits each.</param>
+    /// <param name="pixels">At least width × height × channels bytes.</param>
+    /// <param name="text">tEXt chunks to add; null: none.</param>
+    /// <exception cref="ArgumentException"><paramref name="pixels"/> is too small for the image.</exception>
     public static byte[] Encode(int width, int height, int channels, ReadOnlyMemory<byte> pixels,
         IReadOnlyList<KeyValuePair<string, string>>? text = null)
     {
@@ -33,6 +46,14 @@ public static class PngEncoder
         return Encode(width, height, channels, (y, row) => pixels.Span.Slice(y * stride, stride).CopyTo(row), text);
     }
 
+    /// <summary>Writes the PNG file to <paramref name="output"/>, filling and compressing one row at a time.</summary>
+    /// <param name="output">Where the file goes.</param>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="channels">3 (RGB) or 4 (RGBA), 8 bits each.</param>
+    /// <param name="fillRow">Writes row y's pixels into the span it is given.</param>
+    /// <param name="text">tEXt chunks to add; null: none.</param>
+    /// <exception cref="ArgumentOutOfRangeException">A size below 1, or channels other than 3 or 4.</exception>
     public static void Write(Stream output, int width, int height, int channels, PngRowFiller fillRow,
         IReadOnlyList<KeyValuePair<string, string>>? text = null)
     {
