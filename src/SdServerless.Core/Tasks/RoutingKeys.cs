@@ -24,9 +24,6 @@ public static class RoutingKeys
     /// <summary>v1alpha1 only: v1alpha1 has no metadata, so a context travels in alwayson_scripts.</summary>
     public const string Context = "context";
 
-    /// <summary>The routing keys of both versions (<see cref="Context"/> aside, which only v1alpha1 routes).</summary>
-    public static IReadOnlyList<string> All { get; } = [Task, IdTask, Model, ImageLink, SaveDir, Uid, CallbackUrl];
-
     /// <summary>Whether an alwayson_scripts key is a routing key in <paramref name="apiVersion"/>, to be kept from SD Web UI.</summary>
     /// <param name="key">An alwayson_scripts key.</param>
     /// <param name="apiVersion">The request's format: "context" routes only in v1alpha1.</param>
