@@ -73,20 +73,7 @@ public sealed class RuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes)
 
     /// <summary>Gives runtimes configured without endpoints these ones (e.g. the local host's emulator).</summary>
     public RuntimeCatalog WithDefaultEndpoints(IReadOnlyList<string> endpoints) =>
-        new([.. Runtimes.Select(r => r.Endpoints.Count > 0 ? r : new RuntimeConfig
-        {
-            Name = r.Name,
-            Type = r.Type,
-            Endpoints = endpoints,
-            Models = r.Models,
-            DefaultPrefix = r.DefaultPrefix,
-            QueueUrl = r.QueueUrl,
-            Bounds = r.Bounds,
-            AlwaysOnScripts = r.AlwaysOnScripts,
-            OptionKeys = r.OptionKeys,
-            ApiAuth = r.ApiAuth,
-            ApiAuthSecret = r.ApiAuthSecret,
-        })]);
+        new([.. Runtimes.Select(r => r.Endpoints.Count > 0 ? r : r.WithEndpoints(endpoints))]);
 
     /// <summary>Reads a runtimes file: {"runtimes":[{"name","type","endpoints","models","default_prefix","queue_url","bounds":{...}}]}.</summary>
     /// <exception cref="FormatException">The JSON is unreadable or describes an unusable configuration; the message lists every problem.</exception>

@@ -56,4 +56,12 @@ public sealed class RuntimeConfig
         copy.OptionKeys = optionKeys;
         return copy;
     }
+
+    /// <summary>This runtime with other servers; everything else shared.</summary>
+    public RuntimeConfig WithEndpoints(IReadOnlyList<string> endpoints)
+    {
+        var copy = (RuntimeConfig)MemberwiseClone();
+        copy.Endpoints = endpoints;
+        return copy;
+    }
 }

@@ -127,4 +127,22 @@ public class RuntimeCatalogTests
         Assert.Equal(["m"], filled.Find("a")!.Models);
         Assert.Equal(["http://gpu:7861"], filled.Find("b")!.Endpoints);
     }
+
+    [Fact]
+    public void DefaultEndpointsChangeNothingElseOfARuntime()
+    {
+        var catalog = RuntimeCatalog.Parse("""
+            {"runtimes":[{"name":"a","models":["m"],"default_prefix":"out","queue_url":"https://sqs.eu-west-1.amazonaws.com/1/q",
+              "api_auth":"user:password","bounds":{"max_steps":30}}]}
+            """);
+        var original = catalog.Find("a")!;
+
+        var filled = catalog.WithDefaultEndpoints(["http://127.0.0.1:9000"]).Find("a")!;
+
+        // Every property, including any added later, is carried over; only the endpoints differ.
+        foreach (var property in typeof(RuntimeConfig).GetProperties().Where(p => p.Name != nameof(RuntimeConfig.Endpoints)))
+        {
+            Assert.Equal(property.GetValue(original), property.GetValue(filled));
+        }
+    }
 }
