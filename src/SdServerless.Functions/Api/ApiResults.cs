@@ -17,15 +17,11 @@ public static class ApiResults
 
     /// <summary>A JSON answer: <paramref name="body"/> through its source-generated metadata.</summary>
     public static ApiGatewayProxyResponse Json<T>(int statusCode, T body, JsonTypeInfo<T> typeInfo) =>
-        Json(statusCode, writer => JsonSerializer.Serialize(writer, body, typeInfo));
-
-    /// <summary>A JSON answer written by hand, for the local host's views that have no type of their own.</summary>
-    public static ApiGatewayProxyResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
         new()
         {
             StatusCode = statusCode,
             Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
-            Body = WriteJson(write),
+            Body = WriteJson(writer => JsonSerializer.Serialize(writer, body, typeInfo)),
         };
 
     /// <param name="taskStatus">The final status of a task that can no longer be cancelled (an RFC 9457 extension member).</param>
