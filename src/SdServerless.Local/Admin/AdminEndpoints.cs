@@ -15,10 +15,24 @@ namespace SdServerless.Local.Admin;
 /// </summary>
 public static class AdminEndpoints
 {
+    /// <summary>Each runtime's servers, their loads and leases, and its queue depth.</summary>
     public const string PoolRoute = "/admin/pool";
+
+    /// <summary>The webhooks waiting in the callback dead-letter queue.</summary>
     public const string CallbacksRoute = "/admin/callbacks";
+
+    /// <summary>The API's OpenAPI document, the same one the AWS deployment publishes; open, like the page.</summary>
     public const string OpenApiRoute = "/openapi.json";
 
+    /// <summary>
+    /// Maps the three views; the two admin views take the API's key rule (<paramref name="options"/>' ApiKey), the
+    /// OpenAPI document none.
+    /// </summary>
+    /// <param name="endpoints">The host's routes.</param>
+    /// <param name="registry">The in-process pool registry the dispatcher leases from.</param>
+    /// <param name="queues">Each runtime's task queue, in configuration order.</param>
+    /// <param name="callbackDeadLetters">The callback dead-letter queue, read without taking its messages.</param>
+    /// <param name="options">The host's settings; their ApiKey guards the admin views.</param>
     public static void MapAdmin(
         this IEndpointRouteBuilder endpoints, InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, FileTaskQueue callbackDeadLetters, SdServerlessOptions options)
     {

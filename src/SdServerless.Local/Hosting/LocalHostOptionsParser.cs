@@ -113,6 +113,7 @@ public sealed class LocalHostOptionsParser
     /// <summary>The root command, whose action runs the given action with the parsed options.</summary>
     public RootCommand Command { get; }
 
+    /// <summary>The command Program runs: parsing errors and --help are its own, valid options go to <paramref name="run"/>.</summary>
     public static RootCommand CreateCommand(Func<LocalHostOptions, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
