@@ -20,7 +20,7 @@ namespace SdServerless.Lambda.Telemetry;
 public sealed class EmfTaskMetrics(
     JsonLineWriter output, string metricNamespace, TimeProvider timeProvider, LogLevel functionLogLevel = LogLevel.Information) : ITaskMetrics
 {
-    /// <summary>The namespace template.yaml's alarms and dashboard read.</summary>
+    /// <summary>The namespace of a function configured with none (template.yaml gives each stack SdServerless/STACK).</summary>
     public const string DefaultNamespace = "SdServerless";
 
     /// <summary>The one dimension of every metric: the runtime's name, so that each pool scales on its own.</summary>
