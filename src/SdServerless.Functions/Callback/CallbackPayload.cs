@@ -19,7 +19,7 @@ public sealed class CallbackPayload
     /// <summary>The runtime that ran the task.</summary>
     public required string Runtime { get; init; }
 
-    /// <summary>txt2img or img2img, as the request asked.</summary>
+    /// <summary>The task's type as the request named it: text-to-image, image-to-image or extra-single-image.</summary>
     public required TaskType Tasktype { get; init; }
 
     /// <summary>True when the task succeeded.</summary>

@@ -7,7 +7,7 @@ namespace SdServerless.Functions.Events;
 /// </summary>
 public sealed class S3Event
 {
-    /// <summary>One record per object event; null on an s3:TestEvent.</summary>
+    /// <summary><c>Records</c>: one record per object event; null on an s3:TestEvent.</summary>
     [JsonPropertyName("Records")]
     public List<S3EventRecord>? Records { get; set; }
 
@@ -19,27 +19,27 @@ public sealed class S3Event
     /// <summary>One entry of Records: an object event.</summary>
     public sealed class S3EventRecord
     {
-        /// <summary>The record format's version, e.g. 2.1.</summary>
+        /// <summary><c>eventVersion</c>: the record format's version, e.g. 2.1.</summary>
         [JsonPropertyName("eventVersion")]
         public string? EventVersion { get; set; }
 
-        /// <summary>aws:s3.</summary>
+        /// <summary><c>eventSource</c>: always aws:s3.</summary>
         [JsonPropertyName("eventSource")]
         public string? EventSource { get; set; }
 
-        /// <summary>The bucket's region.</summary>
+        /// <summary><c>awsRegion</c>: the bucket's region.</summary>
         [JsonPropertyName("awsRegion")]
         public string? AwsRegion { get; set; }
 
-        /// <summary>When the object was written, ISO 8601 in UTC.</summary>
+        /// <summary><c>eventTime</c>: when the object was written, ISO 8601 in UTC.</summary>
         [JsonPropertyName("eventTime")]
         public string? EventTime { get; set; }
 
-        /// <summary>What happened, e.g. ObjectCreated:Put; the notification only sends creations.</summary>
+        /// <summary><c>eventName</c>: what happened, e.g. ObjectCreated:Put; the notification only sends creations.</summary>
         [JsonPropertyName("eventName")]
         public string? EventName { get; set; }
 
-        /// <summary>The bucket and the object.</summary>
+        /// <summary><c>s3</c>: the bucket and the object.</summary>
         [JsonPropertyName("s3")]
         public S3Entity? S3 { get; set; }
     }
@@ -47,19 +47,19 @@ public sealed class S3Event
     /// <summary>A record's s3 member: the bucket and the object.</summary>
     public sealed class S3Entity
     {
-        /// <summary>The s3 entity's format version, 1.0.</summary>
+        /// <summary><c>s3SchemaVersion</c>: the s3 entity's format version, 1.0.</summary>
         [JsonPropertyName("s3SchemaVersion")]
         public string? S3SchemaVersion { get; set; }
 
-        /// <summary>The id of the notification configuration that sent the record.</summary>
+        /// <summary><c>configurationId</c>: the id of the notification configuration that sent the record.</summary>
         [JsonPropertyName("configurationId")]
         public string? ConfigurationId { get; set; }
 
-        /// <summary>The bucket the object is in.</summary>
+        /// <summary><c>bucket</c>: the bucket the object is in.</summary>
         [JsonPropertyName("bucket")]
         public S3Bucket? Bucket { get; set; }
 
-        /// <summary>The object that was written.</summary>
+        /// <summary><c>object</c>: the object that was written.</summary>
         [JsonPropertyName("object")]
         public S3Object? Object { get; set; }
     }
@@ -67,11 +67,11 @@ public sealed class S3Event
     /// <summary>The s3.bucket member of a record.</summary>
     public sealed class S3Bucket
     {
-        /// <summary>The bucket's name.</summary>
+        /// <summary><c>name</c>: the bucket's name.</summary>
         [JsonPropertyName("name")]
         public string? Name { get; set; }
 
-        /// <summary>The bucket's ARN.</summary>
+        /// <summary><c>arn</c>: the bucket's ARN.</summary>
         [JsonPropertyName("arn")]
         public string? Arn { get; set; }
     }
@@ -83,20 +83,20 @@ public sealed class S3Event
         [JsonPropertyName("key")]
         public string? Key { get; set; }
 
-        /// <summary>The object's size in bytes.</summary>
+        /// <summary><c>size</c>: the object's size in bytes.</summary>
         [JsonPropertyName("size")]
         public long Size { get; set; }
 
-        /// <summary>The object's ETag, without quotes.</summary>
+        /// <summary><c>eTag</c>: the object's ETag, without quotes.</summary>
         [JsonPropertyName("eTag")]
         public string? ETag { get; set; }
 
-        /// <summary>The object's version, in a versioned bucket; left out otherwise.</summary>
+        /// <summary><c>versionId</c>: the object's version, in a versioned bucket; left out otherwise.</summary>
         [JsonPropertyName("versionId")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? VersionId { get; set; }
 
-        /// <summary>Orders the events of one key: a greater value is a later write.</summary>
+        /// <summary><c>sequencer</c>: orders the events of one key: a greater value is a later write.</summary>
         [JsonPropertyName("sequencer")]
         [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
         public string? Sequencer { get; set; }

@@ -16,7 +16,7 @@ internal sealed record RuntimePoolBody(string Name, long QueueDepth, IReadOnlyLi
 /// <param name="Gpus">Generations it runs at once.</param>
 /// <param name="LoadedModel">The checkpoint it has loaded as far as the registry knows; written as null when unknown.</param>
 /// <param name="LeasedSlots">Slots leased to tasks right now.</param>
-/// <param name="Busy">Whether any slot is leased: what the page colours.</param>
+/// <param name="Busy">Whether any slot is leased: what the page shows as busy or free.</param>
 internal sealed record PoolServerBody(string Url, int Gpus, string? LoadedModel, int LeasedSlots, bool Busy);
 
 /// <summary>The JSON of GET /admin/callbacks: the readable entries of the callback dead-letter queue, oldest first.</summary>

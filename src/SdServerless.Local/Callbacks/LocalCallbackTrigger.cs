@@ -49,7 +49,7 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     /// <param name="source">The store's object-created events: the local S3 notification.</param>
     /// <param name="handler">The callback handler Lambda runs on AWS.</param>
     /// <param name="defaultWebhookUrl">Where a task without callback_url is delivered (the handler's own fallback).</param>
-    /// <param name="logger">Reports failed handler runs and their retries.</param>
+    /// <param name="logger">Reports failed handler runs, their retries and the results resumed at start.</param>
     public LocalCallbackTrigger(IObjectStore store, IObjectCreatedSource source, CallbackHandler handler, string? defaultWebhookUrl, ILogger<LocalCallbackTrigger> logger)
     {
         _store = store;
