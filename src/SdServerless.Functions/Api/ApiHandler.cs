@@ -25,9 +25,11 @@ public sealed class ApiHandler(
     private const string TasksPath = "/v1alpha2/tasks/";
     private const string CancelSuffix = "/cancel";
 
+    /// <summary>Answers a REST API event (payload 1.0), the event the local host makes of each request as well.</summary>
     public Task<ApiGatewayProxyResponse> HandleRestAsync(ApiGatewayProxyRequest request, CancellationToken cancellationToken) =>
         HandleAsync(ApiRequestReader.FromRest(request), cancellationToken);
 
+    /// <summary>Answers an HTTP API event (payload 2.0) exactly as its REST counterpart.</summary>
     public Task<ApiGatewayProxyResponse> HandleHttpApiAsync(ApiGatewayHttpApiRequest request, CancellationToken cancellationToken) =>
         HandleAsync(ApiRequestReader.FromHttpApi(request), cancellationToken);
 

@@ -7,6 +7,7 @@ namespace SdServerless.Functions.Api;
 /// <summary>The x-api-key check, in constant time; the key itself is never logged.</summary>
 public static class ApiKeyCheck
 {
+    /// <summary>The header API Gateway's own API keys use, so that clients send the key the same way to both hosts.</summary>
     public const string HeaderName = "x-api-key";
 
     /// <summary>The answer to a request without the right key (problem+json), wherever the key is checked.</summary>

@@ -13,21 +13,25 @@ namespace SdServerless.Functions.Api;
 /// <summary>Builds proxy responses: JSON bodies and RFC 9457 problem details for every rejection.</summary>
 public static class ApiResults
 {
+    /// <summary>The media type of RFC 9457 problem details.</summary>
     public const string ProblemContentType = "application/problem+json";
 
     /// <summary>A JSON answer: <paramref name="body"/> through its source-generated metadata.</summary>
     public static ApiGatewayProxyResponse Json<T>(int statusCode, T body, JsonTypeInfo<T> typeInfo) =>
-        Json(statusCode, writer => JsonSerializer.Serialize(writer, body, typeInfo));
-
-    /// <summary>A JSON answer written by hand, for the local host's views that have no type of their own.</summary>
-    public static ApiGatewayProxyResponse Json(int statusCode, Action<Utf8JsonWriter> write) =>
         new()
         {
             StatusCode = statusCode,
             Headers = new Dictionary<string, string> { ["Content-Type"] = "application/json" },
-            Body = WriteJson(write),
+            Body = WriteJson(writer => JsonSerializer.Serialize(writer, body, typeInfo)),
         };
 
+    /// <summary>An RFC 9457 problem: the answer to every rejection, with the headers it needs (Allow, Retry-After).</summary>
+    /// <param name="statusCode">The HTTP status, repeated in the body.</param>
+    /// <param name="type">The problem's short name; its type URI is urn:sdserverless:problem: and this name.</param>
+    /// <param name="title">The same for every occurrence of the problem.</param>
+    /// <param name="detail">This occurrence: what was wrong and what to do.</param>
+    /// <param name="errors">Each invalid field and why; none: the member is left out.</param>
+    /// <param name="headers">Headers besides Content-Type.</param>
     /// <param name="taskStatus">The final status of a task that can no longer be cancelled (an RFC 9457 extension member).</param>
     public static ApiGatewayProxyResponse Problem(
         int statusCode,
@@ -49,6 +53,7 @@ public static class ApiResults
         return new ApiGatewayProxyResponse { StatusCode = statusCode, Headers = allHeaders, Body = body };
     }
 
+    /// <summary>413 for a body over the limit: answered before the body is parsed.</summary>
     public static ApiGatewayProxyResponse PayloadTooLarge(int maxBodyBytes) =>
         Problem(413, "payload-too-large", "Request body too large",
             string.Create(CultureInfo.InvariantCulture, $"The body must be at most {maxBodyBytes} bytes."));

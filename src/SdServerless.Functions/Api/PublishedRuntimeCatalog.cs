@@ -14,12 +14,14 @@ namespace SdServerless.Functions.Api;
 /// </summary>
 public sealed partial class PublishedRuntimeCatalog(IReadOnlyList<RuntimeConfig> runtimes, IPoolRegistry registry, TimeProvider clock, ILogger<PublishedRuntimeCatalog> logger)
 {
+    /// <summary>How stale the published keys may be: a server that just joined is checked against within a minute.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromMinutes(1);
 
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private RuntimeCatalog _current = new(runtimes);
     private DateTimeOffset? _readAt;
 
+    /// <summary>The catalog to check a task against: the last view, refreshed first when it is due.</summary>
     public async ValueTask<RuntimeCatalog> CurrentAsync(CancellationToken cancellationToken)
     {
         if (!Due())

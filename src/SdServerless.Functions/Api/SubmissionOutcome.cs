@@ -2,6 +2,7 @@ using SdServerless.Core.Tasks;
 
 namespace SdServerless.Functions.Api;
 
+/// <summary>What became of a submission; each maps to one answer of the API.</summary>
 public enum SubmissionResult
 {
     /// <summary>New task, now on the queue.</summary>
@@ -20,4 +21,8 @@ public enum SubmissionResult
     Unavailable,
 }
 
+/// <summary>A submission's result and, when it was accepted or replayed, the task's record.</summary>
+/// <param name="Result">What became of the submission.</param>
+/// <param name="Record">The accepted task's record, whose answer is repeated; null unless accepted or replayed.</param>
+/// <param name="Detail">What went wrong for an unavailable submission; null otherwise.</param>
 public sealed record SubmissionOutcome(SubmissionResult Result, TaskRecord? Record, string? Detail = null);

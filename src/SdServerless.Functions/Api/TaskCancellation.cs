@@ -32,5 +32,6 @@ public sealed class TaskCancellation(IObjectStore store, TaskStatusReader status
         return (view, true);
     }
 
+    /// <summary>Whether the status is final: such a task has nothing left to cancel.</summary>
     public static bool IsFinished(TaskStatus status) => status is TaskStatus.Succeeded or TaskStatus.Failed or TaskStatus.Cancelled;
 }

@@ -13,7 +13,10 @@ namespace SdServerless.Functions.Api;
 /// </summary>
 public sealed class TaskListing(IObjectStore store, TaskStatusReader statusReader)
 {
+    /// <summary>The page size when the request names none.</summary>
     public const int DefaultLimit = 20;
+
+    /// <summary>The largest page a request may ask for: each task on it is one to three object reads.</summary>
     public const int MaxLimit = 100;
 
     /// <summary>Index entries one filtered request reads at most, so that a rare status cannot make it scan everything.</summary>
@@ -22,9 +25,16 @@ public sealed class TaskListing(IObjectStore store, TaskStatusReader statusReade
     /// <summary>Status reads in flight at once (each is one to three object reads).</summary>
     private const int ReadConcurrency = 16;
 
+    /// <summary>One page of the listing.</summary>
+    /// <param name="Tasks">The tasks, newest first.</param>
+    /// <param name="NextCursor">The cursor of the next page; null on the last one.</param>
     public sealed record Page(IReadOnlyList<TaskStatusView> Tasks, string? NextCursor);
 
+    /// <summary>One page: up to <paramref name="limit"/> tasks, newest first, after the previous page's last.</summary>
+    /// <param name="status">Only tasks with this status; null: all.</param>
+    /// <param name="limit">The page size, 1 to <see cref="MaxLimit"/>; a filtered page may hold fewer and still have a next page.</param>
     /// <param name="after">The last index key of the previous page (from <see cref="DecodeCursor"/>), or null.</param>
+    /// <param name="cancellationToken">Ends the reads.</param>
     public async Task<Page> ListAsync(TaskStatus? status, int limit, string? after, CancellationToken cancellationToken)
     {
         var tasks = new List<TaskStatusView>();

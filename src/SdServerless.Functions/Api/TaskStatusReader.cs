@@ -10,9 +10,13 @@ namespace SdServerless.Functions.Api;
 /// The status of a task, derived from its three documents without any of them being rewritten by two writers:
 /// result.json (final) over state.json (the dispatcher's progress) over request.json (accepted, queued).
 /// </summary>
+/// <param name="store">Where the task's documents are.</param>
 /// <param name="queuePositions">Where a queued task stands in its queue, when the host can know (the local host); null on AWS.</param>
 public sealed class TaskStatusReader(IObjectStore store, Func<string, CancellationToken, Task<long?>>? queuePositions = null)
 {
+    /// <summary>The task's status; null when no task has this id.</summary>
+    /// <param name="id">The task's id.</param>
+    /// <param name="cancellationToken">Ends the reads.</param>
     /// <param name="withQueuePosition">False in listings: a position costs a look at the whole queue.</param>
     public async Task<TaskStatusView?> ReadAsync(string id, CancellationToken cancellationToken, bool withQueuePosition = true)
     {

@@ -21,6 +21,11 @@ namespace SdServerless.Functions.Api;
 /// the dispatcher drops it. A task goes to its runtime's queue, and that queue's depth alone decides backpressure: one
 /// runtime's backlog never turns another's tasks away.
 /// </summary>
+/// <param name="store">Where request.json is created and replaced.</param>
+/// <param name="queues">Each runtime's task queue.</param>
+/// <param name="options">The queue depth limit.</param>
+/// <param name="clock">Claims' times and the takeover grace.</param>
+/// <param name="logger">Reports each acceptance, takeover and failure.</param>
 /// <param name="registry">Where an accepted task's checkpoint is counted (<see cref="IPoolRegistry.RecordDemandAsync"/>); null: nowhere.</param>
 public sealed class TaskSubmission(
     IObjectStore store,
@@ -36,6 +41,10 @@ public sealed class TaskSubmission(
     /// <summary>How long a request waits for another one that is accepting the same id before it answers 503.</summary>
     public static readonly TimeSpan PendingWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>Accepts the task once, or says why not; never throws for an unreachable queue or store (that is Unavailable).</summary>
+    /// <param name="task">The validated task; its id is the idempotency key.</param>
+    /// <param name="requestHash">The request's <see cref="Core.Tasks.RequestHash"/>: the same id with another hash is a conflict.</param>
+    /// <param name="cancellationToken">Ends the wait for a concurrent request and the writes.</param>
     public async Task<SubmissionOutcome> SubmitAsync(SdTask task, string requestHash, CancellationToken cancellationToken)
     {
         try

@@ -19,7 +19,12 @@ public sealed class CallbackDeadLetterWriter(ITaskQueue queue, IObjectStore stor
     /// Runs on its own time budget, not the invocation's token: the delivery may have given up precisely because
     /// that token was cancelled. Throws when the queue is unreachable, so that the invocation fails and is retried.
     /// </summary>
+    /// <param name="url">Where the webhook went.</param>
+    /// <param name="webhookId">The id its attempts carried.</param>
+    /// <param name="body">The body as it was sent.</param>
+    /// <param name="taskId">The task it reported, when known.</param>
     /// <param name="resultKey">The result.json the body was built from (null for a body of unknown origin).</param>
+    /// <param name="outcome">How the delivery ended, and why.</param>
     public async Task WriteAsync(string url, string webhookId, ReadOnlyMemory<byte> body, string? taskId, string? resultKey, WebhookDeliveryResult outcome)
     {
         using var timeout = new CancellationTokenSource(callbackOptions.DeadLetterWriteTimeout);

@@ -6,11 +6,13 @@ public sealed class CallbackOptions
     /// <summary>One POST, connection included.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>POSTs of one webhook before it goes to the dead-letter queue.</summary>
     public int MaxAttempts { get; set; } = 6;
 
     /// <summary>First retry delay; it doubles per attempt (with jitter) up to <see cref="MaxBackoff"/>.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest pause between two attempts, a receiver's Retry-After aside.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A receiver's Retry-After is honoured up to this.</summary>

@@ -15,6 +15,11 @@ namespace SdServerless.Functions.Callback;
 /// dead-letter queue after its retries) go through the callback handler again: each delivers its webhook or leaves a
 /// dead letter, which the next replay takes up.
 /// </summary>
+/// <param name="deadLetters">The callback dead-letter queue.</param>
+/// <param name="bodies">Rebuilds each body from its result.json, with fresh image links.</param>
+/// <param name="delivery">The same delivery the callback handler uses.</param>
+/// <param name="store">Where a body too large for its message was kept.</param>
+/// <param name="logger">Reports each entry that could not be replayed.</param>
 /// <param name="eventDeadLetters">The callback function's failed S3 events; null: there are none to run (the local host).</param>
 /// <param name="handler">Runs those events; required with <paramref name="eventDeadLetters"/>.</param>
 public sealed partial class CallbackReplayer(

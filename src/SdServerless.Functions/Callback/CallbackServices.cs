@@ -33,9 +33,12 @@ public sealed class CallbackServices : IDisposable
         Replayer = new CallbackReplayer(queues.DeadLetters, bodies, delivery, store, loggers.CreateLogger<CallbackReplayer>(), queues.EventDeadLetters, Handler);
     }
 
+    /// <summary>Delivers the webhook of each result.json event.</summary>
     public CallbackHandler Handler { get; }
 
+    /// <summary>Delivers the dead-lettered webhooks again.</summary>
     public CallbackReplayer Replayer { get; }
 
+    /// <summary>Disposes the webhook HttpClient, which both share.</summary>
     public void Dispose() => _http.Dispose();
 }

@@ -25,6 +25,15 @@ public sealed partial class WebhookDelivery(
 {
     private static readonly MediaTypeHeaderValue JsonContentType = new("application/json") { CharSet = "utf-8" };
 
+    /// <summary>
+    /// Delivers one webhook or says why not; never throws for the receiver's failures. A URL the policy refuses is not
+    /// contacted at all.
+    /// </summary>
+    /// <param name="url">The callback URL.</param>
+    /// <param name="webhookId">The id every attempt carries.</param>
+    /// <param name="body">The JSON body, signed afresh at each attempt.</param>
+    /// <param name="taskId">The task reported, for the logs.</param>
+    /// <param name="cancellationToken">The invocation's deadline: no attempt starts after it.</param>
     public async Task<WebhookDeliveryResult> DeliverAsync(string url, string webhookId, ReadOnlyMemory<byte> body, string? taskId, CancellationToken cancellationToken)
     {
         if (new UrlPolicy(options.AllowHttp, options.AllowPrivateNetwork).CheckSyntax(url) is { } violation)
@@ -158,6 +167,8 @@ public sealed partial class WebhookDelivery(
 
     /// <param name="Status">The HTTP status, when an answer came.</param>
     /// <param name="RetryAfter">The receiver's Retry-After, capped.</param>
+    /// <param name="Failure">Whether the attempt failed, and whether another may help.</param>
+    /// <param name="Reason">What went wrong, for the log and the dead letter.</param>
     private readonly record struct AttemptResult(int? Status, TimeSpan? RetryAfter, AttemptFailure Failure, string Reason);
 
     private enum AttemptFailure

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SdServerless.Functions.Callback;
 
+/// <summary>How a webhook's delivery ended; written into dead letters by its snake_case name.</summary>
 [JsonConverter(typeof(JsonStringEnumConverter<WebhookDeliveryOutcome>))]
 public enum WebhookDeliveryOutcome
 {

@@ -10,6 +10,7 @@ namespace SdServerless.Functions.Callback;
 /// </summary>
 public static class WebhookIds
 {
+    /// <summary>msg_ and 32 hex digits of a hash of the bucket, the result's key and its completion time.</summary>
     public static string ForResult(string bucket, string resultKey, DateTimeOffset completedAt)
     {
         var identity = $"{bucket}\n{resultKey}\n{completedAt.UtcTicks}";

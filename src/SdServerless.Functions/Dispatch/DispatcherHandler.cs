@@ -10,9 +10,13 @@ namespace SdServerless.Functions.Dispatch;
 /// </summary>
 public sealed class DispatcherHandler(TaskRecordHandler records, ILogger<DispatcherHandler> logger)
 {
+    /// <summary>Handles a batch with no deadline but the token's: the local host's workers and tests.</summary>
     public Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, CancellationToken cancellationToken) => HandleAsync(sqsEvent, null, cancellationToken);
 
+    /// <summary>Handles every record of the batch concurrently; the response names those that must come back.</summary>
+    /// <param name="sqsEvent">The batch.</param>
     /// <param name="deadline">When the invocation ends: no slot is leased for a generation that could not finish by then.</param>
+    /// <param name="cancellationToken">Ends the batch: unfinished records come back.</param>
     public async Task<SqsBatchResponse> HandleAsync(SqsEvent sqsEvent, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var outcomes = await Task.WhenAll(sqsEvent.Records.Select(record => HandleRecordAsync(record, deadline, cancellationToken)));

@@ -11,11 +11,13 @@ public sealed class DispatcherOptions
     /// <summary>Whole download of one input image, redirects included.</summary>
     public TimeSpan InputTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Redirects an input download follows; each hop is checked against the address policy.</summary>
     public int MaxRedirects { get; set; } = 3;
 
     /// <summary>Retry delay after attempt n: BackoffBase × 2^(n-1), at most BackoffCap, half of it jittered.</summary>
     public TimeSpan BackoffBase { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest retry delay.</summary>
     public TimeSpan BackoffCap { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
@@ -27,6 +29,7 @@ public sealed class DispatcherOptions
     /// </summary>
     public TimeSpan CapacityBackoffBase { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest delay of a task put back for capacity (see <see cref="CapacityBackoffBase"/>).</summary>
     public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -98,7 +101,9 @@ public sealed class DispatcherOptions
     /// <summary>The least time a delivery must have left for a generation (see <see cref="MinimumGenerationTime"/>).</summary>
     public TimeSpan RequiredGenerationTime => GenerationTimeout is { } timeout && timeout < MinimumGenerationTime ? timeout : MinimumGenerationTime;
 
+    /// <summary>The rules the pool registry leases by, from these options.</summary>
     public PoolRules PoolRules => new(RequestsAheadPerSlot, ModelAffinity);
 
+    /// <summary>Requests <paramref name="endpoint"/> runs at once: its configured capacity, else 1.</summary>
     public int CapacityOf(string endpoint) => Math.Max(1, EndpointCapacities.GetValueOrDefault(endpoint, 1));
 }

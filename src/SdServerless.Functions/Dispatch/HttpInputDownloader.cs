@@ -16,6 +16,7 @@ namespace SdServerless.Functions.Dispatch;
 /// </summary>
 public sealed class HttpInputDownloader : IInputDownloader, IDisposable
 {
+    /// <summary>Downloads in flight in the process: enough to overlap a few inputs, few enough to bound their memory.</summary>
     public const int MaxConcurrentDownloads = 4;
 
     /// <summary>The first buffer of a body: an announced length larger than this is believed only as bytes arrive.</summary>
@@ -27,6 +28,9 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
     private readonly SdServerlessOptions _options;
     private readonly DispatcherOptions _settings;
 
+    /// <summary>A downloader whose connections are checked against the address policy at connect time.</summary>
+    /// <param name="options">The address policy (AllowHttp, AllowPrivateNetwork) and the size limits.</param>
+    /// <param name="settings">Timeouts and the redirect limit.</param>
     public HttpInputDownloader(SdServerlessOptions options, DispatcherOptions settings)
         : this(options, settings, CreateHandler(options, settings))
     {
@@ -41,6 +45,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         _http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <inheritdoc/>
     public async Task<ReadOnlyMemory<byte>> DownloadAsync(string url, string field, CancellationToken cancellationToken)
     {
         await _slots.WaitAsync(cancellationToken);
@@ -106,6 +111,7 @@ public sealed class HttpInputDownloader : IInputDownloader, IDisposable
         }
     }
 
+    /// <summary>Closes the connections.</summary>
     public void Dispose()
     {
         _http.Dispose();

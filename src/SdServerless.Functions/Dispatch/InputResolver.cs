@@ -15,6 +15,10 @@ namespace SdServerless.Functions.Dispatch;
 /// </summary>
 public sealed class InputResolver(IInputDownloader downloader, SdServerlessOptions options)
 {
+    /// <summary>
+    /// The task's inputs as SD Web UI takes them: every URL downloaded and every data-URL unwrapped to base64. Fails
+    /// with a <see cref="DispatchFailure"/> when an input cannot be used.
+    /// </summary>
     public async Task<SdWebUiInputs> ResolveAsync(SdTask task, CancellationToken cancellationToken)
     {
         var images = await ResolveImagesAsync(task, cancellationToken);

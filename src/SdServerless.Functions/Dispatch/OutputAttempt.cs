@@ -17,6 +17,7 @@ public sealed class OutputAttempt : IDisposable
         _end = end;
     }
 
+    /// <summary>The task this run belongs to.</summary>
     public string TaskId { get; }
 
     /// <summary>Unique to this run; names the folder its images are staged in.</summary>
@@ -27,5 +28,6 @@ public sealed class OutputAttempt : IDisposable
 
     internal void Add(StagedImage image) => _staged[image.Key] = image;
 
+    /// <summary>Ends the run: images written afterwards in this flow are no longer staged for it.</summary>
     public void Dispose() => _end();
 }

@@ -11,7 +11,10 @@ public static class RetryBackoff
     /// <summary>SQS refuses message delays above 15 minutes.</summary>
     private static readonly TimeSpan SqsMaximumDelay = TimeSpan.FromMinutes(15);
 
+    /// <summary>The delay before a failed task's next attempt: doubling from <paramref name="baseDelay"/>, half of it jittered.</summary>
     /// <param name="attempt">The attempt that just failed, from 1.</param>
+    /// <param name="baseDelay">The delay after the first attempt.</param>
+    /// <param name="cap">The longest delay (SQS's 12 hours at most).</param>
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan Delay(int attempt, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {
@@ -20,6 +23,9 @@ public static class RetryBackoff
     }
 
     /// <summary>The delay of a task put back for capacity after waiting <paramref name="waited"/> (see <see cref="DispatcherOptions.CapacityBackoffBase"/>).</summary>
+    /// <param name="waited">How long the task has waited for a server so far.</param>
+    /// <param name="baseDelay">The shortest delay.</param>
+    /// <param name="cap">The longest delay (SQS's 15 minutes at most).</param>
     /// <param name="jitter">A number in [0, 1).</param>
     public static TimeSpan ForCapacity(TimeSpan waited, TimeSpan baseDelay, TimeSpan cap, double jitter)
     {

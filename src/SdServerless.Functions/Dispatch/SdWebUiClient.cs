@@ -22,6 +22,8 @@ public sealed class SdWebUiClient : IDisposable
     private readonly HttpClient _http;
     private readonly Func<string, string?> _apiAuth;
 
+    /// <summary>A client that connects within the settings' timeout and follows no redirect.</summary>
+    /// <param name="settings">The connect timeout.</param>
     /// <param name="apiAuth">The "user:password" of an endpoint started with --api-auth, or null (see <see cref="SdWebUiCredentials"/>).</param>
     public SdWebUiClient(DispatcherOptions settings, Func<string, string?>? apiAuth = null)
         : this(new SocketsHttpHandler
@@ -41,6 +43,7 @@ public sealed class SdWebUiClient : IDisposable
         _apiAuth = apiAuth ?? (_ => null);
     }
 
+    /// <summary>The checkpoints on the server's disk (GET /sdapi/v1/sd-models).</summary>
     public async Task<IReadOnlyList<SdWebUiModel>> GetModelsAsync(string endpoint, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(endpoint, new HttpRequestMessage(HttpMethod.Get, Url(endpoint, SdWebUiPaths.Models)), cancellationToken);
@@ -95,6 +98,11 @@ public sealed class SdWebUiClient : IDisposable
     }
 
     /// <summary>POSTs the request body to the task type's route and streams the images of the answer into <paramref name="sink"/>.</summary>
+    /// <param name="endpoint">The server's base URL.</param>
+    /// <param name="taskType">Which route: txt2img, img2img or extras.</param>
+    /// <param name="body">The request JSON, inputs already resolved.</param>
+    /// <param name="sink">Stores each image as it is decoded, so that the whole answer is never held at once.</param>
+    /// <param name="cancellationToken">The generation's deadline.</param>
     /// <param name="answering">
     /// Called once the server has started a successful answer: its GPU is done with this request (SD Web UI samples
     /// under its queue lock and encodes the images after it), so the caller can hand the server the next request while
@@ -133,6 +141,7 @@ public sealed class SdWebUiClient : IDisposable
         }
     }
 
+    /// <summary>Closes the connections.</summary>
     public void Dispose() => _http.Dispose();
 
     /// <summary>

@@ -11,7 +11,9 @@ namespace SdServerless.Functions.Dispatch;
 /// when a secret is read, then again once <see cref="SecretLifetime"/> has passed (a rotation is picked up). The
 /// credentials travel only in the Authorization header.
 /// </summary>
+/// <param name="runtimes">The runtimes, with their api_auth or api_auth_secret.</param>
 /// <param name="readSecret">Reads a secret's current value; null where no secret store is configured (the local host).</param>
+/// <param name="clock">When a secret is due to be read again; null: the system clock.</param>
 public sealed class SdWebUiCredentials(
     IReadOnlyList<RuntimeConfig> runtimes, Func<string, CancellationToken, Task<string?>>? readSecret = null, TimeProvider? clock = null)
 {

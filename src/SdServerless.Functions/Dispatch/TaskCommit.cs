@@ -8,7 +8,9 @@ namespace SdServerless.Functions.Dispatch;
 /// </summary>
 public sealed class TaskCommit
 {
+    /// <summary>The result.json to publish once the images are in place.</summary>
     public required TaskResult Result { get; init; }
 
+    /// <summary>The winning run's staged images, each with the key it is copied to.</summary>
     public required IReadOnlyList<StagedImage> Images { get; init; }
 }

@@ -31,6 +31,8 @@ public sealed partial class TaskGenerator(
     TimeProvider clock,
     ILogger<TaskGenerator> logger)
 {
+    /// <summary>Leases a server for the task, sends its request and stores its images; failures come out as <see cref="DispatchFailure"/>.</summary>
+    /// <param name="task">The task to run, inputs still as the client sent them.</param>
     /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
     /// <param name="avoidServer">A server the task must not run on (its last attempt ran out of memory there), or null.</param>
     /// <param name="starting">
@@ -39,6 +41,7 @@ public sealed partial class TaskGenerator(
     /// before it (a round trip less between a free GPU and its next task); it is awaited before the output returns.
     /// </param>
     /// <param name="progressed">Called about once a second while the request runs: share done (0..1), seconds left.</param>
+    /// <param name="cancellationToken">Ends the wait for a server and the request.</param>
     /// <exception cref="ClientCancellation">The client cancelled the task before its request went out.</exception>
     public async Task<GeneratedOutput> GenerateAsync(
         SdTask task,

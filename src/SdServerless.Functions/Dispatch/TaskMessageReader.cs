@@ -11,7 +11,10 @@ namespace SdServerless.Functions.Dispatch;
 /// <summary>Turns a queue record into its task: inline in the message, or behind the message's task_key (request.json).</summary>
 public sealed class TaskMessageReader(IObjectStore store, TimeProvider clock)
 {
+    /// <summary>The SQS attribute counting a message's deliveries: the task's attempt number.</summary>
     public const string ReceiveCountAttribute = "ApproximateReceiveCount";
+
+    /// <summary>The SQS attribute holding when the message was sent (epoch ms): a task's creation time when its record is gone.</summary>
     public const string SentTimestampAttribute = "SentTimestamp";
 
     /// <summary>The message as a TaskMessage, or null when it is not one (poison).</summary>

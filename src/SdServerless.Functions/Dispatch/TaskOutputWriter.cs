@@ -86,6 +86,7 @@ public sealed class TaskOutputWriter(IObjectStore store)
     public async Task<bool> CancelRequestedAsync(string id, CancellationToken cancellationToken) =>
         await store.GetAsync(TaskKeys.Cancel(id), cancellationToken) is not null;
 
+    /// <summary>Writes state.json, which only the dispatcher writes; a lost one is rewritten by the next attempt.</summary>
     public async Task WriteStateAsync(TaskState state, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(state, CoreJsonContext.Default.TaskState);

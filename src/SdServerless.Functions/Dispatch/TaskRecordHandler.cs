@@ -34,7 +34,10 @@ public sealed class TaskRecordHandler(
 {
     private static readonly TaskError CancelledError = new(DispatchErrorTypes.Cancelled, "the task was cancelled at the client's request");
 
+    /// <summary>Runs one record to its outcome: done (delete), put back, or retry through the queue; never throws for the task's failures.</summary>
+    /// <param name="record">The SQS record, as the event source mapping delivered it.</param>
     /// <param name="deadline">When the invocation ends (Lambda's deadline); null: only <paramref name="cancellationToken"/> bounds it.</param>
+    /// <param name="cancellationToken">Ends the invocation: the record is left to come back.</param>
     public async Task<RecordOutcome> HandleAsync(SqsEvent.SqsMessage record, DateTimeOffset? deadline, CancellationToken cancellationToken)
     {
         var queue = queues.ForEventSource(record.EventSourceArn);

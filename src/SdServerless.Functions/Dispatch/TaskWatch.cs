@@ -44,7 +44,9 @@ internal sealed partial class TaskWatch : IAsyncDisposable
     public bool InterruptSent => _interruptSent;
 
     /// <summary>The request went to <paramref name="endpoint"/>; from now on the watch reads its progress.</summary>
+    /// <param name="endpoint">The server the request went to.</param>
     /// <param name="isRunning">True while the request is the one the server runs (see <see cref="Core.Pool.IPoolRegistry.IsRunningAsync"/>).</param>
+    /// <param name="progressed">Called with each progress read: share done (0..1), seconds left.</param>
     public void Sent(string endpoint, Func<CancellationToken, Task<bool>> isRunning, Func<double, double?, CancellationToken, Task> progressed) =>
         _request = new Request(endpoint, isRunning, progressed);
 

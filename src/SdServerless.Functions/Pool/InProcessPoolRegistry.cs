@@ -29,6 +29,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
     private int _rotation;
 
     /// <param name="fixedServers">The configured endpoints (<see cref="FixedPoolServers.From"/>).</param>
+    /// <param name="rules">How a free slot is chosen and when a waiter gives way.</param>
     /// <param name="clock">Lease expiry and heartbeats; null: the system clock. Waits always run on real time.</param>
     public InProcessPoolRegistry(IEnumerable<PoolServer> fixedServers, PoolRules rules, TimeProvider? clock = null)
     {
@@ -40,6 +41,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         }
     }
 
+    /// <inheritdoc/>
     public Task RegisterAsync(PoolServer server, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -59,6 +61,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public Task<bool> HeartbeatAsync(string runtime, string url, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -74,6 +77,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         }
     }
 
+    /// <inheritdoc/>
     public Task DeregisterAsync(string runtime, string url, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -85,6 +89,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<PoolServer>> ServersAsync(string runtime, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -94,6 +99,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         }
     }
 
+    /// <inheritdoc/>
     public async Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         Waiter waiter;
@@ -129,6 +135,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         }
     }
 
+    /// <inheritdoc/>
     public Task ReleaseAsync(PoolLease lease, CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -142,6 +149,7 @@ public sealed partial class InProcessPoolRegistry : IPoolRegistry
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc/>
     public Task<bool> IsRunningAsync(PoolLease lease, CancellationToken cancellationToken)
     {
         lock (_gate)

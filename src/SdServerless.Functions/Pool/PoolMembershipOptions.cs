@@ -3,6 +3,7 @@ namespace SdServerless.Functions.Pool;
 /// <summary>Who a server is in the pool and how often it says it is alive.</summary>
 public sealed class PoolMembershipOptions
 {
+    /// <summary>The runtime whose pool the server joins.</summary>
     public required string Runtime { get; init; }
 
     /// <summary>SD Web UI's base URL as dispatchers reach it, e.g. http://10.0.3.17:7861; also where it is probed.</summary>

@@ -25,6 +25,10 @@ public sealed class LambdaBootstrap(
         }
     }
 
+    /// <summary>
+    /// Runs one invocation to its response or its error report, with the trace id set and a deadline a safety margin
+    /// before Lambda's; throws only when the Runtime API cannot be reached.
+    /// </summary>
     public async Task InvokeOnceAsync(Invocation invocation, CancellationToken stoppingToken)
     {
         var context = invocation.Context;

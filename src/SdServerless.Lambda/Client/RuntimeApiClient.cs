@@ -17,6 +17,10 @@ public sealed class RuntimeApiClient(HttpClient httpClient) : IRuntimeApiClient
     /// <param name="runtimeApi">The value of AWS_LAMBDA_RUNTIME_API: host and port.</param>
     public static RuntimeApiClient Create(string runtimeApi) => new(CreateHttpClient(runtimeApi));
 
+    /// <summary>
+    /// A client for the Runtime API at <paramref name="runtimeApi"/>: no proxy (the API is local to the sandbox) and no
+    /// timeout, since waiting for the next event may last as long as the function is idle.
+    /// </summary>
     public static HttpClient CreateHttpClient(string runtimeApi) => new(new SocketsHttpHandler { UseProxy = false })
     {
         BaseAddress = new Uri($"http://{runtimeApi}/2018-06-01/"),
@@ -24,6 +28,7 @@ public sealed class RuntimeApiClient(HttpClient httpClient) : IRuntimeApiClient
         Timeout = Timeout.InfiniteTimeSpan,
     };
 
+    /// <inheritdoc/>
     public async Task<Invocation> GetNextInvocationAsync(CancellationToken cancellationToken)
     {
         using var response = await httpClient.GetAsync("runtime/invocation/next", HttpCompletionOption.ResponseContentRead, cancellationToken)
@@ -41,6 +46,7 @@ public sealed class RuntimeApiClient(HttpClient httpClient) : IRuntimeApiClient
         return new Invocation(context, body);
     }
 
+    /// <inheritdoc/>
     public async Task SendResponseAsync(string awsRequestId, ReadOnlyMemory<byte> response, CancellationToken cancellationToken)
     {
         using var content = new ReadOnlyMemoryContent(response);
@@ -49,9 +55,11 @@ public sealed class RuntimeApiClient(HttpClient httpClient) : IRuntimeApiClient
         await PostAsync(path, content, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc/>
     public Task ReportInvocationErrorAsync(string awsRequestId, ErrorReport error, CancellationToken cancellationToken) =>
         PostErrorAsync($"runtime/invocation/{Uri.EscapeDataString(awsRequestId)}/error", UnhandledErrorType, error, cancellationToken);
 
+    /// <inheritdoc/>
     public Task ReportInitErrorAsync(string errorType, ErrorReport error, CancellationToken cancellationToken) =>
         PostErrorAsync("runtime/init/error", errorType, error, cancellationToken);
 

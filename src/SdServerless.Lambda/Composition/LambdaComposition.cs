@@ -29,7 +29,12 @@ namespace SdServerless.Lambda.Composition;
 /// </summary>
 public static class LambdaComposition
 {
+    /// <summary>The handler <see cref="LambdaOptions.Handler"/> names, with everything it needs built once for the process.</summary>
+    /// <param name="settings">The function's settings, already checked (<see cref="LambdaOptions.Load"/>).</param>
+    /// <param name="environment">Where the AWS region is read.</param>
+    /// <param name="loggerFactory">The function's JSON logging.</param>
     /// <param name="metrics">Where the dispatcher reports each finished task (CloudWatch embedded metrics on Lambda).</param>
+    /// <param name="clock">Leases, deadlines, secret caching; the system clock outside tests.</param>
     public static ILambdaHandler CreateHandler(
         LambdaOptions settings, IEnvironmentVariables environment, ILoggerFactory loggerFactory, ITaskMetrics metrics, TimeProvider clock)
     {

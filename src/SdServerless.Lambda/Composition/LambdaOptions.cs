@@ -14,12 +14,16 @@ public sealed class LambdaOptions
 
     private const long MaxGenerationSeconds = 900;
 
+    /// <summary>Which function this process is (_HANDLER): one of <see cref="HandlerNames.All"/>.</summary>
     public required string Handler { get; init; }
 
+    /// <summary>The settings every host shares: bucket, runtimes, limits.</summary>
     public required SdServerlessOptions Options { get; init; }
 
+    /// <summary>The shared task queue (api, dispatcher); null for the functions that never touch it.</summary>
     public string? TaskQueueUrl { get; init; }
 
+    /// <summary>Where the callback and replay functions keep webhooks that could not be delivered.</summary>
     public string? CallbackDeadLetterQueueUrl { get; init; }
 
     /// <summary>The replay function's: the S3 events the callback function failed on; null: none to run again.</summary>
@@ -31,6 +35,7 @@ public sealed class LambdaOptions
     /// <summary>Only for tests against an S3/SQS-compatible server; null on AWS.</summary>
     public string? S3ServiceUrl { get; init; }
 
+    /// <summary>Only for tests against an SQS-compatible server; null on AWS.</summary>
     public string? SqsServiceUrl { get; init; }
 
     /// <summary>The pool registry's DynamoDB table (dispatcher); null: the configured endpoints, in the function's memory.</summary>
@@ -42,6 +47,7 @@ public sealed class LambdaOptions
     /// <summary>How long one generation may run from the lease of its slot; null: until the invocation's deadline.</summary>
     public TimeSpan? GenerationTimeout { get; init; }
 
+    /// <summary>Only for tests against a Secrets Manager-compatible server; null on AWS.</summary>
     public string? SecretsManagerServiceUrl { get; init; }
 
     /// <summary>Reads the variables the handler needs and reports every missing or invalid one together.</summary>
@@ -150,7 +156,9 @@ public sealed class LambdaOptions
             };
     }
 
+    /// <param name="environment">Where SDSERVERLESS_RUNTIMES (or the single-runtime variables) are read.</param>
     /// <param name="registered">Servers register themselves in the pool table: a runtime may name no endpoint.</param>
+    /// <param name="problems">Collects what is wrong, to be reported with the other variables' problems.</param>
     private static IReadOnlyList<RuntimeConfig> ReadRuntimes(IEnvironmentVariables environment, bool registered, List<string> problems)
     {
         var json = environment.Get(EnvironmentVariableNames.Runtimes);

@@ -6,16 +6,19 @@ public sealed class LambdaContext(string awsRequestId, DateTimeOffset deadline, 
     /// <summary>Time kept back from the deadline so a cancelled handler can still answer before Lambda kills it.</summary>
     public static readonly TimeSpan DefaultSafetyMargin = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>The invocation's id (Lambda-Runtime-Aws-Request-Id): its response and logs name it.</summary>
     public string AwsRequestId { get; } = awsRequestId;
 
     /// <summary>When Lambda stops the invocation (Lambda-Runtime-Deadline-Ms).</summary>
     public DateTimeOffset Deadline { get; } = deadline;
 
+    /// <summary>The ARN the function was invoked by (Lambda-Runtime-Invoked-Function-Arn), when the Runtime API gave it.</summary>
     public string? InvokedFunctionArn { get; } = invokedFunctionArn;
 
     /// <summary>The X-Ray trace header (Lambda-Runtime-Trace-Id), exposed to SDKs as _X_AMZN_TRACE_ID.</summary>
     public string? TraceId { get; } = traceId;
 
+    /// <summary>Time left until the deadline; zero once it has passed, never negative.</summary>
     public TimeSpan GetRemainingTime(TimeProvider timeProvider)
     {
         var remaining = Deadline - timeProvider.GetUtcNow();

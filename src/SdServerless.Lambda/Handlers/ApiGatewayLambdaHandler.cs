@@ -20,6 +20,7 @@ public sealed class ApiGatewayLambdaHandler(
     private readonly JsonLambdaHandler<ApiGatewayHttpApiRequest, ApiGatewayProxyResponse> _httpApi = new(
         FunctionsJsonContext.Default.ApiGatewayHttpApiRequest, FunctionsJsonContext.Default.ApiGatewayProxyResponse, handleHttpApi);
 
+    /// <inheritdoc/>
     public Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> eventJson, LambdaContext context, CancellationToken cancellationToken) =>
         IsHttpApiV2(eventJson.Span)
             ? _httpApi.InvokeAsync(eventJson, context, cancellationToken)

@@ -11,11 +11,17 @@ public sealed class JsonLambdaHandler<TEvent, TResponse>(
     JsonTypeInfo<TResponse> responseType,
     Func<TEvent, LambdaContext, CancellationToken, Task<TResponse>> handle) : ILambdaHandler
 {
+    /// <summary>For a handler that needs no more of the invocation than its cancellation token.</summary>
+    /// <param name="eventType">The event's source-generated metadata.</param>
+    /// <param name="responseType">The response's source-generated metadata.</param>
+    /// <param name="handle">The typed handler.</param>
     public JsonLambdaHandler(JsonTypeInfo<TEvent> eventType, JsonTypeInfo<TResponse> responseType, Func<TEvent, CancellationToken, Task<TResponse>> handle)
         : this(eventType, responseType, (lambdaEvent, _, cancellationToken) => handle(lambdaEvent, cancellationToken))
     {
     }
 
+    /// <inheritdoc/>
+    /// <exception cref="JsonException">The event is not JSON of <typeparamref name="TEvent"/>: the invocation fails.</exception>
     public async Task<ReadOnlyMemory<byte>> InvokeAsync(ReadOnlyMemory<byte> eventJson, LambdaContext context, CancellationToken cancellationToken)
     {
         var lambdaEvent = JsonSerializer.Deserialize(eventJson.Span, eventType)

@@ -12,8 +12,10 @@ public sealed class JsonLineWriter(Stream output)
     private readonly Lock _gate = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(1024);
 
+    /// <summary>The writer of the function's stdout, which Lambda sends to CloudWatch Logs.</summary>
     public static JsonLineWriter StandardOutput() => new(Console.OpenStandardOutput());
 
+    /// <summary>Writes one object and its newline in one piece and flushes, so that no other line cuts into it.</summary>
     public void WriteLine(Action<Utf8JsonWriter> writeObject)
     {
         lock (_gate)

@@ -10,6 +10,7 @@ namespace SdServerless.Lambda.Logging;
 /// </summary>
 public static class LambdaLogging
 {
+    /// <summary>Loggers writing JSON lines to <paramref name="output"/> at AWS_LAMBDA_LOG_LEVEL (INFO when unset).</summary>
     public static ILoggerFactory CreateFactory(JsonLineWriter output, IEnvironmentVariables environment, TimeProvider timeProvider)
     {
         var level = ParseLevel(environment.Get(LambdaEnvironmentVariableNames.LogLevel));
@@ -29,6 +30,7 @@ public static class LambdaLogging
         _ => "INFO",
     };
 
+    /// <summary>The level of one of Lambda's names, in any case; anything else, or none, is INFO as in Lambda.</summary>
     public static LogLevel ParseLevel(string? lambdaLogLevel) => lambdaLogLevel?.ToUpperInvariant() switch
     {
         "TRACE" => LogLevel.Trace,

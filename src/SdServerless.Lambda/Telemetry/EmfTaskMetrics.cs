@@ -9,6 +9,9 @@ namespace SdServerless.Lambda.Telemetry;
 /// Task metrics as CloudWatch embedded metric format lines: CloudWatch Logs turns each line into metric data points,
 /// with no API call and no added latency in the function.
 /// </summary>
+/// <param name="output">The function's stdout, shared with its log lines.</param>
+/// <param name="metricNamespace">The CloudWatch namespace of the metrics (<see cref="DefaultNamespace"/> unless configured).</param>
+/// <param name="timeProvider">The lines' timestamps.</param>
 /// <param name="functionLogLevel">
 /// The function's application log level (AWS_LAMBDA_LOG_LEVEL). Lambda's log-level filter counts a line without a
 /// level as INFO and would drop it under WARN or ERROR; each metric line carries exactly the level the filter lets
@@ -17,15 +20,34 @@ namespace SdServerless.Lambda.Telemetry;
 public sealed class EmfTaskMetrics(
     JsonLineWriter output, string metricNamespace, TimeProvider timeProvider, LogLevel functionLogLevel = LogLevel.Information) : ITaskMetrics
 {
+    /// <summary>The namespace of a function configured with none (template.yaml gives each stack SdServerless/STACK).</summary>
     public const string DefaultNamespace = "SdServerless";
+
+    /// <summary>The one dimension of every metric: the runtime's name, so that each pool scales on its own.</summary>
     public const string RuntimeDimension = "Runtime";
+
+    /// <summary>Milliseconds from acceptance to the start of the task's last attempt.</summary>
     public const string QueueWait = "QueueWait";
+
+    /// <summary>Milliseconds the last attempt spent waiting for SD Web UI.</summary>
     public const string InferenceTime = "InferenceTime";
+
+    /// <summary>Dispatch attempts a finished task took.</summary>
     public const string Attempts = "Attempts";
+
+    /// <summary>1 for a task that finished failed, 0 otherwise: its sum counts failures, its average is the failure rate.</summary>
     public const string Failures = "Failures";
+
+    /// <summary>1 per finished task, whatever its outcome.</summary>
     public const string Completed = "TasksCompleted";
+
+    /// <summary>1 each time a task went back to the queue for want of a server: the signal that starts a GPU.</summary>
     public const string WaitingForCapacity = "WaitingForCapacity";
+
+    /// <summary>GPUs of the runtime's registered servers: the pool's size.</summary>
     public const string RegisteredGpus = "RegisteredGpus";
+
+    /// <summary>Slots leased to tasks: the pool's use, against <see cref="RegisteredGpus"/>.</summary>
     public const string LeasedSlots = "LeasedSlots";
 
     /// <summary>High resolution (1 s): an alarm on it can start the first GPU within tens of seconds, not minutes.</summary>
@@ -33,6 +55,7 @@ public sealed class EmfTaskMetrics(
 
     private readonly string _level = LambdaLogging.LevelName(functionLogLevel < LogLevel.Information ? LogLevel.Information : functionLogLevel);
 
+    /// <inheritdoc/>
     public void RecordTaskCompleted(string runtime, TimeSpan queueWait, TimeSpan inference, int attempts, bool succeeded) =>
         Write(
             runtime,
@@ -42,9 +65,11 @@ public sealed class EmfTaskMetrics(
             new Metric(Failures, "Count", succeeded ? 0 : 1),
             new Metric(Completed, "Count", 1));
 
+    /// <inheritdoc/>
     public void RecordWaitingForCapacity(string runtime) =>
         Write(runtime, new Metric(WaitingForCapacity, "Count", 1, HighResolution));
 
+    /// <inheritdoc/>
     public void RecordPool(string runtime, int registeredGpus, int leasedSlots) =>
         Write(
             runtime,
@@ -104,6 +129,9 @@ public sealed class EmfTaskMetrics(
         writer.WriteEndObject();
     }
 
+    /// <param name="Name">The metric's name, also the property carrying its value.</param>
+    /// <param name="Unit">CloudWatch's unit: Milliseconds or Count.</param>
+    /// <param name="Value">This line's data point.</param>
     /// <param name="StorageResolution">1 for a high-resolution metric; null: standard (60).</param>
     private readonly record struct Metric(string Name, string Unit, double Value, int? StorageResolution = null);
 }

@@ -14,6 +14,9 @@ public sealed class PoolGauges(ITaskMetrics metrics, TimeProvider clock)
 
     private readonly ConcurrentDictionary<string, long> _lastEmitted = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Reports a read of the runtime's pool, unless a line for the runtime went out less than <see cref="Interval"/> ago.
+    /// </summary>
     public void Observe(string runtime, int registeredGpus, int leasedSlots)
     {
         var now = clock.GetTimestamp();

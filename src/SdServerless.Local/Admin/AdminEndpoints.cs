@@ -1,7 +1,6 @@
 using System.Text.Json;
 using SdServerless.Core.Configuration;
 using SdServerless.Functions.Api;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.Functions.Pool;
@@ -16,10 +15,24 @@ namespace SdServerless.Local.Admin;
 /// </summary>
 public static class AdminEndpoints
 {
+    /// <summary>Each runtime's servers, their loads and leases, and its queue depth.</summary>
     public const string PoolRoute = "/admin/pool";
+
+    /// <summary>The webhooks waiting in the callback dead-letter queue.</summary>
     public const string CallbacksRoute = "/admin/callbacks";
+
+    /// <summary>The API's OpenAPI document, the same one the AWS deployment publishes; open, like the page.</summary>
     public const string OpenApiRoute = "/openapi.json";
 
+    /// <summary>
+    /// Maps the three views; the two admin views take the API's key rule (<paramref name="options"/>' ApiKey), the
+    /// OpenAPI document none.
+    /// </summary>
+    /// <param name="endpoints">The host's routes.</param>
+    /// <param name="registry">The in-process pool registry the dispatcher leases from.</param>
+    /// <param name="queues">Each runtime's task queue, in configuration order.</param>
+    /// <param name="callbackDeadLetters">The callback dead-letter queue, read without taking its messages.</param>
+    /// <param name="options">The host's settings; their ApiKey guards the admin views.</param>
     public static void MapAdmin(
         this IEndpointRouteBuilder endpoints, InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, FileTaskQueue callbackDeadLetters, SdServerlessOptions options)
     {
@@ -44,54 +57,32 @@ public static class AdminEndpoints
 
     private static async Task<ApiGatewayProxyResponse> PoolAsync(InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, CancellationToken cancellationToken)
     {
-        var runtimes = new List<(string Name, long Depth, IReadOnlyList<Core.Pool.PoolServer> Servers)>();
+        var runtimes = new List<RuntimePoolBody>();
         foreach (var queue in queues)
         {
-            runtimes.Add((queue.Runtime.Name, await queue.Queue.GetApproximateDepthAsync(cancellationToken),
-                await registry.ServersAsync(queue.Runtime.Name, cancellationToken)));
+            var depth = await queue.Queue.GetApproximateDepthAsync(cancellationToken);
+            var servers = await registry.ServersAsync(queue.Runtime.Name, cancellationToken);
+            runtimes.Add(new RuntimePoolBody(queue.Runtime.Name, depth, [.. servers.Select(server =>
+            {
+                var leased = registry.LeasedSlots(server.Url);
+                return new PoolServerBody(server.Url, server.Gpus, server.LoadedModel, leased, leased > 0);
+            })]));
         }
 
-        return ApiResults.Json(200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("runtimes");
-            foreach (var (name, depth, servers) in runtimes)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("name", name);
-                writer.WriteNumber("queue_depth", depth);
-                writer.WriteStartArray("servers");
-                foreach (var server in servers)
-                {
-                    var leased = registry.LeasedSlots(server.Url);
-                    writer.WriteStartObject();
-                    writer.WriteString("url", server.Url);
-                    writer.WriteNumber("gpus", server.Gpus);
-                    writer.WriteString("loaded_model", server.LoadedModel);
-                    writer.WriteNumber("leased_slots", leased);
-                    writer.WriteBoolean("busy", leased > 0);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+        return ApiResults.Json(200, new PoolViewBody(runtimes), AdminJsonContext.Default.PoolViewBody);
     }
 
     private static ApiGatewayProxyResponse DeadLettered(FileTaskQueue deadLetters)
     {
-        var letters = new List<CallbackDeadLetter>();
+        var letters = new List<DeadLetteredCallbackBody>();
         foreach (var body in deadLetters.Bodies())
         {
             try
             {
                 if (JsonSerializer.Deserialize(body, FunctionsJsonContext.Default.CallbackDeadLetter) is { } letter)
                 {
-                    letters.Add(letter);
+                    letters.Add(new DeadLetteredCallbackBody(
+                        letter.WebhookId, letter.Url, letter.IdTask, letter.Reason, letter.StatusCode, letter.Attempts, letter.FailedAt));
                 }
             }
             catch (JsonException)
@@ -100,34 +91,7 @@ public static class AdminEndpoints
             }
         }
 
-        return ApiResults.Json(200, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("callbacks");
-            foreach (var letter in letters)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("webhook_id", letter.WebhookId);
-                writer.WriteString("url", letter.Url);
-                writer.WriteString("id_task", letter.IdTask);
-                writer.WriteString("reason", letter.Reason);
-                if (letter.StatusCode is { } code)
-                {
-                    writer.WriteNumber("status_code", code);
-                }
-                else
-                {
-                    writer.WriteNull("status_code");
-                }
-
-                writer.WriteNumber("attempts", letter.Attempts);
-                writer.WriteString("failed_at", letter.FailedAt);
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        });
+        return ApiResults.Json(200, new CallbacksViewBody(letters), AdminJsonContext.Default.CallbacksViewBody);
     }
 
     private static async Task WriteAsync(HttpContext context, ApiGatewayProxyResponse response)

@@ -6,8 +6,10 @@ namespace SdServerless.Local.Callbacks;
 /// <summary>POST /admin/callbacks/replay: re-delivers the callback dead-letter queue and reports the counts.</summary>
 public static class CallbackReplayEndpoints
 {
+    /// <summary>The route the page's "replay" button posts to.</summary>
     public const string Route = "/admin/callbacks/replay";
 
+    /// <summary>Maps the route; the caller adds the API key rule, as for the other admin routes.</summary>
     public static IEndpointConventionBuilder MapCallbackReplay(this IEndpointRouteBuilder endpoints, CallbackReplayer replayer) =>
         endpoints.MapPost(Route, async context =>
         {

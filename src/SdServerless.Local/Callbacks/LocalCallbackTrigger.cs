@@ -23,8 +23,10 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     /// <summary>Markers live under the reserved segment, which no task prefix may use.</summary>
     public const string MarkerPrefix = TaskKeys.ReservedSegment + "/callbacks/";
 
+    /// <summary>Deliveries in flight at once, all receivers together: the trigger's worker count.</summary>
     public const int MaxConcurrentDeliveries = 16;
 
+    /// <summary>Deliveries in flight to one receiver, so that a slow one cannot take every worker.</summary>
     public const int MaxPerReceiver = 4;
 
     /// <summary>How soon a result whose receiver was at its bound is looked at again.</summary>
@@ -43,7 +45,11 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
     private readonly string? _defaultWebhookUrl;
     private readonly ILogger<LocalCallbackTrigger> _logger;
 
+    /// <param name="store">Where the results and their markers are.</param>
+    /// <param name="source">The store's object-created events: the local S3 notification.</param>
+    /// <param name="handler">The callback handler Lambda runs on AWS.</param>
     /// <param name="defaultWebhookUrl">Where a task without callback_url is delivered (the handler's own fallback).</param>
+    /// <param name="logger">Reports failed handler runs, their retries and the results resumed at start.</param>
     public LocalCallbackTrigger(IObjectStore store, IObjectCreatedSource source, CallbackHandler handler, string? defaultWebhookUrl, ILogger<LocalCallbackTrigger> logger)
     {
         _store = store;
@@ -69,6 +75,7 @@ public sealed partial class LocalCallbackTrigger : BackgroundService
         return Task.CompletedTask;
     }
 
+    /// <summary>Handles the results left unfinished by an earlier run, then delivers as events arrive until stopped.</summary>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await ResumeUnfinishedAsync(stoppingToken);

@@ -11,6 +11,7 @@ public sealed class LocalObjectUrlSigner(Uri baseUrl, ObjectLinkSignature? signa
 {
     private readonly string _prefix = baseUrl.AbsoluteUri.TrimEnd('/') + ObjectDownloadEndpoints.RoutePrefix;
 
+    /// <inheritdoc/>
     public Uri GetReadUrl(string key, TimeSpan lifetime)
     {
         var url = _prefix + string.Join('/', key.Split('/').Select(Uri.EscapeDataString));

@@ -10,6 +10,7 @@ namespace SdServerless.Local.Callbacks;
 /// </summary>
 public static class LocalS3Events
 {
+    /// <summary>One record, ObjectCreated:Put, with the key encoded and a sequencer that grows with the event time.</summary>
     public static S3Event FromObjectCreated(ObjectCreated created) => new()
     {
         Records =

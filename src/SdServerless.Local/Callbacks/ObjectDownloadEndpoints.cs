@@ -11,8 +11,11 @@ namespace SdServerless.Local.Callbacks;
 /// </summary>
 public static class ObjectDownloadEndpoints
 {
+    /// <summary>The path prefix of every object link; the object's key follows, each segment escaped.</summary>
     public const string RoutePrefix = "/objects/";
 
+    /// <param name="endpoints">The host's routes.</param>
+    /// <param name="store">The store the links read from.</param>
     /// <param name="apiKey">When set, a request needs it in x-api-key or a link signed with it (see <see cref="ObjectLinkSignature"/>).</param>
     public static IEndpointConventionBuilder MapObjectDownloads(this IEndpointRouteBuilder endpoints, IObjectStore store, string? apiKey = null)
     {

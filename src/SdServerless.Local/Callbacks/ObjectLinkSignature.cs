@@ -13,12 +13,16 @@ public sealed class ObjectLinkSignature(string apiKey)
 {
     private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes("sdserverless-object-links\n" + apiKey));
 
+    /// <summary>The query string (without <c>?</c>) that lets the link to <paramref name="key"/> be read until <paramref name="expires"/>.</summary>
     public string Query(string key, DateTimeOffset expires)
     {
         var seconds = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         return $"expires={seconds}&signature={Sign(key, seconds)}";
     }
 
+    /// <summary>
+    /// Whether a link's query was signed here for this very key and has not expired; the comparison takes constant time.
+    /// </summary>
     public bool IsValid(string key, string? expires, string? signature, DateTimeOffset now) =>
         long.TryParse(expires, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
         && seconds >= now.ToUnixTimeSeconds()

@@ -14,6 +14,7 @@ public sealed class ApiGatewayBridge(ApiHandler handler, int maxBodyBytes)
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
+    /// <summary>Answers one request; a body over the limit gets 413 without reaching the handler, as API Gateway would.</summary>
     public async Task HandleAsync(HttpContext context)
     {
         var body = await ReadBodyAsync(context.Request, maxBodyBytes + 1, context.RequestAborted);
@@ -23,6 +24,10 @@ public sealed class ApiGatewayBridge(ApiHandler handler, int maxBodyBytes)
         await WriteAsync(context.Response, response, context.RequestAborted);
     }
 
+    /// <summary>
+    /// The REST event of a request: its headers single- and multi-valued, its query, and its body as text when it is
+    /// valid UTF-8, else base64 with isBase64Encoded set.
+    /// </summary>
     public static ApiGatewayProxyRequest ToEvent(HttpContext context, ReadOnlyMemory<byte> body)
     {
         var request = context.Request;

@@ -28,8 +28,10 @@ public sealed class LocalHost : IAsyncDisposable
         Pipeline = pipeline;
     }
 
+    /// <summary>The running web application: its services, addresses and lifetime.</summary>
     public WebApplication App { get; }
 
+    /// <summary>The store, queues and emulator the host runs on, for callers that inspect them.</summary>
     public LocalPipeline Pipeline { get; }
 
     /// <summary>The host's logger factory: the one every part of the pipeline logs through.</summary>
@@ -38,6 +40,7 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>Where the API listens (the first address).</summary>
     public Uri BaseUrl => new(App.Urls.First().TrimEnd('/') + "/");
 
+    /// <summary>Starts the host and serves until it is shut down (Ctrl+C, SIGTERM); the process's exit code.</summary>
     public static async Task<int> RunAsync(LocalHostOptions options)
     {
         await using var host = await StartAsync(options);
@@ -45,6 +48,8 @@ public sealed class LocalHost : IAsyncDisposable
         return 0;
     }
 
+    /// <summary>Opens the pipeline, maps every route and starts listening; the caller disposes the host.</summary>
+    /// <param name="options">The command line's options.</param>
     /// <param name="configure">
     /// Runs on the host's builder after its own registrations, before it is built: where an in-process test or
     /// benchmark changes the logging or replaces a service (Configure&lt;EmulatorOptions&gt;,
@@ -90,6 +95,7 @@ public sealed class LocalHost : IAsyncDisposable
         return host;
     }
 
+    /// <summary>Stops the web application and its workers, then closes the pipeline.</summary>
     public async ValueTask DisposeAsync()
     {
         await App.StopAsync();

@@ -9,16 +9,16 @@ namespace SdServerless.Local.Hosting;
 /// </summary>
 public sealed class LocalHostOptionsParser
 {
-    private readonly Option<string> urls = CommandLineParsing.Text("--urls", "URL", "where the HTTP API listens", LocalHostOptions.DefaultUrl);
+    private readonly Option<string> _urls = CommandLineParsing.Text("--urls", "URL", "where the HTTP API listens", LocalHostOptions.DefaultUrl);
 
-    private readonly Option<string> data = CommandLineParsing.Text(
+    private readonly Option<string> _data = CommandLineParsing.Text(
         "--data", "DIR", "object store and queue root: objects at DIR/s3/BUCKET/KEY", new LocalHostOptions().DataDirectory);
 
-    private readonly Option<string> bucket = CommandLineParsing.Value(
+    private readonly Option<string> _bucket = CommandLineParsing.Value(
         "--bucket", "NAME", "the bucket name used in s3:// locations", IsValidBucketName,
         "a bucket name (3-63 of a-z 0-9 . -, beginning and ending with a letter or digit)", new LocalHostOptions().Bucket);
 
-    private readonly Option<List<string>> sdWebUi = CommandLineParsing.Repeatable(
+    private readonly Option<List<string>> _sdWebUi = CommandLineParsing.Repeatable(
         "--sdwebui", "URL", "a real SD Web UI server of runtime sdruntime's pool (repeatable; default: the built-in emulator)",
         static (string text, out string value) =>
         {
@@ -26,7 +26,7 @@ public sealed class LocalHostOptionsParser
             return IsHttpUrl(text);
         }, "an http(s) URL");
 
-    private readonly Option<string> runtimes = CommandLineParsing.Value(
+    private readonly Option<string> _runtimes = CommandLineParsing.Value(
         "--runtimes", "FILE",
         "JSON runtime configuration {\"runtimes\":[...]} (default: one runtime sdruntime serving v1-5-pruned-emaonly.safetensors)",
         static (string text, out string value) =>
@@ -35,16 +35,16 @@ public sealed class LocalHostOptionsParser
             return File.Exists(text);
         }, "an existing file");
 
-    private readonly Option<int> emulatorWorkers = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _emulatorWorkers = CommandLineParsing.WholeNumber(
         "--emulator-workers", "N", "emulated GPUs, each serving one request at a time", min: 1, new LocalHostOptions().EmulatorWorkers);
 
-    private readonly Option<int> emulatorDelayMs = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _emulatorDelayMs = CommandLineParsing.WholeNumber(
         "--emulator-delay-ms", "MS", "emulated GPU time per generated image", min: 0, new LocalHostOptions().EmulatorDelayMs);
 
-    private readonly Option<int> emulatorModelSwitchMs = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _emulatorModelSwitchMs = CommandLineParsing.WholeNumber(
         "--emulator-model-switch-ms", "MS", "emulated checkpoint load time", min: 0, new LocalHostOptions().EmulatorModelSwitchMs);
 
-    private readonly Option<string> webhookUrl = CommandLineParsing.Value(
+    private readonly Option<string> _webhookUrl = CommandLineParsing.Value(
         "--webhook-url", "URL", "default callback URL",
         static (string text, out string value) =>
         {
@@ -52,38 +52,38 @@ public sealed class LocalHostOptionsParser
             return IsHttpUrl(text);
         }, "an http(s) URL");
 
-    private readonly Option<string> webhookSecret = CommandLineParsing.Text(
+    private readonly Option<string> _webhookSecret = CommandLineParsing.Text(
         "--webhook-secret", "whsec_...", "webhook signing secret, never printed (default: generated once, kept in DATA/webhook-secret)");
 
-    private readonly Option<int> webhookAttempts = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _webhookAttempts = CommandLineParsing.WholeNumber(
         "--webhook-attempts", "N", "delivery attempts before a webhook goes to the dead-letter queue", min: 1, new LocalHostOptions().WebhookAttempts);
 
-    private readonly Option<bool> allowPrivateNetwork = CommandLineParsing.Flag(
+    private readonly Option<bool> _allowPrivateNetwork = CommandLineParsing.Flag(
         "--allow-private-network", "let URL inputs and callbacks reach loopback/private addresses (development, tests)");
 
-    private readonly Option<string> apiKey = CommandLineParsing.Text("--api-key", "KEY", "require this x-api-key header (401 without it)");
+    private readonly Option<string> _apiKey = CommandLineParsing.Text("--api-key", "KEY", "require this x-api-key header (401 without it)");
 
-    private readonly Option<int> queueDepthLimit = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _queueDepthLimit = CommandLineParsing.WholeNumber(
         "--queue-depth-limit", "N", "answer 429 with Retry-After when more tasks than this are queued (0: no limit)", min: 0,
         (int)LocalHostOptions.DefaultQueueDepthLimit);
 
-    private readonly Option<int> maxAttempts = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _maxAttempts = CommandLineParsing.WholeNumber(
         "--max-attempts", "N", "attempts on an unreachable pool before a task fails", min: 1, new LocalHostOptions().MaxAttempts);
 
-    private readonly Option<int> taskTimeoutSeconds = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _taskTimeoutSeconds = CommandLineParsing.WholeNumber(
         "--task-timeout-seconds", "S", "deadline of one generation, from the lease of a server's slot; past it the task is retried",
         min: 1, new LocalHostOptions().TaskTimeoutSeconds);
 
-    private readonly Option<int> queueingDeadlineSeconds = CommandLineParsing.WholeNumber(
+    private readonly Option<int> _queueingDeadlineSeconds = CommandLineParsing.WholeNumber(
         "--queueing-deadline-seconds", "S", "how long a task may wait for a free server before it fails with no_capacity",
         min: 1, new LocalHostOptions().QueueingDeadlineSeconds);
 
-    private readonly Option<bool> noDispatch = CommandLineParsing.Flag(
+    private readonly Option<bool> _noDispatch = CommandLineParsing.Flag(
         "--no-dispatch", "accept and queue tasks but do not run them (a later run drains the queue)");
 
     // Program.cs hands a command line with --emulator-only to the emulator before this parser sees it: the option is
     // here for the help text.
-    private readonly Option<bool> emulatorOnly = CommandLineParsing.Flag(
+    private readonly Option<bool> _emulatorOnly = CommandLineParsing.Flag(
         "--emulator-only", "run only the SD Web UI emulator (on --urls), with options of its own: --emulator-only --help lists them");
 
     private LocalHostOptionsParser(Func<LocalHostOptions, CancellationToken, Task<int>> run)
@@ -92,9 +92,9 @@ public sealed class LocalHostOptionsParser
             "The image-generation API, its queue, its dispatcher and, unless --sdwebui or --runtimes name real servers, an SD Web UI emulator, in one process.");
         foreach (var option in new Option[]
         {
-            urls, data, bucket, sdWebUi, runtimes, emulatorWorkers, emulatorDelayMs, emulatorModelSwitchMs, webhookUrl, webhookSecret,
-            webhookAttempts, allowPrivateNetwork, apiKey, queueDepthLimit, maxAttempts, taskTimeoutSeconds, queueingDeadlineSeconds,
-            noDispatch, emulatorOnly,
+            _urls, _data, _bucket, _sdWebUi, _runtimes, _emulatorWorkers, _emulatorDelayMs, _emulatorModelSwitchMs, _webhookUrl,
+            _webhookSecret, _webhookAttempts, _allowPrivateNetwork, _apiKey, _queueDepthLimit, _maxAttempts, _taskTimeoutSeconds,
+            _queueingDeadlineSeconds, _noDispatch, _emulatorOnly,
         })
         {
             Command.Options.Add(option);
@@ -102,7 +102,7 @@ public sealed class LocalHostOptionsParser
 
         Command.Validators.Add(result =>
         {
-            if (result.GetResult(sdWebUi) is { Implicit: false } && result.GetResult(runtimes) is { Implicit: false })
+            if (result.GetResult(_sdWebUi) is { Implicit: false } && result.GetResult(_runtimes) is { Implicit: false })
             {
                 result.AddError("--sdwebui and --runtimes both name the pool: use one.");
             }
@@ -113,6 +113,7 @@ public sealed class LocalHostOptionsParser
     /// <summary>The root command, whose action runs the given action with the parsed options.</summary>
     public RootCommand Command { get; }
 
+    /// <summary>The command Program runs: parsing errors and --help are its own, valid options go to <paramref name="run"/>.</summary>
     public static RootCommand CreateCommand(Func<LocalHostOptions, CancellationToken, Task<int>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -131,25 +132,25 @@ public sealed class LocalHostOptionsParser
     {
         var options = new LocalHostOptions
         {
-            Urls = result.GetRequiredValue(urls),
-            DataDirectory = result.GetRequiredValue(data),
-            Bucket = result.GetRequiredValue(bucket),
-            RuntimesFile = result.GetValue(runtimes),
-            EmulatorWorkers = result.GetValue(emulatorWorkers),
-            EmulatorDelayMs = result.GetValue(emulatorDelayMs),
-            EmulatorModelSwitchMs = result.GetValue(emulatorModelSwitchMs),
-            WebhookUrl = result.GetValue(webhookUrl),
-            WebhookSecret = result.GetValue(webhookSecret),
-            WebhookAttempts = result.GetValue(webhookAttempts),
-            AllowPrivateNetwork = result.GetValue(allowPrivateNetwork),
-            ApiKey = result.GetValue(apiKey),
-            QueueDepthLimit = result.GetValue(queueDepthLimit),
-            MaxAttempts = result.GetValue(maxAttempts),
-            TaskTimeoutSeconds = result.GetValue(taskTimeoutSeconds),
-            QueueingDeadlineSeconds = result.GetValue(queueingDeadlineSeconds),
-            NoDispatch = result.GetValue(noDispatch),
+            Urls = result.GetRequiredValue(_urls),
+            DataDirectory = result.GetRequiredValue(_data),
+            Bucket = result.GetRequiredValue(_bucket),
+            RuntimesFile = result.GetValue(_runtimes),
+            EmulatorWorkers = result.GetValue(_emulatorWorkers),
+            EmulatorDelayMs = result.GetValue(_emulatorDelayMs),
+            EmulatorModelSwitchMs = result.GetValue(_emulatorModelSwitchMs),
+            WebhookUrl = result.GetValue(_webhookUrl),
+            WebhookSecret = result.GetValue(_webhookSecret),
+            WebhookAttempts = result.GetValue(_webhookAttempts),
+            AllowPrivateNetwork = result.GetValue(_allowPrivateNetwork),
+            ApiKey = result.GetValue(_apiKey),
+            QueueDepthLimit = result.GetValue(_queueDepthLimit),
+            MaxAttempts = result.GetValue(_maxAttempts),
+            TaskTimeoutSeconds = result.GetValue(_taskTimeoutSeconds),
+            QueueingDeadlineSeconds = result.GetValue(_queueingDeadlineSeconds),
+            NoDispatch = result.GetValue(_noDispatch),
         };
-        options.SdWebUiEndpoints.AddRange(result.GetRequiredValue(sdWebUi));
+        options.SdWebUiEndpoints.AddRange(result.GetRequiredValue(_sdWebUi));
         return options;
     }
 

@@ -46,10 +46,13 @@ public sealed class LocalPipeline : IAsyncDisposable
         EndpointCapacities = endpointCapacities;
     }
 
+    /// <summary>The settings the handlers share, bound from the command line and the runtimes.</summary>
     public SdServerlessOptions Options { get; }
 
+    /// <summary>The runtimes the host serves, endpoints resolved (the emulator's for those that named none).</summary>
     public RuntimeCatalog Catalog { get; }
 
+    /// <summary>The object store under the data directory, standing in for the bucket.</summary>
     public DirectoryObjectStore Store { get; }
 
     /// <summary>Each runtime's own queue, in configuration order: a backlog of one never occupies another's workers.</summary>
@@ -58,8 +61,10 @@ public sealed class LocalPipeline : IAsyncDisposable
     /// <summary>The same queues as the API and the dispatcher find them: by runtime, and by the name in a record's ARN.</summary>
     public TaskQueues Queues { get; }
 
+    /// <summary>Webhooks that could not be delivered, kept for the admin view and a replay.</summary>
     public FileTaskQueue CallbackDeadLetters { get; }
 
+    /// <summary>The key every webhook is signed with.</summary>
     public WebhookSecret Secret { get; }
 
     /// <summary>Where the generated secret is kept (DATA/webhook-secret); null when --webhook-secret gave it.</summary>
@@ -96,8 +101,15 @@ public sealed class LocalPipeline : IAsyncDisposable
         emulator.AlwaysOnScripts = [.. catalog.Runtimes.SelectMany(r => r.AlwaysOnScripts ?? SdWebUiFacts.AlwaysOnScripts).Distinct(StringComparer.OrdinalIgnoreCase)];
     }
 
+    /// <summary>
+    /// Opens the data directory's store and queues and the webhook secret, and starts the emulator when a runtime needs
+    /// it; the caller disposes the pipeline.
+    /// </summary>
+    /// <param name="host">The command line's options.</param>
     /// <param name="catalog">From <see cref="ReadCatalogAsync"/>: runtimes without endpoints get the emulator's.</param>
     /// <param name="emulatorOptions">The emulator's, started only when a runtime has no endpoints.</param>
+    /// <param name="publicBaseUrl">Where clients reach the host: the base of the status URLs the API answers with.</param>
+    /// <param name="loggers">The host's logging, which warns when the emulator stands in for real servers.</param>
     public static async Task<LocalPipeline> OpenAsync(
         LocalHostOptions host, RuntimeCatalog catalog, EmulatorOptions emulatorOptions, Uri publicBaseUrl, ILoggerFactory loggers)
     {
@@ -165,6 +177,7 @@ public sealed class LocalPipeline : IAsyncDisposable
     public static bool IsExpendable(string key) =>
         TaskKeys.IsState(key) || key.StartsWith(LocalCallbackTrigger.MarkerPrefix, StringComparison.Ordinal);
 
+    /// <summary>Closes the queues (releasing their directory locks) and stops the emulator.</summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var runtimeQueue in RuntimeQueues)

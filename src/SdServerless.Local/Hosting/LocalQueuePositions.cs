@@ -15,6 +15,7 @@ namespace SdServerless.Local.Hosting;
 /// </summary>
 public sealed class LocalQueuePositions(IReadOnlyList<FileTaskQueue> queues, IObjectStore store) : IQueuePositions
 {
+    /// <inheritdoc/>
     public async Task<long?> PositionAsync(string id, CancellationToken cancellationToken)
     {
         foreach (var queue in queues)

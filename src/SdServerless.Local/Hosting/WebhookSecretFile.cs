@@ -9,6 +9,7 @@ namespace SdServerless.Local.Hosting;
 /// </summary>
 public static class WebhookSecretFile
 {
+    /// <summary>The file's name in the data directory.</summary>
     public const string FileName = "webhook-secret";
 
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;

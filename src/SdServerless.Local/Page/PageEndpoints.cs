@@ -18,6 +18,7 @@ public static class PageEndpoints
         return copy.ToArray();
     });
 
+    /// <summary>Maps GET /, open to all: the page holds no data and asks for the key before it calls the API.</summary>
     public static IEndpointConventionBuilder MapPage(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGet("/", async context =>
         {

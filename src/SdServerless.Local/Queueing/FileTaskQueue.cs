@@ -83,6 +83,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public async Task<string> SendAsync(string body, TimeSpan delay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
@@ -96,6 +97,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         return await AddAsync(Guid.NewGuid().ToString(), body, _clock.GetUtcNow(), delay);
     }
 
+    /// <inheritdoc/>
     public async Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int maxMessages, TimeSpan visibility, TimeSpan wait, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
@@ -158,6 +160,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <inheritdoc/>
     public async Task DeleteAsync(string receiptHandle, CancellationToken cancellationToken)
     {
         Task written;
@@ -176,6 +179,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         await written;
     }
 
+    /// <inheritdoc/>
     public Task ChangeVisibilityAsync(string receiptHandle, TimeSpan visibility, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(visibility, TimeSpan.Zero);
@@ -203,6 +207,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Every live message, held ones included, counted exactly: the journal's state is in memory.</summary>
     public Task<long> GetApproximateDepthAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
@@ -212,6 +217,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>Ends waiting receives, writes the journal out and releases the directory (and the dead-letter queue).</summary>
     public async ValueTask DisposeAsync()
     {
         lock (_gate)
@@ -233,6 +239,7 @@ public sealed class FileTaskQueue : ITaskQueue, IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>The same as <see cref="DisposeAsync"/>, for callers that cannot await.</summary>
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>

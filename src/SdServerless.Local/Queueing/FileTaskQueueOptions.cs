@@ -1,5 +1,6 @@
 namespace SdServerless.Local.Queueing;
 
+/// <summary>The embedded queue's limits and durability, set as SQS's queue attributes would be.</summary>
 public sealed class FileTaskQueueOptions
 {
     /// <summary>
@@ -20,6 +21,7 @@ public sealed class FileTaskQueueOptions
     /// </summary>
     public bool FlushToDisk { get; set; } = true;
 
+    /// <summary>Visibility timeouts, delays and long polls; tests advance a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>The same settings for the dead-letter queue, which has no dead-letter queue of its own.</summary>

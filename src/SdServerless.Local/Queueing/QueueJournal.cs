@@ -27,8 +27,11 @@ internal sealed class QueueJournal : IAsyncDisposable
     private long _nextCompactionAt;
     private long _durableWrites;
 
+    /// <param name="path">The journal file, created when missing.</param>
     /// <param name="gate">The queue's state lock: records are queued under it, and the snapshot is taken under it.</param>
     /// <param name="snapshot">The live messages as send records (called under <paramref name="gate"/>).</param>
+    /// <param name="flushToDisk">Whether a durable append waits for fsync (<see cref="FileTaskQueueOptions.FlushToDisk"/>).</param>
+    /// <param name="compactionThreshold">The size past which the journal is rewritten as a snapshot.</param>
     public QueueJournal(string path, Lock gate, Func<IReadOnlyList<JournalRecord>> snapshot, bool flushToDisk, long compactionThreshold)
     {
         _path = path;

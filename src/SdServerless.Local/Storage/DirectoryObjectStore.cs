@@ -28,6 +28,8 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     private static readonly KeyLocks Locks = new();
     private readonly Func<string, bool> _isExpendable;
 
+    /// <param name="root">The data directory; created as needed.</param>
+    /// <param name="bucketName">The one bucket this store holds, named in its events as S3 would.</param>
     /// <param name="isExpendable">Keys whose objects need not survive a power failure (default: none).</param>
     public DirectoryObjectStore(string root, string bucketName, Func<string, bool>? isExpendable = null)
     {
@@ -45,8 +47,10 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         _files = new ObjectFiles(Path.Combine(Root, "s3meta", bucketName), Path.Combine(Root, "s3tmp"));
     }
 
+    /// <inheritdoc/>
     public event Func<ObjectCreated, CancellationToken, Task>? ObjectCreated;
 
+    /// <summary>The bucket the objects belong to, as the s3:// locations name it.</summary>
     public string BucketName { get; }
 
     /// <summary>The data directory (<c>--data</c>): objects are at <c>Root/s3/BUCKET/KEY</c>.</summary>
@@ -59,6 +63,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return Path.Combine(_objectsRoot, key);
     }
 
+    /// <inheritdoc/>
     public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
@@ -97,6 +102,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return created;
     }
 
+    /// <inheritdoc/>
     public async Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
@@ -134,6 +140,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return replaced;
     }
 
+    /// <inheritdoc/>
     public async Task PutAsync(string key, Stream content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
@@ -218,6 +225,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return true;
     }
 
+    /// <inheritdoc/>
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
@@ -230,6 +238,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         }
     }
 
+    /// <inheritdoc/>
     public Task<IReadOnlyList<ObjectInfo>> ListAsync(string prefix, CancellationToken cancellationToken)
     {
         prefix ??= string.Empty;
@@ -258,6 +267,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
         return Task.FromResult<IReadOnlyList<ObjectInfo>>(list);
     }
 
+    /// <inheritdoc/>
     public async Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);

@@ -23,8 +23,10 @@ public sealed class DispatcherWorker(
     TimeProvider clock,
     ILogger<DispatcherWorker> logger) : BackgroundService
 {
+    /// <summary>The ARN of the first runtime's queue (queues/tasks): the records' eventSourceARN unless the options name another.</summary>
     public const string DefaultQueueArn = "arn:aws:sqs:local:000000000000:sdserverless-tasks";
 
+    /// <summary>Runs <see cref="DispatcherWorkerOptions.Loops"/> receive loops until the host stops.</summary>
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         logger.LogInformation("Dispatcher: {Loops} workers for {GpuCapacity} GPUs on {QueueArn}", options.Loops, options.GpuCapacity, options.QueueArn);

@@ -3,6 +3,7 @@ using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.Local.Workers;
 
+/// <summary>How one runtime's dispatcher loops poll its queue: how many, how long, and the deadline of each invocation.</summary>
 public sealed class DispatcherWorkerOptions
 {
     /// <summary>Requests the runtime's pool serves at once (emulated GPUs, or one per SD Web UI server).</summary>
@@ -32,6 +33,7 @@ public sealed class DispatcherWorkerOptions
     /// <summary>Pause after the queue failed to answer.</summary>
     public TimeSpan ErrorPause { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Receive loops: one per request the GPUs run or hold, plus the prefetched ones; at least one.</summary>
     public int Loops => Math.Max(1, GpuCapacity) * (1 + Math.Max(0, PrefetchPerGpu));
 
     /// <summary>The summed capacity of every configured endpoint: the number of generations the pool runs at once.</summary>
