@@ -33,11 +33,11 @@ public class SdWebUiRuleTests
     [Fact]
     public async Task ValuesSentInTheirOwnTypeAreForwardedUntouched()
     {
-        const string content = """{"steps":20,"width":512.0,"prompt":"x","restore_faces":false,"seed":null}""";
+        const string Content = """{"steps":20,"width":512.0,"prompt":"x","restore_faces":false,"seed":null}""";
 
-        var result = await Parsing.V2(Parsing.V2Body(content));
+        var result = await Parsing.V2(Parsing.V2Body(Content));
 
-        Assert.Equal(content, result.Task!.Content.ToJsonString());
+        Assert.Equal(Content, result.Task!.Content.ToJsonString());
     }
 
     [Theory]
