@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
 using SdServerless.Core.Json;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Tasks;
@@ -66,7 +67,7 @@ public class ConcurrentSubmitTests
     [Fact]
     public async Task ARequestThatOutlivesTheGraceLosesTheIdAndItsMessageIsDropped()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DispatcherHarness.Start);
         var host = new ApiTestHost(clock: clock);
         var firstSendReached = new TaskCompletionSource();
         var releaseFirstSend = new TaskCompletionSource();

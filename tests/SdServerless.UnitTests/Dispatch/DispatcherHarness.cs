@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Json;
 using SdServerless.Core.Pool;
@@ -57,7 +58,14 @@ public sealed class DispatcherHarness
 
     public InMemoryObjectStore Store { get; } = new();
 
-    public ManualClock Clock { get; } = new();
+    /// <summary>Where <see cref="Clock"/> starts: a fixed instant, so times in results and records are the same each run.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Lease, backoff and catalog expiry move only when a test advances it; its timers too (the task watch's rounds,
+    /// a long poll's wait) fire only then.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public RecordingMetrics Metrics { get; } = new();
 

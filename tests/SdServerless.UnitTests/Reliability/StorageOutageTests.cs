@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
@@ -23,7 +24,7 @@ public sealed class StorageOutageTests
     [InlineData(2, 4)]
     public async Task StorageWritesFailingForAWhileAreRetriedAndTheTaskFinishesOnceWithAllItsImages(int writesBeforeOutage, int failingWrites)
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DispatcherHarness.Start);
         var memory = new InMemoryObjectStore();
         var store = new FlakyObjectStore(memory) { WritesBeforeOutage = writesBeforeOutage, FailingWrites = failingWrites };
         var queue = new InMemoryTaskQueue(clock);
