@@ -1,3 +1,4 @@
+using SdServerless.Testing;
 using System.Buffers.Binary;
 using System.Net;
 using System.Text;
@@ -12,7 +13,7 @@ internal sealed class PipelineClient(LocalHostProcess host) : IDisposable
 {
     private readonly HttpClient _http = host.CreateClient();
 
-    public static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    public static string Seed(string name) => TestDataFiles.Seed(name);
 
     public async Task<JsonNode> SubmitAsync(string version, string body)
     {

@@ -25,7 +25,7 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    private static string Seed(string name) => TestDataFiles.Seed(name);
 
     [Fact]
     public async Task SeedV1Alpha2ExampleGetsTheSeedResponseAndAMessageOnTheTaskQueue()

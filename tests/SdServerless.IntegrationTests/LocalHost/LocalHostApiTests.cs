@@ -1,3 +1,4 @@
+using SdServerless.Testing;
 using System.Diagnostics;
 using System.Net;
 using System.Text;
@@ -16,7 +17,7 @@ public sealed class LocalHostApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    private static string Seed(string name) => TestDataFiles.Seed(name);
 
     private static StringContent Json(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 

@@ -52,7 +52,7 @@ internal sealed class ApiTestHost
 
     public ApiHandler Handler { get; }
 
-    public static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    public static string Seed(string name) => TestDataFiles.Seed(name);
 
     public Task<ApiGatewayProxyResponse> PostAsync(string path, string body, string? contentType = "application/json", string? apiKey = null) =>
         SendAsync("POST", path, body, contentType, apiKey);
@@ -101,7 +101,7 @@ internal sealed class ApiTestHost
     }
 
     public static T LoadEvent<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
-        JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", file)), typeInfo)!;
+        JsonSerializer.Deserialize(TestDataFiles.Event(file), typeInfo)!;
 
     public static JsonObject Body(ApiGatewayProxyResponse response) => JsonNode.Parse(response.Body!)!.AsObject();
 
