@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

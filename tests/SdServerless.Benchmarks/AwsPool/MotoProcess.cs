@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net.Http;
 using System.Reflection;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 

@@ -1,9 +1,4 @@
-using System.Text.Json;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Callback;
 

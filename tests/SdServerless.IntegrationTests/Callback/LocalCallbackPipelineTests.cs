@@ -1,25 +1,9 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 

@@ -1,26 +1,10 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.IntegrationTests.Infrastructure;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 

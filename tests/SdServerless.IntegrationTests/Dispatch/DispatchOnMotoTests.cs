@@ -1,22 +1,9 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Workers;
 
 namespace SdServerless.IntegrationTests.Dispatch;

@@ -1,27 +1,10 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
 using SdServerless.Core.Net;
-using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 

@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using SdServerless.Core.Net;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 

@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using SdServerless.Emulator;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Emulator;
 

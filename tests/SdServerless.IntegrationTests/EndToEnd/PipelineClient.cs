@@ -1,10 +1,5 @@
-using SdServerless.Testing;
 using System.Buffers.Binary;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using SdServerless.Emulator.Images;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

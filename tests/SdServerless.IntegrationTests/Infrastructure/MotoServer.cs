@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
 using SdServerless.Aws;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Webhooks;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>

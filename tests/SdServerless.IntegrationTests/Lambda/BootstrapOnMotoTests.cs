@@ -1,12 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using SdServerless.Aws.Pool;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Webhooks;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

@@ -1,16 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws.Pool;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

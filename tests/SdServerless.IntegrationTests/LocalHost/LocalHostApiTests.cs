@@ -1,10 +1,3 @@
-using SdServerless.Testing;
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>The HTTP API of the local host, over real HTTP to a real child process.</summary>

@@ -1,9 +1,3 @@
-using SdServerless.Testing;
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.LocalHost;
 
 [Trait("Category", "Integration")]

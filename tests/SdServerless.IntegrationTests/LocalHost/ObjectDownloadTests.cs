@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 

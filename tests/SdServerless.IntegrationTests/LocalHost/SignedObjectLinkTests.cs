@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
 using Microsoft.AspNetCore.Builder;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
 

@@ -1,12 +1,3 @@
-using System.Text.Json;
-using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Json;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 

@@ -1,12 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Pool;
-using SdServerless.Testing;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>A pool with no server free (at zero, booting, all busy) puts tasks back; it never spends their attempts.</summary>

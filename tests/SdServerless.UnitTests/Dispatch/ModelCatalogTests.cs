@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Tasks;
 using SdServerless.UnitTests.Pool;
 
 namespace SdServerless.UnitTests.Dispatch;

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using SdServerless.Core.SdWebUi;
-using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Dispatch;
 

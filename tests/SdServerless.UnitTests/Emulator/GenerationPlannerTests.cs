@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SdServerless.Emulator;
 using SdServerless.Emulator.Api;
 

@@ -1,11 +1,7 @@
-using System.Text;
-using System.Text.Json;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.Lambda.Context;
 using SdServerless.Lambda.Handlers;
 using SdServerless.Lambda.Json;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Lambda;
 

@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Dispatch;
 using SdServerless.UnitTests.Api;
 using SdServerless.UnitTests.Dispatch;
 using static SdServerless.UnitTests.Api.ApiTestHost;

@@ -1,16 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
 
 namespace SdServerless.UnitTests.Reliability;

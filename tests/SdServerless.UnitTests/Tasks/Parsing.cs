@@ -1,10 +1,5 @@
-using SdServerless.Testing;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using SdServerless.Core.Net;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Tasks;
 

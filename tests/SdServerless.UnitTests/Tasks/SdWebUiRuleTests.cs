@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>What SD Web UI 1.10 accepts, refuses or fails on, decided at submission: coercions, nulls, settings, scripts.</summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using SdServerless.Core.Webhooks;
 
 namespace SdServerless.UnitTests.Webhooks;
