@@ -186,15 +186,8 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             WebhookSecret = _secret.Reveal(),
         };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        return new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<IObjectStore>(new S3ObjectStore(_s3, _bucket))
-            .AddSingleton<IObjectUrlSigner>(new S3ObjectUrlSigner(_s3, _bucket))
-            .AddSingleton(new CallbackQueues(new SqsTaskQueue(_sqs, _deadLetters)))
-            .AddSingleton(options)
-            .AddSingleton(callbackOptions)
-            .AddSdServerlessCallback()
-            .BuildServiceProvider();
+        return CallbackHarness.BuildServices(
+            new S3ObjectStore(_s3, _bucket), new S3ObjectUrlSigner(_s3, _bucket), new CallbackQueues(new SqsTaskQueue(_sqs, _deadLetters)), options, callbackOptions);
     }
 
     /// <summary>What the dispatcher leaves behind: an image, then result.json last.</summary>
@@ -202,27 +195,12 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     {
         var store = new S3ObjectStore(_s3, _bucket);
         var imageKey = TaskKeys.Output(Prefix, TaskId, 1, "png");
-        using (var image = new MemoryStream(Encoding.UTF8.GetBytes("fake-png-bytes")))
-        {
-            await store.PutAsync(imageKey, image, "image/png", CancellationToken.None);
-        }
-
-        var result = new TaskResult
-        {
-            IdTask = TaskId,
-            Runtime = "sdruntime",
-            Tasktype = TaskType.TextToImage,
-            Status = TaskStatus.Succeeded,
-            Images = [new TaskResultImage(imageKey, TaskKeys.S3Uri(_bucket, imageKey), "image/png", 14)],
-            Context = context ?? JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}"),
-            CallbackUrl = _receiver.Url("/hook").AbsoluteUri,
-            CreatedAt = DateTimeOffset.UtcNow,
-            CompletedAt = DateTimeOffset.UtcNow,
-            Attempts = 1,
-        };
+        await CallbackHarness.WriteImageAsync(store, imageKey, "fake-png-bytes");
         var key = TaskKeys.Result(Prefix, TaskId);
-        using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult));
-        await store.PutAsync(key, json, "application/json", CancellationToken.None);
+        await CallbackHarness.WriteResultAsync(
+            store,
+            key,
+            CallbackHarness.Finished(TaskId, TaskStatus.Succeeded, _receiver.Url("/hook").AbsoluteUri, _bucket, imageKey, context ?? JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}")));
         return key;
     }
 

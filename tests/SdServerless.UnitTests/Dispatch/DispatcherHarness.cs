@@ -67,25 +67,14 @@ public sealed class DispatcherHarness
 
     public DispatcherHandler Handler { get; }
 
-    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) => new()
-    {
-        ApiVersion = "v1alpha2",
-        Id = id,
-        Runtime = "sdruntime",
-        TaskType = type,
-        Prefix = "output",
-        Context = JsonNode.Parse("""{"order":[1,"two"]}"""),
-        CallbackUrl = "https://hooks.example.com/done",
-        Model = model,
-        ImageLink = imageLink,
-        Content = JsonNode.Parse(content)!.AsObject(),
-    };
+    /// <summary>A task with a context and a callback URL, so that a test can see both carried into result.json.</summary>
+    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) =>
+        TestTasks.Create(id, type, content, model, imageLink, JsonNode.Parse("""{"order":[1,"two"]}"""), "https://hooks.example.com/done");
 
     /// <summary>Sends the task to the queue and receives it, as the event source mapping would.</summary>
     public async Task<SqsEvent.SqsMessage> EnqueueAndReceiveAsync(SdTask task) => await SendAndReceiveAsync(MessageBody(task));
 
-    public static string MessageBody(SdTask task) =>
-        JsonSerializer.Serialize(new TaskMessage { IdTask = task.Id, Task = task }, CoreJsonContext.Default.TaskMessage);
+    public static string MessageBody(SdTask task) => TestTasks.MessageBody(task);
 
     public async Task<SqsEvent.SqsMessage> SendAndReceiveAsync(string body)
     {
