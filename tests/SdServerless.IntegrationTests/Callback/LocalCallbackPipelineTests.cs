@@ -90,19 +90,11 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     [Fact]
     public async Task AnUndeliveredCallbackWaitsInTheFileDeadLetterQueueUntilTheReplayRoute()
     {
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(StatusCodes.Status500InternalServerError);
         await WriteTaskAsync("t-local-dlq", TaskStatus.Succeeded);
         await WaitForRequestsAsync(2);
         await WaitUntilAsync(async () => await _deadLetters.GetApproximateDepthAsync(CancellationToken.None) == 1);
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(StatusCodes.Status200OK);
 
         using var http = new HttpClient();
         using var response = await http.PostAsync(new Uri(new Uri(_host.Urls.First()), CallbackReplayEndpoints.Route), null);

@@ -90,11 +90,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     public async Task ACallbackThatFailsLandsOnTheSqsDeadLetterQueueAndTheReplayDeliversIt()
     {
         using var services = CreateServices();
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 503;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(503);
         await WriteTaskOutputsAsync();
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
         {
@@ -103,11 +99,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
 
         var failedAttempts = _receiver.Requests.ToList();
         Assert.Equal(2, failedAttempts.Count);
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(204);
 
         var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
@@ -126,11 +118,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     public async Task ACallbackTooLargeForAnSqsMessageIsDeadLetteredAsAPointerToItsBodyInTheBucketAndReplayed()
     {
         using var services = CreateServices();
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 400;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(400);
         var context = new JsonObject { ["blob"] = new string('x', 1024 * 1024) };
         await WriteTaskOutputsAsync(context);
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
@@ -149,11 +137,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             Assert.Equal(_receiver.Requests.Single().BodyText, await reader.ReadToEndAsync());
         }
 
-        _receiver.Handler = (_, reply) =>
-        {
-            reply.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(204);
         var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
         Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
