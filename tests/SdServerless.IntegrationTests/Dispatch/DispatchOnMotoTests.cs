@@ -3,7 +3,6 @@ using Amazon.SQS;
 using Amazon.SQS.Model;
 using SdServerless.Aws;
 using SdServerless.Core.Runtimes;
-using SdServerless.Functions.Composition;
 using SdServerless.Local.Workers;
 
 namespace SdServerless.IntegrationTests.Dispatch;

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 [Trait("Category", "Integration")]
