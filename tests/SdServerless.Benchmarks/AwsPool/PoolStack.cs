@@ -45,7 +45,7 @@ public sealed class PoolStack : IAsyncDisposable
 
     public static async Task<PoolStack> CreateAsync(IReadOnlyList<string> runtimes, CancellationToken cancellationToken)
     {
-        var moto = await MotoProcess.StartAsync(cancellationToken);
+        var moto = await MotoProcess.StartAsync(cancellationToken: cancellationToken);
         var stack = new PoolStack(moto, await CountingProxy.StartAsync(moto.ServiceUrl), await CountingProxy.StartAsync(moto.ServiceUrl));
         try
         {

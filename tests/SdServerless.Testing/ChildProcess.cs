@@ -1,11 +1,11 @@
 using System.Diagnostics;
 
-namespace SdServerless.Benchmarks.Harness;
+namespace SdServerless.Testing;
 
 /// <summary>
-/// A child process of a scenario (moto_server, the emulator, a Lambda environment, a GPU server) whose last output
-/// lines are kept for the error message when something goes wrong, and whose lines can be watched; killed with its
-/// children when disposed.
+/// A child process of a test or a benchmark scenario (moto_server, the emulator, a Lambda environment, a GPU server)
+/// whose last output lines are kept for the error message when something goes wrong, and whose lines can be watched;
+/// killed with its children when disposed.
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
