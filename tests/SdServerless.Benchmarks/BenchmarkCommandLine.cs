@@ -1,10 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using SdServerless.Benchmarks.AwsPool;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
 
 namespace SdServerless.Benchmarks;
 

@@ -1,5 +1,4 @@
 using SdServerless.Benchmarks.AwsPool;
-using SdServerless.Benchmarks.Harness;
 using SdServerless.Benchmarks.Micro;
 using SdServerless.Benchmarks.Scenarios;
 

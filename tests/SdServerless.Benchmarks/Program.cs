@@ -1,8 +1,6 @@
 using BenchmarkDotNet.Running;
 using SdServerless.Benchmarks;
 using SdServerless.Benchmarks.AwsPool;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
 
 // The emulator's and Kestrel's per-request log lines would cost more CPU than the control plane being measured.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");

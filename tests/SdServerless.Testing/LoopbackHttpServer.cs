@@ -23,11 +23,10 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
 
     /// <summary>Answers each request; the default is 200 with an empty body.</summary>
-    public Func<RecordedRequest, HttpContext, Task> Handler { get; set; } = (_, context) =>
-    {
-        context.Response.StatusCode = 200;
-        return Task.CompletedTask;
-    };
+    public Func<RecordedRequest, HttpContext, Task> Handler { get; set; } = StatusOnly(200);
+
+    /// <summary>From now on answers every request with <paramref name="statusCode"/> and an empty body.</summary>
+    public void AnswerWith(int statusCode) => Handler = StatusOnly(statusCode);
 
     public Uri Url(string path) => new(BaseUri, path.TrimStart('/'));
 
@@ -59,6 +58,12 @@ public sealed class LoopbackHttpServer : IAsyncDisposable
         server.BaseUri = new Uri($"http://127.0.0.1:{new Uri(app.Urls.Single()).Port}/");
         return server;
     }
+
+    private static Func<RecordedRequest, HttpContext, Task> StatusOnly(int statusCode) => (_, context) =>
+    {
+        context.Response.StatusCode = statusCode;
+        return Task.CompletedTask;
+    };
 
     public async ValueTask DisposeAsync()
     {

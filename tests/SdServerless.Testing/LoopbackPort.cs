@@ -5,8 +5,8 @@ namespace SdServerless.Testing;
 
 /// <summary>
 /// A loopback port chosen before anything listens on it, for what must be told its port in advance: a child process
-/// (moto_server, the local host, the emulator) takes it on its command line, HttpListener cannot bind port 0, and a
-/// test that first finds a receiver down starts it later on the same port. A server this process starts and can ask
+/// (moto_server, the local host, the emulator) takes it on its command line, and a test that first finds a receiver
+/// down starts it later on the same port. A server this process starts and can ask
 /// for its address binds port 0 instead (<see cref="LoopbackHttpServer"/>), so no other process can take the port in
 /// between.
 /// <para>

@@ -4,6 +4,12 @@ namespace SdServerless.Testing;
 /// A clock for retry tests: timers fire at once and move the clock forward by their due time, so backoff and
 /// Retry-After waits take no real time, and every wait that was asked for is recorded in <see cref="Delays"/>.
 /// </summary>
+/// <remarks>
+/// Tests that only set or move the time use FakeTimeProvider (Microsoft.Extensions.TimeProvider.Testing). This one
+/// stays for what that one does not do: there a timer fires only when the test calls Advance, so a wait deep inside
+/// the code under test (the webhook delivery's backoff, the submission's wait for another request) would hang unless
+/// the test guessed when to advance; and it keeps no record of the waits, which the delivery tests assert on.
+/// </remarks>
 public sealed class ManualTimeProvider(DateTimeOffset start) : TimeProvider
 {
     private readonly Lock _gate = new();

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SdServerless.Benchmarks.Harness;
-
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>

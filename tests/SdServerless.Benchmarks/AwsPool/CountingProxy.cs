@@ -3,8 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

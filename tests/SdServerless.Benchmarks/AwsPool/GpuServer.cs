@@ -5,9 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SdServerless.Aws.Pool;
-using SdServerless.Benchmarks.Harness;
 using SdServerless.Core.Pool;
-using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 

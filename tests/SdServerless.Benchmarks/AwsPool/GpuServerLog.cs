@@ -1,5 +1,3 @@
-using SdServerless.Emulator;
-
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>What an emulated GPU server reports to the benchmark: when it joined the pool, and every GPU job it ran.</summary>

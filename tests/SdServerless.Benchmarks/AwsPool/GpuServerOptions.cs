@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Help;
-using System.Globalization;
-using SdServerless.Emulator;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

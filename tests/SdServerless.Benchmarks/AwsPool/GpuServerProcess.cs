@@ -1,6 +1,4 @@
 using System.Net.Http.Json;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 
@@ -48,42 +46,9 @@ public sealed class GpuServerProcess : IDisposable
             start.ArgumentList.Add(argument);
         }
 
-        var server = new GpuServerProcess(ChildProcess.Start(start, $"GPU server {options.Url}"), options);
-        try
-        {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (true)
-            {
-                if (server._process.HasExited)
-                {
-                    throw new InvalidOperationException($"the GPU server at {options.Url} exited:\n{server.Tail}");
-                }
-
-                try
-                {
-                    using var response = await Http.GetAsync(new Uri(options.Url + "/sdapi/v1/sd-models"), cancellationToken);
-                    if (response.IsSuccessStatusCode)
-                    {
-                        return server;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"the GPU server at {options.Url} did not answer within 60 s:\n{server.Tail}");
-                }
-
-                await Task.Delay(100, cancellationToken);
-            }
-        }
-        catch
-        {
-            server.Dispose();
-            throw;
-        }
+        var process = await ChildProcess.StartAnsweringAsync(
+            start, $"the GPU server at {options.Url}", new Uri(options.Url + "/sdapi/v1/sd-models"), response => response.IsSuccessStatusCode, cancellationToken);
+        return new GpuServerProcess(process, options);
     }
 
     /// <summary>Starts the server's boot delay; it joins the pool when the delay ends.</summary>

@@ -1,13 +1,10 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

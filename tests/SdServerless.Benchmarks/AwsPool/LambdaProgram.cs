@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SdServerless.Benchmarks.Harness;
 using SdServerless.Benchmarks.Scenarios;
 
 namespace SdServerless.Benchmarks.AwsPool;

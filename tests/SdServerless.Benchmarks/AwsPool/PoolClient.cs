@@ -1,8 +1,5 @@
-using System.Text;
-using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
-using SdServerless.Benchmarks.Harness;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 

@@ -1,7 +1,5 @@
 using Amazon.S3;
 using Amazon.SQS;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.AwsPool;
 

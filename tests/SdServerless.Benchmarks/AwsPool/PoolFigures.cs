@@ -1,6 +1,3 @@
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
-
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
@@ -47,7 +45,7 @@ public sealed class PoolStack : IAsyncDisposable
 
     public static async Task<PoolStack> CreateAsync(IReadOnlyList<string> runtimes, CancellationToken cancellationToken)
     {
-        var moto = await MotoProcess.StartAsync(cancellationToken);
+        var moto = await MotoProcess.StartAsync(cancellationToken: cancellationToken);
         var stack = new PoolStack(moto, await CountingProxy.StartAsync(moto.ServiceUrl), await CountingProxy.StartAsync(moto.ServiceUrl));
         try
         {

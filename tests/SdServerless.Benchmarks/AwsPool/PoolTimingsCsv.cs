@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using SdServerless.Benchmarks.Harness;
-
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>

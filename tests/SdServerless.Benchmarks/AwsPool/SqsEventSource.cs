@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SdServerless.Functions.Events;

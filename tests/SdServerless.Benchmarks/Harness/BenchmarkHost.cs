@@ -1,9 +1,6 @@
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 

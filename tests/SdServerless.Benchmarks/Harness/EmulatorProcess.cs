@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Net.Http;
 using System.Reflection;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Harness;
 
@@ -11,9 +9,9 @@ namespace SdServerless.Benchmarks.Harness;
 /// </summary>
 public sealed class EmulatorProcess : IDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private EmulatorProcess(Process process, string url)
+    private EmulatorProcess(ChildProcess process, string url)
     {
         _process = process;
         Url = url;
@@ -31,25 +29,10 @@ public sealed class EmulatorProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("the emulator process did not start");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var emulator = new EmulatorProcess(process, url);
-        try
-        {
-            await emulator.WaitUntilAnsweringAsync(cancellationToken);
-            return emulator;
-        }
-        catch
-        {
-            emulator.Dispose();
-            throw;
-        }
+        var process = await ChildProcess.StartAnsweringAsync(
+            start, "the emulator process", new Uri(url + "/sdapi/v1/sd-models"), response => response.IsSuccessStatusCode, cancellationToken);
+        return new EmulatorProcess(process, url);
     }
 
     /// <summary>This program's command line of an emulator-server child process.</summary>
@@ -72,43 +55,7 @@ public sealed class EmulatorProcess : IDisposable
         return start;
     }
 
-    private async Task WaitUntilAnsweringAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"the emulator process exited with {_process.ExitCode}");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(Url + "/sdapi/v1/sd-models", cancellationToken);
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-    }
-
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _process.Dispose();
 }

@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.Json;
-
 namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>Prints the figures as a table and writes the whole report as JSON.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>What result.json says of one finished task.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using SdServerless.Emulator;
-
 namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>

@@ -5,7 +5,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
-using SdServerless.Benchmarks.Harness;
 
 namespace SdServerless.Benchmarks.Micro;
 

@@ -1,8 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
 using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.Benchmarks.Scenarios;

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
-using SdServerless.Benchmarks.Harness;
-using SdServerless.Testing;
 
 namespace SdServerless.Benchmarks.Scenarios;
 

@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
 using System.Runtime;
 using Microsoft.Extensions.DependencyInjection;
-using SdServerless.Benchmarks.Harness;
 using SdServerless.Core.Tasks;
 using SdServerless.Functions.Dispatch;
 

@@ -1,12 +1,7 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using SdServerless.Benchmarks;
 using SdServerless.Benchmarks.AwsPool;
 using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
-
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Benchmarks;
 

@@ -1,6 +1,5 @@
 using SdServerless.Benchmarks.AwsPool;
 using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Benchmarks;
 

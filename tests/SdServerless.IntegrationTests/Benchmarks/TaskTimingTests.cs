@@ -1,5 +1,4 @@
 using SdServerless.Benchmarks.Harness;
-using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Benchmarks;
 

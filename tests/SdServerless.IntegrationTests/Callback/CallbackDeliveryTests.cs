@@ -1,9 +1,3 @@
-using System.Globalization;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-
 namespace SdServerless.IntegrationTests.Callback;
 
 [Trait("Category", "Integration")]

@@ -1,9 +1,4 @@
-using System.Text.Json;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -26,7 +21,8 @@ public class CallbackEventTests : IDisposable
         using var harness = new CallbackHarness("outb");
         await harness.PutResultAsync(CallbackHarness.Result("tâche 1", TaskStatus.Succeeded, _receiver.Url, prefix: "out put"), "out put/tâche 1/result.json");
 
-        await harness.CreateHandler().HandleAsync(ReadEvent("s3-moto-result.json"), CancellationToken.None);
+        // The event moto sends for this new result.json is, byte for byte, the sample Lambda event for it.
+        await harness.CreateHandler().HandleAsync(ReadEvent("Lambda", "s3-result-created.json"), CancellationToken.None);
 
         using var body = JsonDocument.Parse(Assert.Single(_receiver.Received).Body);
         Assert.Equal("s3://outb/out put/tâche 1/result.json", body.RootElement.GetProperty("output_url").GetString());
@@ -151,6 +147,6 @@ public class CallbackEventTests : IDisposable
 
     public void Dispose() => _receiver.Dispose();
 
-    private static S3Event ReadEvent(string file) =>
-        JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", file)), FunctionsJsonContext.Default.S3Event)!;
+    private static S3Event ReadEvent(params string[] file) =>
+        JsonSerializer.Deserialize(TestDataFiles.Event(file), FunctionsJsonContext.Default.S3Event)!;
 }

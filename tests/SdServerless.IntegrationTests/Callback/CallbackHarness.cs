@@ -1,19 +1,4 @@
-using System.Text;
-using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Events;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -70,6 +55,63 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
         Attempts = 1,
     };
 
+    /// <summary>
+    /// A result.json as the dispatcher writes it for a text-to-image task that has just ended: with one PNG at
+    /// <paramref name="imageKey"/> (none when null) and the failure <paramref name="error"/>, if any.
+    /// </summary>
+    public static TaskResult Finished(
+        string id, TaskStatus status, string callbackUrl, string bucket = "outputbucket", string? imageKey = null, JsonNode? context = null, TaskError? error = null) => new()
+    {
+        IdTask = id,
+        Runtime = "sdruntime",
+        Tasktype = TaskType.TextToImage,
+        Status = status,
+        Images = imageKey is null ? [] : [new TaskResultImage(imageKey, TaskKeys.S3Uri(bucket, imageKey), "image/png", 14)],
+        Error = error,
+        Context = context,
+        CallbackUrl = callbackUrl,
+        CreatedAt = DateTimeOffset.UtcNow,
+        CompletedAt = DateTimeOffset.UtcNow,
+        Attempts = 1,
+    };
+
+    /// <summary>Stores <paramref name="result"/> at <paramref name="key"/> in <paramref name="store"/>, serialized as the dispatcher writes it.</summary>
+    public static async Task WriteResultAsync(IObjectStore store, string key, TaskResult result)
+    {
+        using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult));
+        await store.PutAsync(key, json, "application/json", CancellationToken.None);
+    }
+
+    /// <summary>Stores a stand-in PNG whose bytes are <paramref name="content"/> in UTF-8, so a test can tell what a link served.</summary>
+    public static async Task WriteImageAsync(IObjectStore store, string key, string content)
+    {
+        using var image = new MemoryStream(Encoding.UTF8.GetBytes(content));
+        await store.PutAsync(key, image, "image/png", CancellationToken.None);
+    }
+
+    /// <summary>
+    /// The callback function's services over the given ports, built through
+    /// <see cref="SdServerlessServiceCollectionExtensions.AddSdServerlessCallback"/> as the hosts build them, logging
+    /// nowhere; <paramref name="clock"/> null: the system clock.
+    /// </summary>
+    public static ServiceProvider BuildServices(
+        IObjectStore store, IObjectUrlSigner urlSigner, CallbackQueues queues, SdServerlessOptions options, CallbackOptions callbackOptions, TimeProvider? clock = null)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(store)
+            .AddSingleton(urlSigner)
+            .AddSingleton(queues)
+            .AddSingleton(options)
+            .AddSingleton(callbackOptions);
+        if (clock is not null)
+        {
+            services.AddSingleton(clock);
+        }
+
+        return services.AddSdServerlessCallback().BuildServiceProvider();
+    }
+
     /// <summary>Stores result.json and returns the S3 event S3 would send for it.</summary>
     public async Task<S3Event> PutResultAsync(TaskResult result, string? key = null)
     {
@@ -98,16 +140,7 @@ public sealed class CallbackHarness(string bucket = "outputbucket") : IDisposabl
     private ServiceProvider CreateServices()
     {
         Options.WebhookSecret = Secret.Reveal();
-        var services = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<TimeProvider>(Clock)
-            .AddSingleton<IObjectStore>(Store)
-            .AddSingleton(UrlSigner)
-            .AddSingleton(new CallbackQueues(DeadLetters, EventDeadLetters))
-            .AddSingleton(Options)
-            .AddSingleton(CallbackOptions)
-            .AddSdServerlessCallback()
-            .BuildServiceProvider();
+        var services = BuildServices(Store, UrlSigner, new CallbackQueues(DeadLetters, EventDeadLetters), Options, CallbackOptions, Clock);
         _services.Add(services);
         return services;
     }

@@ -1,7 +1,3 @@
-using System.Text.Json;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-
 namespace SdServerless.IntegrationTests.Callback;
 
 [Trait("Category", "Integration")]

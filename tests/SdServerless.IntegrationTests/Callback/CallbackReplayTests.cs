@@ -1,10 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Callback;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-
 namespace SdServerless.IntegrationTests.Callback;
 
 /// <summary>The replay of the callback dead-letter queue: fresh links, bounded runs, and what it does with stale letters.</summary>

@@ -1,25 +1,9 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Local.Callbacks;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -47,15 +31,7 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
         var port = LoopbackPort.Next();
         var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true, WebhookSecret = _secret.Reveal() };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        _services = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<IObjectStore>(_store)
-            .AddSingleton<IObjectUrlSigner>(new LocalObjectUrlSigner(new Uri($"http://127.0.0.1:{port}")))
-            .AddSingleton(new CallbackQueues(_deadLetters))
-            .AddSingleton(options)
-            .AddSingleton(callbackOptions)
-            .AddSdServerlessCallback()
-            .BuildServiceProvider();
+        _services = CallbackHarness.BuildServices(_store, new LocalObjectUrlSigner(new Uri($"http://127.0.0.1:{port}")), new CallbackQueues(_deadLetters), options, callbackOptions);
         _trigger = new LocalCallbackTrigger(_store, _store, _services.GetRequiredService<CallbackHandler>(), defaultWebhookUrl: null, NullLogger<LocalCallbackTrigger>.Instance);
         await _trigger.StartAsync(CancellationToken.None);
 
@@ -114,19 +90,11 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     [Fact]
     public async Task AnUndeliveredCallbackWaitsInTheFileDeadLetterQueueUntilTheReplayRoute()
     {
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(StatusCodes.Status500InternalServerError);
         await WriteTaskAsync("t-local-dlq", TaskStatus.Succeeded);
         await WaitForRequestsAsync(2);
         await WaitUntilAsync(async () => await _deadLetters.GetApproximateDepthAsync(CancellationToken.None) == 1);
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = StatusCodes.Status200OK;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(StatusCodes.Status200OK);
 
         using var http = new HttpClient();
         using var response = await http.PostAsync(new Uri(new Uri(_host.Urls.First()), CallbackReplayEndpoints.Route), null);
@@ -141,23 +109,15 @@ public sealed class LocalCallbackPipelineTests : IAsyncLifetime
     private async Task WriteTaskAsync(string id, TaskStatus status)
     {
         var imageKey = TaskKeys.Output("output", id, 1, "png");
-        await _store.PutAsync(imageKey, new MemoryStream(Encoding.UTF8.GetBytes("png-of-" + id)), "image/png", CancellationToken.None);
-        var result = new TaskResult
-        {
-            IdTask = id,
-            Runtime = "sdruntime",
-            Tasktype = TaskType.TextToImage,
-            Status = status,
-            Images = status == TaskStatus.Succeeded ? [new TaskResultImage(imageKey, TaskKeys.S3Uri("outputbucket", imageKey), "image/png", 14)] : [],
-            Error = status == TaskStatus.Failed ? new TaskError("sdwebui_rejected", "422 from SD Web UI") : null,
-            Context = System.Text.Json.Nodes.JsonNode.Parse("[1,{\"a\":[2,3]},\"x\"]"),
-            CallbackUrl = _receiver.Url("/hook").AbsoluteUri,
-            CreatedAt = DateTimeOffset.UtcNow,
-            CompletedAt = DateTimeOffset.UtcNow,
-            Attempts = 1,
-        };
-        var json = JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult);
-        await _store.PutAsync(TaskKeys.Result("output", id), new MemoryStream(json), "application/json", CancellationToken.None);
+        await CallbackHarness.WriteImageAsync(_store, imageKey, "png-of-" + id);
+        var result = CallbackHarness.Finished(
+            id,
+            status,
+            _receiver.Url("/hook").AbsoluteUri,
+            imageKey: status == TaskStatus.Succeeded ? imageKey : null,
+            context: JsonNode.Parse("[1,{\"a\":[2,3]},\"x\"]"),
+            error: status == TaskStatus.Failed ? new TaskError("sdwebui_rejected", "422 from SD Web UI") : null);
+        await CallbackHarness.WriteResultAsync(_store, TaskKeys.Result("output", id), result);
     }
 
     private async Task<List<RecordedRequest>> WaitForRequestsAsync(int count)

@@ -1,26 +1,10 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.IntegrationTests.Infrastructure;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Callback;
 
@@ -106,11 +90,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     public async Task ACallbackThatFailsLandsOnTheSqsDeadLetterQueueAndTheReplayDeliversIt()
     {
         using var services = CreateServices();
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 503;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(503);
         await WriteTaskOutputsAsync();
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
         {
@@ -119,11 +99,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
 
         var failedAttempts = _receiver.Requests.ToList();
         Assert.Equal(2, failedAttempts.Count);
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(204);
 
         var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
@@ -142,11 +118,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     public async Task ACallbackTooLargeForAnSqsMessageIsDeadLetteredAsAPointerToItsBodyInTheBucketAndReplayed()
     {
         using var services = CreateServices();
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 400;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(400);
         var context = new JsonObject { ["blob"] = new string('x', 1024 * 1024) };
         await WriteTaskOutputsAsync(context);
         foreach (var s3Event in await ReceiveNotificationsAsync(expectedRecords: 1))
@@ -165,11 +137,7 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             Assert.Equal(_receiver.Requests.Single().BodyText, await reader.ReadToEndAsync());
         }
 
-        _receiver.Handler = (_, reply) =>
-        {
-            reply.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(204);
         var report = await services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
         Assert.Equal(new CallbackReplayReport(1, 0, 0, 0), report);
@@ -202,15 +170,8 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
             WebhookSecret = _secret.Reveal(),
         };
         var callbackOptions = new CallbackOptions { MaxAttempts = 2, InitialBackoff = TimeSpan.FromMilliseconds(10) };
-        return new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<IObjectStore>(new S3ObjectStore(_s3, _bucket))
-            .AddSingleton<IObjectUrlSigner>(new S3ObjectUrlSigner(_s3, _bucket))
-            .AddSingleton(new CallbackQueues(new SqsTaskQueue(_sqs, _deadLetters)))
-            .AddSingleton(options)
-            .AddSingleton(callbackOptions)
-            .AddSdServerlessCallback()
-            .BuildServiceProvider();
+        return CallbackHarness.BuildServices(
+            new S3ObjectStore(_s3, _bucket), new S3ObjectUrlSigner(_s3, _bucket), new CallbackQueues(new SqsTaskQueue(_sqs, _deadLetters)), options, callbackOptions);
     }
 
     /// <summary>What the dispatcher leaves behind: an image, then result.json last.</summary>
@@ -218,27 +179,12 @@ public sealed class MotoCallbackTests(MotoServer moto) : IAsyncLifetime
     {
         var store = new S3ObjectStore(_s3, _bucket);
         var imageKey = TaskKeys.Output(Prefix, TaskId, 1, "png");
-        using (var image = new MemoryStream(Encoding.UTF8.GetBytes("fake-png-bytes")))
-        {
-            await store.PutAsync(imageKey, image, "image/png", CancellationToken.None);
-        }
-
-        var result = new TaskResult
-        {
-            IdTask = TaskId,
-            Runtime = "sdruntime",
-            Tasktype = TaskType.TextToImage,
-            Status = TaskStatus.Succeeded,
-            Images = [new TaskResultImage(imageKey, TaskKeys.S3Uri(_bucket, imageKey), "image/png", 14)],
-            Context = context ?? JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}"),
-            CallbackUrl = _receiver.Url("/hook").AbsoluteUri,
-            CreatedAt = DateTimeOffset.UtcNow,
-            CompletedAt = DateTimeOffset.UtcNow,
-            Attempts = 1,
-        };
+        await CallbackHarness.WriteImageAsync(store, imageKey, "fake-png-bytes");
         var key = TaskKeys.Result(Prefix, TaskId);
-        using var json = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult));
-        await store.PutAsync(key, json, "application/json", CancellationToken.None);
+        await CallbackHarness.WriteResultAsync(
+            store,
+            key,
+            CallbackHarness.Finished(TaskId, TaskStatus.Succeeded, _receiver.Url("/hook").AbsoluteUri, _bucket, imageKey, context ?? JsonNode.Parse("{\"order\":42,\"note\":\"thé\"}")));
         return key;
     }
 

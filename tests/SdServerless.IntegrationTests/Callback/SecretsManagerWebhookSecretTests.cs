@@ -1,11 +1,6 @@
-using System.Globalization;
-using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SdServerless.Aws.SecretsManager;
 using SdServerless.Core;
-using SdServerless.Core.Webhooks;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Callback;
 

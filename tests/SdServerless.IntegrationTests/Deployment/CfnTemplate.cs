@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>A CloudFormation template as JSON, with the look-ups the deployment tests share.</summary>

@@ -1,7 +1,3 @@
-using System.Text.Json;
-
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>The GPU pool as deployed: registry table, instances that join it, scaling on the whole backlog.</summary>

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>Least privilege as deployed: every statement, SAM's generated ones included, read after the transform.</summary>

@@ -1,7 +1,3 @@
-using System.Diagnostics;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Deployment;
 

@@ -1,7 +1,3 @@
-using System.Text.Json;
-
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>

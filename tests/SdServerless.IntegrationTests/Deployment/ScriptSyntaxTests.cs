@@ -1,5 +1,3 @@
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 [Trait("Category", "Integration")]

@@ -1,7 +1,3 @@
-using System.Text.Json;
-
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Deployment;
 
 /// <summary>What the deployed stack does with tasks: queues, event sources, routes, the bucket. Read after the SAM transform.</summary>

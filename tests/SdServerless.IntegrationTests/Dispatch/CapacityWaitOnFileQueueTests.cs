@@ -1,22 +1,10 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
 using SdServerless.Core.Telemetry;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 

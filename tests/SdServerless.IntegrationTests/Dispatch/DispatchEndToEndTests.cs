@@ -1,6 +1,3 @@
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
-
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>The dispatcher against the SD Web UI emulator over HTTP, with the local host's store and queue.</summary>

@@ -1,22 +1,8 @@
-using System.Globalization;
-using System.Text.Json.Nodes;
 using Amazon.S3;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
-using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Workers;
 
 namespace SdServerless.IntegrationTests.Dispatch;
@@ -33,7 +19,7 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
     private S3ObjectStore _store = null!;
     private SqsTaskQueue _queue = null!;
     private SqsTaskQueue _deadLetter = null!;
-    private DispatcherHandler _handler = null!;
+    private DispatcherWorker _worker = null!;
 
     public async Task InitializeAsync()
     {
@@ -58,15 +44,7 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
             Bucket = name,
             Runtimes = [new RuntimeConfig { Name = "sdruntime", Endpoints = [_emulator.BaseUrl.ToString().TrimEnd('/')] }],
         };
-        _handler = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<IObjectStore>(_store)
-            .AddSingleton(TaskQueues.Single(_queue))
-            .AddSingleton(options)
-            .AddSingleton(new DispatcherOptions { BackoffBase = TimeSpan.Zero })
-            .AddSdServerlessDispatcher()
-            .BuildServiceProvider()
-            .GetRequiredService<DispatcherHandler>();
+        _worker = DispatchTestbed.Worker(_queue, DispatchTestbed.BuildHandler(_store, _queue, options));
     }
 
     public async Task DisposeAsync()
@@ -81,32 +59,10 @@ public sealed class DispatchOnMotoTests(MotoServer moto) : IAsyncLifetime
     }
 
     /// <summary>What Lambda's event source mapping does: receive a batch, invoke, delete what was not reported.</summary>
-    private async Task<List<SqsBatchResponse>> DrainAsync()
-    {
-        var responses = new List<SqsBatchResponse>();
-        for (var round = 0; round < 20; round++)
-        {
-            var messages = await _queue.ReceiveAsync(10, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500), CancellationToken.None);
-            if (messages.Count == 0)
-            {
-                return responses;
-            }
+    private Task<List<SqsBatchResponse>> DrainAsync() =>
+        DispatchTestbed.DrainAsync(_queue, _worker, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500));
 
-            var sqsEvent = DispatcherWorker.ToSqsEvent(messages);
-            var response = await _handler.HandleAsync(sqsEvent, CancellationToken.None);
-            foreach (var record in sqsEvent.Records.Where(r => response.BatchItemFailures.All(f => f.ItemIdentifier != r.MessageId)))
-            {
-                await _queue.DeleteAsync(record.ReceiptHandle, CancellationToken.None);
-            }
-
-            responses.Add(response);
-        }
-
-        throw new InvalidOperationException("the queue did not drain");
-    }
-
-    private async Task<JsonObject> ResultAsync(string id) =>
-        JsonNode.Parse((await _store.GetAsync(TaskKeys.Result("output", id), CancellationToken.None))!.Content.Span)!.AsObject();
+    private Task<JsonObject> ResultAsync(string id) => DispatchTestbed.ResultAsync(_store, id);
 
     [Fact]
     public async Task ATaskBecomesImagesAndResultJsonInS3()

@@ -1,27 +1,10 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
 using SdServerless.Core.Net;
-using SdServerless.Core.Queueing;
 using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 
@@ -41,20 +24,8 @@ public sealed class DispatchTestbed : IAsyncDisposable
         Options = options;
         Store = new DirectoryObjectStore(Path.Combine(_directory, "s3"), "outputbucket");
         Queue = FileTaskQueue.Open(Path.Combine(_directory, "queue"), new FileTaskQueueOptions { MaxReceiveCount = 5, FlushToDisk = false });
-        var settings = new DispatcherOptions { BackoffBase = TimeSpan.Zero };
-        var services = new ServiceCollection()
-            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
-            .AddSingleton<IObjectStore>(Store)
-            .AddSingleton(TaskQueues.Single(Queue))
-            .AddSingleton(options)
-            .AddSingleton(settings);
-        if (downloader is not null)
-        {
-            services.AddSingleton(downloader);
-        }
-
-        Handler = services.AddSdServerlessDispatcher().BuildServiceProvider().GetRequiredService<DispatcherHandler>();
-        _worker = new DispatcherWorker(Queue, Handler, new DispatcherWorkerOptions(), TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
+        Handler = BuildHandler(Store, Queue, options, downloader);
+        _worker = Worker(Queue, Handler);
     }
 
     public EmulatorHost Emulator { get; }
@@ -92,44 +63,71 @@ public sealed class DispatchTestbed : IAsyncDisposable
         return new DispatchTestbed(host, images, options, downloader);
     }
 
-    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) => new()
-    {
-        ApiVersion = "v1alpha2",
-        Id = id,
-        Runtime = "sdruntime",
-        TaskType = type,
-        Prefix = "output",
-        Context = JsonValue.Create("ctx"),
-        Model = model,
-        ImageLink = imageLink,
-        Content = JsonNode.Parse(content)!.AsObject(),
-    };
+    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) =>
+        TestTasks.Create(id, type, content, model, imageLink, JsonValue.Create("ctx"));
 
-    public static string MessageBody(SdTask task) =>
-        JsonSerializer.Serialize(new TaskMessage { IdTask = task.Id, Task = task }, CoreJsonContext.Default.TaskMessage);
+    public static string MessageBody(SdTask task) => TestTasks.MessageBody(task);
 
     public Task SubmitAsync(SdTask task) => Queue.SendAsync(MessageBody(task), TimeSpan.Zero, CancellationToken.None);
 
+    /// <summary>
+    /// The dispatcher's handler over <paramref name="store"/> and <paramref name="queue"/>, built through
+    /// <see cref="SdServerlessServiceCollectionExtensions.AddSdServerlessDispatcher"/> as the hosts build it, logging
+    /// nowhere and retrying without backoff so that a retry comes back on the next receive.
+    /// </summary>
+    /// <param name="downloader">Null: the dispatcher's own URL input downloads.</param>
+    public static DispatcherHandler BuildHandler(IObjectStore store, ITaskQueue queue, SdServerlessOptions options, IInputDownloader? downloader = null)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance)
+            .AddSingleton(store)
+            .AddSingleton(TaskQueues.Single(queue))
+            .AddSingleton(options)
+            .AddSingleton(new DispatcherOptions { BackoffBase = TimeSpan.Zero });
+        if (downloader is not null)
+        {
+            services.AddSingleton(downloader);
+        }
+
+        return services.AddSdServerlessDispatcher().BuildServiceProvider().GetRequiredService<DispatcherHandler>();
+    }
+
+    /// <summary>Runs batches from <paramref name="queue"/> through <paramref name="handler"/> as Lambda's event source mapping would (see <see cref="DrainAsync(ITaskQueue, DispatcherWorker, TimeSpan, TimeSpan, int)"/>).</summary>
+    public static DispatcherWorker Worker(ITaskQueue queue, DispatcherHandler handler) =>
+        new(queue, handler, new DispatcherWorkerOptions(), TimeProvider.System, NullLogger<DispatcherWorker>.Instance);
+
     /// <summary>Receives and dispatches until the queue holds nothing visible (retries included); returns every batch answer.</summary>
-    public async Task<List<SqsBatchResponse>> DrainAsync(int maxRounds = 20)
+    public Task<List<SqsBatchResponse>> DrainAsync(int maxRounds = 20) =>
+        DrainAsync(Queue, _worker, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200), maxRounds);
+
+    /// <summary>
+    /// What Lambda's event source mapping does: receives batches of up to ten from <paramref name="queue"/> and has
+    /// <paramref name="worker"/> dispatch each (invoke, then delete what the answer did not report as failed), until
+    /// a receive that waited <paramref name="wait"/> finds nothing visible (retries included); returns every batch answer.
+    /// </summary>
+    /// <param name="visibility">How long a received message stays leased.</param>
+    public static async Task<List<SqsBatchResponse>> DrainAsync(ITaskQueue queue, DispatcherWorker worker, TimeSpan visibility, TimeSpan wait, int maxRounds = 20)
     {
         var responses = new List<SqsBatchResponse>();
         for (var round = 0; round < maxRounds; round++)
         {
-            var messages = await Queue.ReceiveAsync(10, TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            var messages = await queue.ReceiveAsync(10, visibility, wait, CancellationToken.None);
             if (messages.Count == 0)
             {
                 return responses;
             }
 
-            responses.Add(await _worker.DispatchAsync(messages, CancellationToken.None));
+            responses.Add(await worker.DispatchAsync(messages, CancellationToken.None));
         }
 
         throw new InvalidOperationException($"the queue did not drain in {maxRounds} rounds");
     }
 
-    public async Task<JsonObject> ResultAsync(string id) =>
-        JsonNode.Parse((await Store.GetAsync(TaskKeys.Result("output", id), CancellationToken.None))!.Content.Span)!.AsObject();
+    public Task<JsonObject> ResultAsync(string id) => ResultAsync(Store, id);
+
+    /// <summary>The task's result.json in <paramref name="store"/> (under the prefix "output").</summary>
+    public static async Task<JsonObject> ResultAsync(IObjectStore store, string id) =>
+        JsonNode.Parse((await store.GetAsync(TaskKeys.Result("output", id), CancellationToken.None))!.Content.Span)!.AsObject();
 
     /// <summary>A real PNG from the emulator's own txt2img, to serve as an input image.</summary>
     public async Task<byte[]> RenderPngAsync(int width, int height)

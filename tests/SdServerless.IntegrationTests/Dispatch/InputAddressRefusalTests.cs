@@ -1,6 +1,3 @@
-using SdServerless.Core.Configuration;
-using SdServerless.Functions.Dispatch;
-
 namespace SdServerless.IntegrationTests.Dispatch;
 
 /// <summary>

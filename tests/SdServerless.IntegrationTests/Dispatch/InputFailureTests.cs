@@ -1,8 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Http;
 using SdServerless.Core.Net;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
 
 namespace SdServerless.IntegrationTests.Dispatch;
 
@@ -41,11 +38,7 @@ public sealed class InputFailureTests
     {
         var (bed, sd) = await StartAsync();
         await using var _ = bed;
-        bed.Images.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 404;
-            return Task.CompletedTask;
-        };
+        bed.Images.AnswerWith(404);
 
         Assert.Equal("input_unavailable", await FailAsync(bed, sd));
     }

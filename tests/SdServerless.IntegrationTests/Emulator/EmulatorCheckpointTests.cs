@@ -1,6 +1,3 @@
-using System.Text.Json;
-using SdServerless.Emulator;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 /// <summary>Checkpoints as SD Web UI 1.10 names, lists, hashes and loads them.</summary>

@@ -1,7 +1,4 @@
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using SdServerless.Emulator;
 using StbImageSharp;
 
 namespace SdServerless.IntegrationTests.Emulator;

@@ -1,5 +1,3 @@
-using SdServerless.Emulator;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 [Trait("Category", "Integration")]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SdServerless.Emulator.Images;
 
 namespace SdServerless.IntegrationTests.Emulator;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using SdServerless.Emulator;
 using SdServerless.Emulator.Images;
 using static SdServerless.IntegrationTests.Emulator.EmulatorGenerationTests;
 

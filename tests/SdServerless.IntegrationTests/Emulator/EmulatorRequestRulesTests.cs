@@ -1,5 +1,3 @@
-using System.Text.Json;
-using SdServerless.Emulator;
 using static SdServerless.IntegrationTests.Emulator.EmulatorGenerationTests;
 
 namespace SdServerless.IntegrationTests.Emulator;

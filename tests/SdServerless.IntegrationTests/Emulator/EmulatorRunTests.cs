@@ -1,8 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-using SdServerless.Emulator;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 [Trait("Category", "Integration")]

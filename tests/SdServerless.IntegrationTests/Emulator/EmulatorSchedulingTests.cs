@@ -1,6 +1,3 @@
-using SdServerless.Emulator;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 [Trait("Category", "Integration")]

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using SdServerless.Emulator;
-
 namespace SdServerless.IntegrationTests.Emulator;
 
 [Trait("Category", "Integration")]

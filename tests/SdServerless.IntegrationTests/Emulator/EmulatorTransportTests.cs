@@ -1,8 +1,4 @@
-using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using SdServerless.Emulator;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Emulator;
 

@@ -1,10 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.Core.Webhooks;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Signed webhooks, end to end: result.json written by the dispatcher → callback → a receiver on loopback.</summary>

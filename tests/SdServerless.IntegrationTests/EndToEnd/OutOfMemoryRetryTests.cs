@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>

@@ -1,9 +1,5 @@
 using System.Buffers.Binary;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using SdServerless.Emulator.Images;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 
@@ -12,7 +8,7 @@ internal sealed class PipelineClient(LocalHostProcess host) : IDisposable
 {
     private readonly HttpClient _http = host.CreateClient();
 
-    public static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    public static string Seed(string name) => TestDataFiles.Seed(name);
 
     public async Task<JsonNode> SubmitAsync(string version, string body)
     {

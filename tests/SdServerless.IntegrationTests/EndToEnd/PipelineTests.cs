@@ -1,7 +1,4 @@
-using System.Text.Json.Nodes;
-using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

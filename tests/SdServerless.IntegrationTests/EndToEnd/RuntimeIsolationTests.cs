@@ -1,6 +1,3 @@
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.EndToEnd;
 
 /// <summary>Each runtime has its own queue and workers in the local host: one runtime's backlog never holds up another's.</summary>

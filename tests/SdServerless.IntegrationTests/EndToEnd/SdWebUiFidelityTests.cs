@@ -1,11 +1,4 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.EndToEnd.PipelineClient;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

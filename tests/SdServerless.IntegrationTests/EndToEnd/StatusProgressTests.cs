@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.EndToEnd;
 

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Sockets;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 

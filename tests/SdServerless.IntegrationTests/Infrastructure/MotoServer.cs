@@ -1,11 +1,9 @@
-using System.Diagnostics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.SQS;
 using SdServerless.Aws;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Infrastructure;
 
@@ -20,47 +18,19 @@ public class MotoServer : IAsyncLifetime
     /// <summary>moto accepts any credentials; these keep the SDK away from the machine's own.</summary>
     public static readonly AWSCredentials Credentials = new BasicAWSCredentials("test", "test");
 
-    private Process? _process;
+    private MotoProcess? _moto;
 
-    public string ServiceUrl { get; private set; } = "";
+    public string ServiceUrl => _moto?.ServiceUrl ?? "";
 
-    public async Task InitializeAsync()
-    {
-        var port = LoopbackPort.Next();
-        var start = StartInfo(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
-        start.UseShellExecute = false;
-        try
-        {
-            _process = Process.Start(start) ?? throw new InvalidOperationException("moto_server did not start");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException(
-                "moto_server is not on PATH. The S3/SQS integration tests need it: pip install \"moto[server]\"", e);
-        }
-
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        ServiceUrl = $"http://127.0.0.1:{port}";
-        await WaitUntilAnsweringAsync();
-    }
+    public async Task InitializeAsync() =>
+        _moto = await MotoProcess.StartAsync(port => StartInfo(port.ToString(CultureInfo.InvariantCulture)));
 
     /// <summary>How the server is started on <paramref name="port"/>.</summary>
     protected virtual ProcessStartInfo StartInfo(string port) => new("moto_server", ["-H", "127.0.0.1", "-p", port]);
 
     public Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
-        }
-
-        _process?.Dispose();
+        _moto?.Dispose();
         return Task.CompletedTask;
     }
 
@@ -89,39 +59,9 @@ public class MotoServer : IAsyncLifetime
         return name;
     }
 
-    /// <summary>A port nothing listens on: what an unreachable S3 or SQS looks like.</summary>
     /// <summary>
     /// A loopback URL nothing answers on: the discard port, which no test binds (a port that was merely free a moment
     /// ago can be taken by a server another test starts, and then answers).
     /// </summary>
     public static string ClosedPortUrl() => "http://127.0.0.1:9";
-
-    private async Task WaitUntilAnsweringAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode} before answering");
-            }
-
-            try
-            {
-                using var response = await http.GetAsync($"{ServiceUrl}/moto-api/");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-            }
-            catch (TaskCanceledException)
-            {
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"moto_server did not answer on {ServiceUrl} within 60 s");
-    }
 }

@@ -1,8 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Webhooks;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>
@@ -62,11 +57,7 @@ public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifeti
     {
         var secret = WebhookSecret.Generate();
         var environment = _deployment.Environment(webhookSecretArn: await _deployment.CreateWebhookSecretAsync(secret));
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 400;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(400);
         await using var callbackRuntime = await RuntimeApiEmulator.StartAsync();
         await using var callback = await BootstrapProcess.StartAsync(callbackRuntime, "callback", environment);
         var image = await _deployment.WriteSucceededTaskAsync("replayed", _receiver.Url("/hook").AbsoluteUri);
@@ -77,11 +68,7 @@ public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifeti
 
         // Presigned links carry their signing second: a replay a second later signs different ones.
         await Task.Delay(TimeSpan.FromSeconds(1.1));
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 204;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(204);
         await using var replayRuntime = await RuntimeApiEmulator.StartAsync();
         await using var replay = await BootstrapProcess.StartAsync(replayRuntime, "replay", environment);
         var answer = await replayRuntime.InvokeAsync("""{"max_messages": 10}""");
@@ -104,11 +91,7 @@ public sealed class BootstrapCallbackReplayTests(MotoServer moto) : IAsyncLifeti
     public async Task TheReplayLeavesACallbackWhoseReceiverIsStillDownOnTheQueue()
     {
         var environment = _deployment.Environment(webhookSecretArn: await _deployment.CreateWebhookSecretAsync(WebhookSecret.Generate()));
-        _receiver.Handler = (_, context) =>
-        {
-            context.Response.StatusCode = 400;
-            return Task.CompletedTask;
-        };
+        _receiver.AnswerWith(400);
         await using var callbackRuntime = await RuntimeApiEmulator.StartAsync();
         await using var callback = await BootstrapProcess.StartAsync(callbackRuntime, "callback", environment);
         await _deployment.WriteSucceededTaskAsync("still-refused", _receiver.Url("/hook").AbsoluteUri);

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Lambda;
 
 /// <summary>The published bootstrap reports a start it cannot make through runtime/init/error, then exits.</summary>

@@ -1,12 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Amazon.S3.Model;
 using SdServerless.Aws.Pool;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Webhooks;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
@@ -25,7 +18,7 @@ public sealed class BootstrapOnMotoTests(MotoServer moto) : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    private static string Seed(string name) => TestDataFiles.Seed(name);
 
     [Fact]
     public async Task SeedV1Alpha2ExampleGetsTheSeedResponseAndAMessageOnTheTaskQueue()

@@ -1,7 +1,4 @@
-using System.Diagnostics;
 using SdServerless.Benchmarks.Harness;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

@@ -1,16 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws.Pool;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Lambda;
 
@@ -171,16 +160,8 @@ public sealed class DispatcherPoolOnMotoTests(SerialMotoServer moto) : IAsyncLif
 
     private Task<string> SendAsync(string id)
     {
-        var task = new SdTask
-        {
-            ApiVersion = "v1alpha2",
-            Id = id,
-            Runtime = Runtime,
-            TaskType = TaskType.TextToImage,
-            Prefix = "output",
-            Content = JsonNode.Parse("""{"prompt":"p","steps":1,"width":64,"height":64}""")!.AsObject(),
-        };
-        return _deployment.TaskQueue.SendAsync(JsonSerializer.Serialize(new TaskMessage { IdTask = id, Task = task }, CoreJsonContext.Default.TaskMessage), TimeSpan.Zero, CancellationToken.None);
+        var task = TestTasks.Create(id, TaskType.TextToImage, """{"prompt":"p","steps":1,"width":64,"height":64}""", runtime: Runtime);
+        return _deployment.TaskQueue.SendAsync(TestTasks.MessageBody(task), TimeSpan.Zero, CancellationToken.None);
     }
 
     private async Task<string> ReceiveEventAsync(params string[] messageIds) =>

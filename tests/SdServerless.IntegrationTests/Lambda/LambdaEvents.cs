@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using SdServerless.Core.Queueing;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 
 namespace SdServerless.IntegrationTests.Lambda;

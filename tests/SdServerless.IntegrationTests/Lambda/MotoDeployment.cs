@@ -2,16 +2,8 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
-using System.Text;
-using System.Text.Json;
 using SdServerless.Aws;
-using SdServerless.Core.Json;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.IntegrationTests.Infrastructure;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Lambda;
 

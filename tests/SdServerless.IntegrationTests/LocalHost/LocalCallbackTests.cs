@@ -1,17 +1,7 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Storage;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.IntegrationTests.Callback;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 

@@ -1,9 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>The HTTP API of the local host, over real HTTP to a real child process.</summary>
@@ -16,7 +10,7 @@ public sealed class LocalHostApiTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    private static string Seed(string name) => TestDataFiles.Seed(name);
 
     private static StringContent Json(string body, string contentType = "application/json") => new(body, Encoding.UTF8, contentType);
 

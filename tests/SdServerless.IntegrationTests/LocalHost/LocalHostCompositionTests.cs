@@ -1,15 +1,6 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using SdServerless.Core.Pool;
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
 using Host = SdServerless.Local.Hosting.LocalHost;
 using LocalHostOptions = SdServerless.Local.Hosting.LocalHostOptions;
-
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 

@@ -1,8 +1,3 @@
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using SdServerless.IntegrationTests.Infrastructure;
-
 namespace SdServerless.IntegrationTests.LocalHost;
 
 [Trait("Category", "Integration")]
@@ -50,7 +45,7 @@ public sealed class LocalHostOptionsTests
     {
         await using var host = await LocalHostProcess.StartAsync(null, "--no-dispatch", "--api-key", "s3cret");
         using var client = host.CreateClient();
-        var body = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", "request-v1alpha2.jsonc"));
+        var body = TestDataFiles.Seed("request-v1alpha2.jsonc");
 
         using var without = await client.PostAsync("/v1alpha2", new StringContent(body, Encoding.UTF8, "application/json"));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1alpha2") { Content = new StringContent(body, Encoding.UTF8, "application/json") };

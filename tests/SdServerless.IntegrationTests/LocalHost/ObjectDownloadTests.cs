@@ -1,25 +1,20 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using Microsoft.AspNetCore.Builder;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.LocalHost;
 
 [Trait("Category", "Integration")]
 public sealed class ObjectDownloadTests : IAsyncLifetime
 {
-    private readonly InMemoryObjectStore _store = new();
-    private readonly HttpClient _client = new();
-    private WebApplication? _app;
-    private Uri _base = null!;
+    private ObjectDownloadHost? _host;
+
+    private ObjectDownloadHost Host => _host!;
 
     public async Task InitializeAsync()
     {
-        await PutAsync("output/t1/t1-1.png", "png-bytes", "image/png");
-        await PutAsync("out put/tâche 1/a#b.webp", "webp-bytes", "image/webp");
-        await PutAsync("_sdserverless/tasks/t1/request.json", "{\"secret\":1}", "application/json");
+        _host = await ObjectDownloadHost.StartAsync();
+        await Host.PutAsync("output/t1/t1-1.png", "png-bytes", "image/png");
+        await Host.PutAsync("out put/tâche 1/a#b.webp", "webp-bytes", "image/webp");
+        await Host.PutAsync("_sdserverless/tasks/t1/request.json", "{\"secret\":1}", "application/json");
 
         // What a directory-backed store would resolve these keys to; stored literally here so that a missing
         // check shows up as a served secret rather than as an accidental 404.
@@ -32,19 +27,15 @@ public sealed class ObjectDownloadTests : IAsyncLifetime
             "output//t1/t1-1.png",
         })
         {
-            await PutAsync(key, "secret", "text/plain");
+            await Host.PutAsync(key, "secret", "text/plain");
         }
-
-        _app = await LocalCallbackTests.StartAsync(app => app.MapObjectDownloads(_store));
-        _base = new Uri(_app.Urls.First());
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
@@ -53,9 +44,9 @@ public sealed class ObjectDownloadTests : IAsyncLifetime
     [InlineData("out put/tâche 1/a#b.webp", "webp-bytes", "image/webp")]
     public async Task TheLinkInTheCallbackServesTheStoredObjectWithItsContentType(string key, string content, string contentType)
     {
-        var url = new LocalObjectUrlSigner(_base).GetReadUrl(key, TimeSpan.FromHours(1));
+        var url = new LocalObjectUrlSigner(Host.BaseUrl).GetReadUrl(key, TimeSpan.FromHours(1));
 
-        using var response = await _client.GetAsync(url);
+        using var response = await Host.Client.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(contentType, response.Content.Headers.ContentType?.MediaType);
@@ -85,26 +76,20 @@ public sealed class ObjectDownloadTests : IAsyncLifetime
     [Fact]
     public async Task ObjectsCannotBeWrittenThroughTheDownloadRoute()
     {
-        using var response = await _client.PutAsync(new Uri(_base, "/objects/output/t1/t1-1.png"), new StringContent("evil"));
+        using var response = await Host.Client.PutAsync(new Uri(Host.BaseUrl, "/objects/output/t1/t1-1.png"), new StringContent("evil"));
 
         Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Equal("png-bytes", Encoding.UTF8.GetString((await _store.GetAsync("output/t1/t1-1.png", CancellationToken.None))!.Content.Span));
+        Assert.Equal("png-bytes", Encoding.UTF8.GetString((await Host.Store.GetAsync("output/t1/t1-1.png", CancellationToken.None))!.Content.Span));
     }
 
     /// <summary>HttpClient normalises dot segments before sending; a raw socket sends the target as an attacker would.</summary>
     private async Task<string> SendRawAsync(string request)
     {
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _base.Port);
+        await tcp.ConnectAsync(IPAddress.Loopback, Host.BaseUrl.Port);
         await using var stream = tcp.GetStream();
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         using var reader = new StreamReader(stream);
         return await reader.ReadToEndAsync();
-    }
-
-    private async Task PutAsync(string key, string content, string contentType)
-    {
-        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(content));
-        await _store.PutAsync(key, stream, contentType, CancellationToken.None);
     }
 }

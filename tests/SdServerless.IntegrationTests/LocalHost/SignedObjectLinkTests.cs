@@ -1,9 +1,3 @@
-using System.Net;
-using System.Text;
-using Microsoft.AspNetCore.Builder;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.LocalHost;
 
 /// <summary>With an API key, /objects/ serves only requests that carry the key or a link the host signed.</summary>
@@ -11,31 +5,28 @@ namespace SdServerless.IntegrationTests.LocalHost;
 public sealed class SignedObjectLinkTests : IAsyncLifetime
 {
     private const string ApiKey = "k-123";
-    private readonly InMemoryObjectStore _store = new();
-    private readonly HttpClient _client = new();
-    private WebApplication? _app;
-    private Uri _base = null!;
+    private ObjectDownloadHost? _host;
+
+    private ObjectDownloadHost Host => _host!;
 
     public async Task InitializeAsync()
     {
-        await _store.PutAsync("output/t1/result.json", new MemoryStream(Encoding.UTF8.GetBytes("{\"prompt\":\"private\"}")), "application/json", default);
-        _app = await LocalCallbackTests.StartAsync(app => app.MapObjectDownloads(_store, ApiKey));
-        _base = new Uri(_app.Urls.First());
+        _host = await ObjectDownloadHost.StartAsync(ApiKey);
+        await Host.PutAsync("output/t1/result.json", "{\"prompt\":\"private\"}", "application/json");
     }
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
-        if (_app is not null)
+        if (_host is not null)
         {
-            await _app.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task AnUnsignedRequestWithoutTheKeyIsRefused()
     {
-        using var response = await _client.GetAsync(new LocalObjectUrlSigner(_base).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1)));
+        using var response = await Host.Client.GetAsync(new LocalObjectUrlSigner(Host.BaseUrl).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1)));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
     }
@@ -43,12 +34,12 @@ public sealed class SignedObjectLinkTests : IAsyncLifetime
     [Fact]
     public async Task ASignedLinkOrTheKeyServesTheObject()
     {
-        var signed = new LocalObjectUrlSigner(_base, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1));
-        using var withKey = new HttpRequestMessage(HttpMethod.Get, new LocalObjectUrlSigner(_base).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1)));
+        var signed = new LocalObjectUrlSigner(Host.BaseUrl, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1));
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, new LocalObjectUrlSigner(Host.BaseUrl).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1)));
         withKey.Headers.Add("x-api-key", ApiKey);
 
-        using var bySignature = await _client.GetAsync(signed);
-        using var byKey = await _client.SendAsync(withKey);
+        using var bySignature = await Host.Client.GetAsync(signed);
+        using var byKey = await Host.Client.SendAsync(withKey);
 
         Assert.Equal(HttpStatusCode.OK, bySignature.StatusCode);
         Assert.Equal(HttpStatusCode.OK, byKey.StatusCode);
@@ -57,14 +48,14 @@ public sealed class SignedObjectLinkTests : IAsyncLifetime
     [Fact]
     public async Task AnExpiredOrForeignOrReusedSignatureIsRefused()
     {
-        var expired = new LocalObjectUrlSigner(_base, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(-1));
-        var foreign = new LocalObjectUrlSigner(_base, new ObjectLinkSignature("other")).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1));
-        var otherKey = new LocalObjectUrlSigner(_base, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/t1-1.png", TimeSpan.FromHours(1));
-        var reused = new Uri(new LocalObjectUrlSigner(_base).GetReadUrl("output/t1/result.json", TimeSpan.Zero) + otherKey.Query);
+        var expired = new LocalObjectUrlSigner(Host.BaseUrl, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(-1));
+        var foreign = new LocalObjectUrlSigner(Host.BaseUrl, new ObjectLinkSignature("other")).GetReadUrl("output/t1/result.json", TimeSpan.FromHours(1));
+        var otherKey = new LocalObjectUrlSigner(Host.BaseUrl, new ObjectLinkSignature(ApiKey)).GetReadUrl("output/t1/t1-1.png", TimeSpan.FromHours(1));
+        var reused = new Uri(new LocalObjectUrlSigner(Host.BaseUrl).GetReadUrl("output/t1/result.json", TimeSpan.Zero) + otherKey.Query);
 
         foreach (var url in new[] { expired, foreign, reused })
         {
-            using var response = await _client.GetAsync(url);
+            using var response = await Host.Client.GetAsync(url);
             Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         }
     }

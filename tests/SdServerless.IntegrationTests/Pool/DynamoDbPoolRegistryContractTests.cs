@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SdServerless.Aws;
 using SdServerless.Aws.Pool;
 using SdServerless.Core;
-using SdServerless.Core.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Pool;
 

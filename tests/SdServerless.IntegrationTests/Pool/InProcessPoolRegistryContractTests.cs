@@ -1,4 +1,3 @@
-using SdServerless.Core.Pool;
 using SdServerless.Functions.Pool;
 
 namespace SdServerless.IntegrationTests.Pool;

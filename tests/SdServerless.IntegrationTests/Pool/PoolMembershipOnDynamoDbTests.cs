@@ -1,10 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Aws.Pool;
-using SdServerless.Core.Pool;
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Pool;
 

@@ -1,12 +1,5 @@
-using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Pool;
-using SdServerless.Emulator;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Pool;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Pool;
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Pool;
 
 namespace SdServerless.IntegrationTests.Pool;
 

@@ -1,4 +1,3 @@
-using SdServerless.Core.Queueing;
 using SdServerless.Local.Queueing;
 
 namespace SdServerless.IntegrationTests.Queueing;

@@ -1,5 +1,3 @@
-using SdServerless.Core.Queueing;
-using SdServerless.IntegrationTests.Infrastructure;
 using SdServerless.Local.Queueing;
 
 namespace SdServerless.IntegrationTests.Queueing;

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using SdServerless.Core.Queueing;
 using SdServerless.Local.Queueing;
 
 namespace SdServerless.IntegrationTests.Queueing;

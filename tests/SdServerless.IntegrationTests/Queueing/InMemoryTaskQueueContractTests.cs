@@ -1,6 +1,3 @@
-using SdServerless.Core.Queueing;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Queueing;
 
 /// <summary>The unit tests' queue, held to what SQS and the file queue do, so that it cannot drift from them.</summary>

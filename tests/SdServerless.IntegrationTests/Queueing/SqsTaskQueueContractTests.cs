@@ -1,9 +1,6 @@
-using System.Globalization;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SdServerless.Aws;
-using SdServerless.Core.Queueing;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Queueing;
 

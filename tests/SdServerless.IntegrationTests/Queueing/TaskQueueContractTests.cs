@@ -1,5 +1,4 @@
 using SdServerless.Core;
-using SdServerless.Core.Queueing;
 
 namespace SdServerless.IntegrationTests.Queueing;
 

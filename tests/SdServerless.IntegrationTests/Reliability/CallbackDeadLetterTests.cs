@@ -1,11 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Net;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Local.Callbacks;
 using SdServerless.Local.Hosting;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

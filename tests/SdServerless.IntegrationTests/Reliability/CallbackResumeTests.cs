@@ -1,18 +1,5 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
 using SdServerless.Core.Net;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
 using SdServerless.IntegrationTests.Callback;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

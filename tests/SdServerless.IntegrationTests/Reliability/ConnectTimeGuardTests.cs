@@ -1,6 +1,4 @@
 using SdServerless.Core.Net;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,10 +1,5 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using SdServerless.Core.Webhooks;
-using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,10 +1,7 @@
 using System.Security.Cryptography;
-using SdServerless.Emulator;
 using SdServerless.Emulator.Images;
 using SdServerless.IntegrationTests.EndToEnd;
-using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

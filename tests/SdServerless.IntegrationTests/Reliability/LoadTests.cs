@@ -1,5 +1,3 @@
-using System.Net;
-using SdServerless.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
 
@@ -12,10 +10,10 @@ public sealed class LoadTests(ITestOutputHelper output)
     [Fact]
     public async Task AThousandSubmissionsFiftyAtATimeAreAllAcceptedAndAllSucceed()
     {
-        const int count = 1000;
+        const int TaskCount = 1000;
         await using var host = await LocalHostProcess.StartAsync(null, "--emulator-workers", "4");
         using var http = host.CreateClient();
-        var ids = Enumerable.Range(0, count).Select(i => $"load-{i:D4}").ToList();
+        var ids = Enumerable.Range(0, TaskCount).Select(i => $"load-{i:D4}").ToList();
 
         var submissions = await SubmitAllAsync(http, ids.Select(id => (id, TextToImage(id))).ToList(), concurrency: 50);
 
@@ -23,11 +21,11 @@ public sealed class LoadTests(ITestOutputHelper output)
         Assert.All(submissions, s => Assert.True(s.Status == HttpStatusCode.OK, $"{s.Id}: {(int)s.Status} {s.Body}"));
         var latencies = submissions.Select(s => s.Latency).ToList();
         output.WriteLine(
-            $"submit latency over {count} requests at concurrency 50: p50 {Percentile(latencies, 50).TotalMilliseconds:0} ms, " +
+            $"submit latency over {TaskCount} requests at concurrency 50: p50 {Percentile(latencies, 50).TotalMilliseconds:0} ms, " +
             $"p99 {Percentile(latencies, 99).TotalMilliseconds:0} ms, max {latencies.Max().TotalMilliseconds:0} ms");
 
-        await WaitUntilAsync(() => CountResults(host.DataDirectory) >= count, TimeSpan.FromSeconds(150),
-            () => $"{CountResults(host.DataDirectory)} of {count} results\n{host.Output[^Math.Min(host.Output.Length, 4000)..]}");
+        await WaitUntilAsync(() => CountResults(host.DataDirectory) >= TaskCount, TimeSpan.FromSeconds(150),
+            () => $"{CountResults(host.DataDirectory)} of {TaskCount} results\n{host.Output[^Math.Min(host.Output.Length, 4000)..]}");
         var statuses = await StatusesAsync(http, ids);
         Assert.All(ids, id => Assert.Equal("succeeded", statuses[id]["status"]!.GetValue<string>()));
     }
@@ -35,8 +33,8 @@ public sealed class LoadTests(ITestOutputHelper output)
     [Fact]
     public async Task PastTheQueueDepthLimitSubmissionsGet429WithRetryAfterAndLeaveNothingBehind()
     {
-        const int limit = 20;
-        await using var host = await LocalHostProcess.StartAsync(null, "--queue-depth-limit", limit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-dispatch");
+        const int DepthLimit = 20;
+        await using var host = await LocalHostProcess.StartAsync(null, "--queue-depth-limit", DepthLimit.ToString(System.Globalization.CultureInfo.InvariantCulture), "--no-dispatch");
         using var http = host.CreateClient();
         var ids = Enumerable.Range(0, 120).Select(i => $"busy-{i:D3}").ToList();
 
@@ -48,7 +46,7 @@ public sealed class LoadTests(ITestOutputHelper output)
         output.WriteLine($"{accepted.Count} accepted, {refused.Count} refused with 429");
 
         // The depth check and the enqueue are not one atomic step: racing requests may pass the limit by a few.
-        Assert.InRange(accepted.Count, limit, limit + 10);
+        Assert.InRange(accepted.Count, DepthLimit, DepthLimit + 10);
         Assert.All(refused, s => Assert.True(s.RetryAfter > TimeSpan.Zero, $"{s.Id}: 429 without Retry-After"));
         Assert.All(refused, s => Assert.Equal(429, System.Text.Json.Nodes.JsonNode.Parse(s.Body)!["status"]!.GetValue<int>()));
 

@@ -1,10 +1,4 @@
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Tasks;
 using SdServerless.IntegrationTests.Callback;
-using SdServerless.Local.Callbacks;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,11 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>Many submissions at once against a local host process, and waits on what its data directory shows.</summary>

@@ -1,9 +1,5 @@
-using System.Text.Json.Nodes;
-using SdServerless.Emulator;
 using SdServerless.IntegrationTests.EndToEnd;
-using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,8 +1,4 @@
-using System.Net;
-using System.Text;
-using SdServerless.IntegrationTests.Infrastructure;
 using static SdServerless.IntegrationTests.Reliability.ReliabilityClient;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 

@@ -1,24 +1,13 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Net;
-using SdServerless.Core.Tasks;
-using SdServerless.Core.Webhooks;
-using SdServerless.Functions.Callback;
+using SdServerless.Functions.Composition;
 using SdServerless.Functions.Json;
-using SdServerless.IntegrationTests.Infrastructure;
-using SdServerless.Local.Callbacks;
+using SdServerless.IntegrationTests.Callback;
 using SdServerless.Local.Queueing;
 using SdServerless.Local.Storage;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Reliability;
 
 /// <summary>
-/// The callback handler with the local host's real store and dead-letter queue, posting to a slow receiver on loopback
+/// The callback function with the local host's real store and dead-letter queue, posting to a slow receiver on loopback
 /// (short attempt timeouts keep the test fast): retried, then delivered or dead-lettered with a clear reason and replayed.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -35,6 +24,7 @@ public sealed class SlowReceiverTests : IAsyncLifetime
 
     private LoopbackHttpServer _receiver = null!;
     private FileTaskQueue _deadLetters = null!;
+    private ServiceProvider _services = null!;
     private int _slowAnswers;
 
     public async Task InitializeAsync()
@@ -50,10 +40,17 @@ public sealed class SlowReceiverTests : IAsyncLifetime
             context.Response.StatusCode = 200;
         };
         _deadLetters = FileTaskQueue.Open(Path.Combine(_data, "queues", "callback-dlq"));
+        _services = CallbackHarness.BuildServices(
+            new DirectoryObjectStore(_data, "outputbucket"),
+            new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")),
+            new CallbackQueues(_deadLetters),
+            new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true, WebhookSecret = WebhookSecret.Generate().Reveal() },
+            _callbackOptions);
     }
 
     public async Task DisposeAsync()
     {
+        await _services.DisposeAsync();
         await _deadLetters.DisposeAsync();
         await _receiver.DisposeAsync();
     }
@@ -88,7 +85,7 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         Assert.Equal("too-slow", deadLetter.Payload!.Value.GetProperty("id_task").GetString());
 
         _slowAnswers = 0;
-        var report = await CreateReplayer().ReplayAsync(CancellationToken.None);
+        var report = await _services.GetRequiredService<CallbackReplayer>().ReplayAsync(CancellationToken.None);
 
         Assert.Equal(1, report.Delivered);
         Assert.Equal(0, await _deadLetters.GetApproximateDepthAsync(CancellationToken.None));
@@ -98,44 +95,13 @@ public sealed class SlowReceiverTests : IAsyncLifetime
         Assert.Equal("too-slow", JsonNode.Parse(requests[^1].Body)!["id_task"]!.GetValue<string>());
     }
 
-    private DirectoryObjectStore Store() => new(_data, "outputbucket");
-
     private async Task HandleResultAsync(string id)
     {
-        var store = Store();
-        var options = new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true };
-        var result = new TaskResult
-        {
-            IdTask = id,
-            Runtime = "sdruntime",
-            Tasktype = TaskType.TextToImage,
-            Status = TaskStatus.Succeeded,
-            Images = [],
-            CallbackUrl = _receiver.Url("/hook").ToString(),
-            CreatedAt = DateTimeOffset.UtcNow,
-            CompletedAt = DateTimeOffset.UtcNow,
-            Attempts = 1,
-        };
         var key = TaskKeys.Result("output", id);
-        await store.PutAsync(key, new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result, CoreJsonContext.Default.TaskResult)), "application/json", CancellationToken.None);
-        var handler = new CallbackHandler(store, new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), CreateDelivery(),
-            new CallbackDeadLetterWriter(_deadLetters, store, _callbackOptions, TimeProvider.System), options, _callbackOptions, NullLogger<CallbackHandler>.Instance);
+        await CallbackHarness.WriteResultAsync(
+            _services.GetRequiredService<IObjectStore>(), key, CallbackHarness.Finished(id, TaskStatus.Succeeded, _receiver.Url("/hook").ToString()));
 
-        await handler.HandleAsync(LocalS3Events.FromObjectCreated(new Core.Storage.ObjectCreated("outputbucket", key, 1, "etag", DateTimeOffset.UtcNow)), CancellationToken.None);
+        await _services.GetRequiredService<CallbackHandler>().HandleAsync(
+            LocalS3Events.FromObjectCreated(new ObjectCreated("outputbucket", key, 1, "etag", DateTimeOffset.UtcNow)), CancellationToken.None);
     }
-
-    private CallbackReplayer CreateReplayer() => new(
-        _deadLetters,
-        new CallbackBodyRebuilder(Store(), new LocalObjectUrlSigner(new Uri("http://127.0.0.1:8080")), _callbackOptions),
-        CreateDelivery(),
-        Store(),
-        NullLogger<CallbackReplayer>.Instance);
-
-    private WebhookDelivery CreateDelivery() => new(
-        GuardedHttpHandler.CreateClient(_ => true),
-        new WebhookSigner(WebhookSecret.Generate()),
-        new SdServerlessOptions { AllowHttp = true, AllowPrivateNetwork = true },
-        _callbackOptions,
-        TimeProvider.System,
-        NullLogger<WebhookDelivery>.Instance);
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using SdServerless.Core.Storage;
 using SdServerless.Local.Storage;
 
 namespace SdServerless.IntegrationTests.Storage;

@@ -1,7 +1,3 @@
-using System.Collections.Concurrent;
-using SdServerless.Core.Storage;
-using SdServerless.Testing;
-
 namespace SdServerless.IntegrationTests.Storage;
 
 /// <summary>The unit tests' object store, held to what S3 and the directory store do, so that it cannot drift from them.</summary>

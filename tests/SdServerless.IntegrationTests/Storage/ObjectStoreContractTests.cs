@@ -1,6 +1,4 @@
-using System.Text;
 using SdServerless.Core;
-using SdServerless.Core.Storage;
 
 namespace SdServerless.IntegrationTests.Storage;
 

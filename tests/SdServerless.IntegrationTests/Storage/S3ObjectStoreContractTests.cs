@@ -1,11 +1,8 @@
-using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.SQS;
 using Amazon.SQS.Model;
 using SdServerless.Aws;
-using SdServerless.Core.Storage;
-using SdServerless.IntegrationTests.Infrastructure;
 
 namespace SdServerless.IntegrationTests.Storage;
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
 using static SdServerless.IntegrationTests.Tasks.InProcessHost;
 
 namespace SdServerless.IntegrationTests.Tasks;

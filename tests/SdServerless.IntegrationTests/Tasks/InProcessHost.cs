@@ -1,14 +1,4 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using SdServerless.Emulator;
-using SdServerless.IntegrationTests.Infrastructure;
 using LocalHostOptions = SdServerless.Local.Hosting.LocalHostOptions;
-using SdServerless.Testing;
 
 namespace SdServerless.IntegrationTests.Tasks;
 

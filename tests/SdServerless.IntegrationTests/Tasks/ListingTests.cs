@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace SdServerless.IntegrationTests.Tasks;
 
 [Trait("Category", "Integration")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using PuppeteerSharp;
 using static SdServerless.IntegrationTests.Tasks.InProcessHost;
 

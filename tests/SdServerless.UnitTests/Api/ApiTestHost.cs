@@ -1,16 +1,5 @@
-using System.Net;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
 using SdServerless.Core.Net;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Api;
 
@@ -52,7 +41,7 @@ internal sealed class ApiTestHost
 
     public ApiHandler Handler { get; }
 
-    public static string Seed(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", name));
+    public static string Seed(string name) => TestDataFiles.Seed(name);
 
     public Task<ApiGatewayProxyResponse> PostAsync(string path, string body, string? contentType = "application/json", string? apiKey = null) =>
         SendAsync("POST", path, body, contentType, apiKey);
@@ -101,7 +90,7 @@ internal sealed class ApiTestHost
     }
 
     public static T LoadEvent<T>(string file, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
-        JsonSerializer.Deserialize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Events", file)), typeInfo)!;
+        JsonSerializer.Deserialize(TestDataFiles.Event(file), typeInfo)!;
 
     public static JsonObject Body(ApiGatewayProxyResponse response) => JsonNode.Parse(response.Body!)!.AsObject();
 

@@ -1,11 +1,3 @@
-using System.Text.Json;
-using SdServerless.Core.Json;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 
@@ -66,7 +58,7 @@ public class ConcurrentSubmitTests
     [Fact]
     public async Task ARequestThatOutlivesTheGraceLosesTheIdAndItsMessageIsDropped()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DispatcherHarness.Start);
         var host = new ApiTestHost(clock: clock);
         var firstSendReached = new TaskCompletionSource();
         var releaseFirstSend = new TaskCompletionSource();

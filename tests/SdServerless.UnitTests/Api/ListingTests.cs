@@ -1,8 +1,4 @@
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
 using static SdServerless.UnitTests.Api.ApiTestHost;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Api;
 

@@ -1,13 +1,5 @@
-using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Time.Testing;
 using SdServerless.Core;
 using SdServerless.Core.Net;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Pool;
 
 namespace SdServerless.UnitTests.Api;
 

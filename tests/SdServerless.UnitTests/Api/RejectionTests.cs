@@ -1,4 +1,3 @@
-using SdServerless.Functions.Api;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 
 namespace SdServerless.UnitTests.Api;

@@ -1,12 +1,4 @@
-using Microsoft.Extensions.Time.Testing;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Events;
 using static SdServerless.UnitTests.Api.ApiTestHost;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
 
 namespace SdServerless.UnitTests.Api;
 

@@ -1,15 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Functions.Api;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Api;
 

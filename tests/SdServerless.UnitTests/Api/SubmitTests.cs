@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Queueing;
-using SdServerless.Functions.Api;
 using static SdServerless.UnitTests.Api.ApiTestHost;
 
 namespace SdServerless.UnitTests.Api;

@@ -52,9 +52,9 @@ public class AwsSignatureV4Tests
         Assert.Equal("session-token", request.Headers.GetValues("x-amz-security-token").Single());
         Assert.Equal("secretsmanager.GetSecretValue", request.Headers.GetValues("x-amz-target").Single());
         var authorization = request.Headers.GetValues("Authorization").Single();
-        const string signedHeaders = "content-type;host;x-amz-date;x-amz-security-token;x-amz-target";
+        const string SignedHeaders = "content-type;host;x-amz-date;x-amz-security-token;x-amz-target";
         Assert.StartsWith(
-            $"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/eu-west-1/secretsmanager/aws4_request, SignedHeaders={signedHeaders}, Signature=",
+            $"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261125/eu-west-1/secretsmanager/aws4_request, SignedHeaders={SignedHeaders}, Signature=",
             authorization,
             StringComparison.Ordinal);
 
@@ -72,7 +72,7 @@ public class AwsSignatureV4Tests
                 ["x-amz-target"] = "secretsmanager.GetSecretValue",
             },
             Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body)));
-        var sdk = AWS4Signer.ComputeSignature(credentials, "eu-west-1", at.UtcDateTime, "secretsmanager", signedHeaders, canonical);
+        var sdk = AWS4Signer.ComputeSignature(credentials, "eu-west-1", at.UtcDateTime, "secretsmanager", SignedHeaders, canonical);
         Assert.EndsWith("Signature=" + sdk.Signature, authorization, StringComparison.Ordinal);
     }
 

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using SdServerless.Aws.SecretsManager;
 using SdServerless.Core;

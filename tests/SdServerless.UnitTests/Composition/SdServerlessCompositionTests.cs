@@ -1,20 +1,9 @@
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Functions.Api;
 using SdServerless.Functions.Callback;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Functions.Pool;
 using SdServerless.UnitTests.Api;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Composition;
 

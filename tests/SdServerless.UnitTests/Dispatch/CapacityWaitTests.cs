@@ -1,12 +1,3 @@
-using System.Net;
-using System.Text.Json;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Pool;
-using SdServerless.Testing;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>A pool with no server free (at zero, booting, all busy) puts tasks back; it never spends their attempts.</summary>
@@ -24,8 +15,6 @@ public sealed class CapacityWaitTests
     }
 
     private static TaskMessage Message(string body) => JsonSerializer.Deserialize(body, CoreJsonContext.Default.TaskMessage)!;
-
-    private static string Body(TaskMessage message) => JsonSerializer.Serialize(message, CoreJsonContext.Default.TaskMessage);
 
     private static Task RegisterAsync(InProcessPoolRegistry registry) =>
         registry.RegisterAsync(new PoolServer { Runtime = "sdruntime", Url = DispatcherHarness.Endpoint }, CancellationToken.None);
@@ -109,7 +98,7 @@ public sealed class CapacityWaitTests
     {
         var (harness, _) = EmptyPool();
         var since = harness.Clock.GetUtcNow();
-        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = since }));
+        var record = await harness.SendAndReceiveAsync(TestTasks.MessageBody(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = since }));
         var waited = TimeSpan.FromSeconds(4);
         Assert.InRange(waited, harness.Settings.CapacityBackoffBase, harness.Settings.CapacityBackoffCap);
         harness.Clock.Advance(waited);
@@ -131,7 +120,7 @@ public sealed class CapacityWaitTests
         var harness = new DispatcherHarness(maxAttempts: 3);
         harness.SdWebUi.ScriptedAnswers.Enqueue(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
         harness.SdWebUi.ScriptedAnswers.Enqueue(() => new HttpResponseMessage(HttpStatusCode.ServiceUnavailable));
-        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 1 }));
+        var record = await harness.SendAndReceiveAsync(TestTasks.MessageBody(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 1 }));
 
         Assert.Single((await harness.DispatchAsync(record)).BatchItemFailures);
         var state = (await harness.StateAsync("waits"))!;
@@ -149,7 +138,7 @@ public sealed class CapacityWaitTests
     {
         var (harness, _) = EmptyPool();
         var since = harness.Clock.GetUtcNow();
-        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 2, WaitingSince = since }));
+        var record = await harness.SendAndReceiveAsync(TestTasks.MessageBody(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, Attempts = 2, WaitingSince = since }));
         harness.Clock.Advance(harness.Options.QueueingDeadline);
 
         var response = await harness.DispatchAsync(record);
@@ -168,7 +157,7 @@ public sealed class CapacityWaitTests
     public async Task JustBeforeTheQueueingDeadlineTheTaskStillWaits()
     {
         var (harness, _) = EmptyPool();
-        var record = await harness.SendAndReceiveAsync(Body(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = harness.Clock.GetUtcNow() }));
+        var record = await harness.SendAndReceiveAsync(TestTasks.MessageBody(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = harness.Clock.GetUtcNow() }));
         harness.Clock.Advance(harness.Options.QueueingDeadline - TimeSpan.FromSeconds(1));
 
         await harness.DispatchAsync(record);

@@ -1,6 +1,3 @@
-using System.Net;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 public sealed class DispatcherFailureTests

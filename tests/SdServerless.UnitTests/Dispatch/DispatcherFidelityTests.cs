@@ -1,13 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Pool;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>The dispatcher talks to SD Web UI as SD Web UI 1.10 needs: credentials, no gzip, one OOM retry, no empty success.</summary>

@@ -1,21 +1,8 @@
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
 using SdServerless.Core.Telemetry;
-using SdServerless.Core.Tasks;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Functions.Events;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -57,7 +44,14 @@ public sealed class DispatcherHarness
 
     public InMemoryObjectStore Store { get; } = new();
 
-    public ManualClock Clock { get; } = new();
+    /// <summary>Where <see cref="Clock"/> starts: a fixed instant, so times in results and records are the same each run.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Lease, backoff and catalog expiry move only when a test advances it; its timers too (the task watch's rounds,
+    /// a long poll's wait) fire only then.
+    /// </summary>
+    public FakeTimeProvider Clock { get; } = new(Start);
 
     public RecordingMetrics Metrics { get; } = new();
 
@@ -73,25 +67,14 @@ public sealed class DispatcherHarness
 
     public DispatcherHandler Handler { get; }
 
-    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) => new()
-    {
-        ApiVersion = "v1alpha2",
-        Id = id,
-        Runtime = "sdruntime",
-        TaskType = type,
-        Prefix = "output",
-        Context = JsonNode.Parse("""{"order":[1,"two"]}"""),
-        CallbackUrl = "https://hooks.example.com/done",
-        Model = model,
-        ImageLink = imageLink,
-        Content = JsonNode.Parse(content)!.AsObject(),
-    };
+    /// <summary>A task with a context and a callback URL, so that a test can see both carried into result.json.</summary>
+    public static SdTask Task(string id, TaskType type, string content, string? model = null, string? imageLink = null) =>
+        TestTasks.Create(id, type, content, model, imageLink, JsonNode.Parse("""{"order":[1,"two"]}"""), "https://hooks.example.com/done");
 
     /// <summary>Sends the task to the queue and receives it, as the event source mapping would.</summary>
     public async Task<SqsEvent.SqsMessage> EnqueueAndReceiveAsync(SdTask task) => await SendAndReceiveAsync(MessageBody(task));
 
-    public static string MessageBody(SdTask task) =>
-        JsonSerializer.Serialize(new TaskMessage { IdTask = task.Id, Task = task }, CoreJsonContext.Default.TaskMessage);
+    public static string MessageBody(SdTask task) => TestTasks.MessageBody(task);
 
     public async Task<SqsEvent.SqsMessage> SendAndReceiveAsync(string body)
     {

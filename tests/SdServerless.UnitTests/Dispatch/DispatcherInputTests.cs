@@ -1,5 +1,3 @@
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 public sealed class DispatcherInputTests

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 public sealed class DispatcherOutcomeTests

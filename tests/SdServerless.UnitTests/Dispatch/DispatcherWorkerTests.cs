@@ -1,8 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Tasks;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Dispatch;
 

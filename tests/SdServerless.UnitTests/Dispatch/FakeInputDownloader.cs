@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.UnitTests.Dispatch;
 

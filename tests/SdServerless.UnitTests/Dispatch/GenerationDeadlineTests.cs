@@ -1,8 +1,3 @@
-using SdServerless.Core.Pool;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Pool;
-using SdServerless.Testing;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>

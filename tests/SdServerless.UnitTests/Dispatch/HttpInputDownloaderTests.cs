@@ -1,7 +1,3 @@
-using System.Net;
-using SdServerless.Core.Configuration;
-using SdServerless.Functions.Dispatch;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 public sealed class HttpInputDownloaderTests

@@ -1,4 +1,3 @@
-using System.Text;
 using SdServerless.Core.Images;
 
 namespace SdServerless.UnitTests.Dispatch;

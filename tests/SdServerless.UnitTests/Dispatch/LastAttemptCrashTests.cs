@@ -1,4 +1,3 @@
-using SdServerless.Core.Tasks;
 using SdServerless.Local.Hosting;
 using SdServerless.Local.Queueing;
 
@@ -37,17 +36,17 @@ public sealed class LastAttemptCrashTests : IDisposable
     [Fact]
     public async Task TheLocalTaskQueueDeliversOnceMoreAfterTheLastAttemptInsteadOfDeadLetteringIt()
     {
-        const int maxAttempts = 5;
-        await using var queue = FileTaskQueue.Open(_directory, LocalPipeline.TaskQueueOptions(maxAttempts));
+        const int MaxAttempts = 5;
+        await using var queue = FileTaskQueue.Open(_directory, LocalPipeline.TaskQueueOptions(MaxAttempts));
         await queue.SendAsync("task", TimeSpan.Zero, default);
-        for (var attempt = 1; attempt <= maxAttempts; attempt++)
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var received = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.Zero, TimeSpan.Zero, default));
             Assert.Equal(attempt, received.ReceiveCount);
         }
 
         var afterTheLast = Assert.Single(await queue.ReceiveAsync(1, TimeSpan.Zero, TimeSpan.FromSeconds(5), default));
-        Assert.Equal(maxAttempts + 1, afterTheLast.ReceiveCount);
+        Assert.Equal(MaxAttempts + 1, afterTheLast.ReceiveCount);
         Assert.Equal(0, await queue.DeadLetter!.GetApproximateDepthAsync(default));
     }
 }

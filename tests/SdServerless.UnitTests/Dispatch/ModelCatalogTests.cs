@@ -1,4 +1,3 @@
-using SdServerless.Core.Tasks;
 using SdServerless.UnitTests.Pool;
 
 namespace SdServerless.UnitTests.Dispatch;
@@ -57,10 +56,10 @@ public sealed class ModelCatalogTests
         var settings = new Functions.Dispatch.DispatcherOptions();
         var pool = InProcessPool.Create(settings.PoolRules, new Dictionary<string, string[]> { ["sdruntime"] = [DispatcherHarness.Endpoint] });
         var catalog = new Functions.Dispatch.ModelCatalog(
-            new Functions.Dispatch.SdWebUiClient(new FakeSdWebUi { LoadedCheckpointHash = "6CE01616" }), pool.Registry, settings, new ManualClock());
+            new Functions.Dispatch.SdWebUiClient(new FakeSdWebUi { LoadedCheckpointHash = "6CE01616" }), pool.Registry, settings, new FakeTimeProvider(DispatcherHarness.Start));
         var otherPool = InProcessPool.Create(settings.PoolRules, new Dictionary<string, string[]> { ["sdruntime"] = [DispatcherHarness.Endpoint] });
         var otherCatalog = new Functions.Dispatch.ModelCatalog(
-            new Functions.Dispatch.SdWebUiClient(new FakeSdWebUi { LoadedCheckpointHash = "0000000000" }), otherPool.Registry, settings, new ManualClock());
+            new Functions.Dispatch.SdWebUiClient(new FakeSdWebUi { LoadedCheckpointHash = "0000000000" }), otherPool.Registry, settings, new FakeTimeProvider(DispatcherHarness.Start));
 
         await catalog.FindAsync("sdruntime", DispatcherHarness.Endpoint, "v1-5-pruned-emaonly", CancellationToken.None);
         await otherCatalog.FindAsync("sdruntime", DispatcherHarness.Endpoint, "v1-5-pruned-emaonly", CancellationToken.None);

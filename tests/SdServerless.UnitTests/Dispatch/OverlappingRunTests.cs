@@ -1,12 +1,3 @@
-using System.Net;
-using System.Text.Json.Nodes;
-using SdServerless.Core.Pool;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Events;
-using SdServerless.Functions.Pool;
-using SdServerless.Testing;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>A message delivered again while its first run still works: the outputs of one run only, and result.json says which.</summary>

@@ -1,10 +1,3 @@
-using System.Text;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Dispatch;
-using SdServerless.Testing;
-using TaskStatus = SdServerless.Core.Tasks.TaskStatus;
-
 namespace SdServerless.UnitTests.Dispatch;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Text;
 using SdServerless.Core.SdWebUi;
-using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.UnitTests.Dispatch;
 

@@ -1,6 +1,4 @@
-using System.Text.Json.Nodes;
 using SdServerless.Core.SdWebUi;
-using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Dispatch;
 
@@ -35,13 +33,13 @@ public sealed class SdWebUiRequestBuilderTests
     [Fact]
     public void EveryOtherFieldPassesThroughUntouched()
     {
-        const string content = """
+        const string Content = """
             {"prompt":"p","negative_prompt":"n","steps":16,"cfg_scale":7.5,"seed":-1,"sampler_name":"Euler a","restore_faces":false,
              "styles":["a","b"],"script_args":[1,null,{"x":[1.25]}],"send_images":true,"unknown_extension_field":{"deep":{"er":1e-3}}}
             """;
-        var task = DispatcherHarness.Task("t", TaskType.TextToImage, content);
+        var task = DispatcherHarness.Task("t", TaskType.TextToImage, Content);
 
-        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(content), Build(task)));
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(Content), Build(task)));
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Text;
 using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.UnitTests.Dispatch;

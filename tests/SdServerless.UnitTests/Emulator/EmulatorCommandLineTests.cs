@@ -1,7 +1,5 @@
-using System.CommandLine;
 using System.Text.RegularExpressions;
 using SdServerless.Emulator;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Emulator;
 

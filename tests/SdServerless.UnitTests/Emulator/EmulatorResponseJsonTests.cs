@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using SdServerless.Emulator;
@@ -13,7 +11,7 @@ namespace SdServerless.UnitTests.Emulator;
 /// </summary>
 public sealed partial class EmulatorResponseJsonTests : IDisposable
 {
-    private readonly SdWebUiEmulator emulator = new(new EmulatorOptions { Models = ["a.safetensors", "b.ckpt"] });
+    private readonly SdWebUiEmulator _emulator = new(new EmulatorOptions { Models = ["a.safetensors", "b.ckpt"] });
 
     [Fact]
     public void TheInfoOfATxt2ImgBatch()
@@ -44,12 +42,12 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
     [Fact]
     public void TheInfoOfAHashedCheckpoint()
     {
-        emulator.Models[1].MarkHashed();
+        _emulator.Models[1].MarkHashed();
         var plan = Plan("txt2img", SdApiFields.Txt2Img, """{"seed": 1, "override_settings": {"sd_model_checkpoint": "b"}}""");
 
         using var info = JsonDocument.Parse(InfoText.Json(plan, ["only"], 1, 0));
 
-        Assert.Equal(emulator.Models[1].Hash, info.RootElement.GetProperty("sd_model_hash").GetString());
+        Assert.Equal(_emulator.Models[1].Hash, info.RootElement.GetProperty("sd_model_hash").GetString());
         Assert.Matches("^[0-9a-f]{10}$", info.RootElement.GetProperty("sd_model_hash").GetString());
     }
 
@@ -137,7 +135,7 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
     {
         var context = NewContext();
 
-        await StateEndpoints.SdModelsAsync(context, emulator);
+        await StateEndpoints.SdModelsAsync(context, _emulator);
 
         Assert.Equal(
             """[{"title":"a.safetensors [163f4dbbad]","model_name":"a","hash":"163f4dbbad","sha256":"163f4dbbadd9c6b18be203a695289069939e6498759ef917e6eb2c17a57257cb","filename":"/emulator/models/Stable-diffusion/a.safetensors","config":null},{"title":"b.ckpt","model_name":"b","hash":null,"sha256":null,"filename":"/emulator/models/Stable-diffusion/b.ckpt","config":null}]""",
@@ -149,7 +147,7 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
     {
         var context = NewContext();
 
-        await StateEndpoints.ProgressAsync(context, emulator);
+        await StateEndpoints.ProgressAsync(context, _emulator);
 
         Assert.Equal(
             """{"progress":0,"eta_relative":0,"state":{"skipped":false,"interrupted":false,"stopping_generation":false,"job":"","job_count":0,"job_timestamp":"0","job_no":0,"sampling_step":0,"sampling_steps":0},"current_image":null,"textinfo":null}""",
@@ -161,7 +159,7 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
     {
         var context = NewContext();
 
-        await StateEndpoints.InterruptAsync(context, emulator);
+        await StateEndpoints.InterruptAsync(context, _emulator);
 
         Assert.Equal("{}", Written(context));
     }
@@ -171,14 +169,14 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
     {
         var context = NewContext();
 
-        await StateEndpoints.GpusAsync(context, emulator);
+        await StateEndpoints.GpusAsync(context, _emulator);
 
         Assert.Equal(
             """{"queue_length":0,"peak_busy_gpus":0,"gpus":[{"index":0,"loaded_model":"a.safetensors [163f4dbbad]","busy":false,"requests":0,"model_switches":0,"busy_ms":0,"peak_concurrency":0}]}""",
             Written(context));
     }
 
-    public void Dispose() => emulator.Dispose();
+    public void Dispose() => _emulator.Dispose();
 
     private static DefaultHttpContext NewContext(string? body = null)
     {
@@ -211,7 +209,7 @@ public sealed partial class EmulatorResponseJsonTests : IDisposable
         var issues = new List<ValidationIssue>();
         var request = PydanticBinder.Bind(document.RootElement, fields, issues);
         Assert.Empty(issues);
-        var plan = GenerationPlanner.Plan(job, request, emulator, out var failure);
+        var plan = GenerationPlanner.Plan(job, request, _emulator, out var failure);
         Assert.True(plan is not null, failure.Message);
         return plan;
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SdServerless.Emulator;
 using SdServerless.Emulator.Api;
 
@@ -6,7 +5,7 @@ namespace SdServerless.UnitTests.Emulator;
 
 public sealed class GenerationPlannerTests : IDisposable
 {
-    private readonly SdWebUiEmulator emulator = new(new EmulatorOptions { Models = ["a.safetensors", "b.ckpt"] });
+    private readonly SdWebUiEmulator _emulator = new(new EmulatorOptions { Models = ["a.safetensors", "b.ckpt"] });
 
     [Fact]
     public void SeedsCountUpFromTheGivenSeedAcrossBatchesAndIterations()
@@ -74,7 +73,7 @@ public sealed class GenerationPlannerTests : IDisposable
         using var document = JsonDocument.Parse(json);
         var request = PydanticBinder.Bind(document.RootElement, SdApiFields.Txt2Img, []);
 
-        Assert.Null(GenerationPlanner.Plan("txt2img", request, emulator, out var failure));
+        Assert.Null(GenerationPlanner.Plan("txt2img", request, _emulator, out var failure));
         Assert.Equal(error, failure.Error);
     }
 
@@ -90,7 +89,7 @@ public sealed class GenerationPlannerTests : IDisposable
         Assert.Contains("not Stable Diffusion", text, StringComparison.Ordinal);
     }
 
-    public void Dispose() => emulator.Dispose();
+    public void Dispose() => _emulator.Dispose();
 
     private GenerationPlan Plan(string json)
     {
@@ -98,7 +97,7 @@ public sealed class GenerationPlannerTests : IDisposable
         var issues = new List<ValidationIssue>();
         var request = PydanticBinder.Bind(document.RootElement, SdApiFields.Txt2Img, issues);
         Assert.Empty(issues);
-        var plan = GenerationPlanner.Plan("txt2img", request, emulator, out var failure);
+        var plan = GenerationPlanner.Plan("txt2img", request, _emulator, out var failure);
         Assert.True(plan is not null, failure.Message);
         return plan;
     }

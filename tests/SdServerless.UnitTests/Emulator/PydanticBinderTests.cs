@@ -1,4 +1,3 @@
-using System.Text.Json;
 using SdServerless.Emulator.Api;
 
 namespace SdServerless.UnitTests.Emulator;

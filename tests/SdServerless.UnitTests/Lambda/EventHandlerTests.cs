@@ -1,6 +1,3 @@
-using System.Text;
-using System.Text.Json;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 using SdServerless.Lambda.Context;
 using SdServerless.Lambda.Handlers;
@@ -26,7 +23,7 @@ public class EventHandlerTests
     [InlineData("apigateway-httpapi-v1alpha2.json", typeof(ApiGatewayHttpApiRequest), "POST /v1alpha2")]
     public async Task ApiEventReachesTheHandlerOfItsPayloadVersion(string file, Type expectedEvent, string expectedRoute)
     {
-        var response = await _api.InvokeAsync(EventFiles.Read(file), Context, CancellationToken.None);
+        var response = await _api.InvokeAsync(TestDataFiles.LambdaEvent(file), Context, CancellationToken.None);
 
         Assert.IsType(expectedEvent, Assert.Single(_received));
         var proxyResponse = JsonSerializer.Deserialize(response.Span, FunctionsJsonContext.Default.ApiGatewayProxyResponse)!;
@@ -37,7 +34,7 @@ public class EventHandlerTests
     [Fact]
     public async Task SeedBodyArrivesUnchangedWithItsComments()
     {
-        await _api.InvokeAsync(EventFiles.Read("apigateway-rest-v1alpha2.json"), Context, CancellationToken.None);
+        await _api.InvokeAsync(TestDataFiles.LambdaEvent("apigateway-rest-v1alpha2.json"), Context, CancellationToken.None);
 
         var request = Assert.IsType<ApiGatewayProxyRequest>(Assert.Single(_received));
         Assert.Contains("\"id\": \"test-i2i\", // Required, task ID", request.Body);
@@ -67,7 +64,7 @@ public class EventHandlerTests
                 BatchItemFailures = [.. sqsEvent.Records.Where(r => r.Body == "not a task").Select(r => new SqsBatchResponse.BatchItemFailure { ItemIdentifier = r.MessageId })],
             }));
 
-        var response = await dispatcher.InvokeAsync(EventFiles.Read("sqs-two-messages.json"), Context, CancellationToken.None);
+        var response = await dispatcher.InvokeAsync(TestDataFiles.LambdaEvent("sqs-two-messages.json"), Context, CancellationToken.None);
 
         Assert.Equal(
             """{"batchItemFailures":[{"itemIdentifier":"2e1424d4-f796-459a-8184-9c92662be6da"}]}""",
@@ -87,7 +84,7 @@ public class EventHandlerTests
                 return Task.FromResult(EmptyResponse.Instance);
             });
 
-        var response = await callback.InvokeAsync(EventFiles.Read("s3-result-created.json"), Context, CancellationToken.None);
+        var response = await callback.InvokeAsync(TestDataFiles.LambdaEvent("s3-result-created.json"), Context, CancellationToken.None);
 
         Assert.Equal("out+put%2Ft%C3%A2che+1%2Fresult.json", key);
         Assert.Equal("{}", Encoding.UTF8.GetString(response.Span));

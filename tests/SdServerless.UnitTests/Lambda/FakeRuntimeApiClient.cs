@@ -1,4 +1,3 @@
-using System.Text;
 using SdServerless.Lambda.Client;
 
 namespace SdServerless.UnitTests.Lambda;

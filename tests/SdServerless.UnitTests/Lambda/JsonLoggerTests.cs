@@ -1,7 +1,4 @@
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Time.Testing;
 using SdServerless.Lambda.Logging;
 
 namespace SdServerless.UnitTests.Lambda;

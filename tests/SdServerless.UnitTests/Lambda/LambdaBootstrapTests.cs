@@ -1,5 +1,3 @@
-using System.Text;
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Lambda.Bootstrap;
 using SdServerless.Lambda.Client;
 using SdServerless.Lambda.Context;

@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using SdServerless.Core.Telemetry;
 using SdServerless.Functions.Callback;
-using SdServerless.Functions.Events;
 using SdServerless.Lambda.Composition;
 using SdServerless.Lambda.Handlers;
 

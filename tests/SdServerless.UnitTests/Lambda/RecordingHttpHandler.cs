@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace SdServerless.UnitTests.Lambda;
 
 /// <summary>A fake Runtime API: records each request (with its body) and answers with the next queued response.</summary>

@@ -1,6 +1,3 @@
-using System.Net;
-using System.Text;
-using System.Text.Json;
 using SdServerless.Lambda.Client;
 
 namespace SdServerless.UnitTests.Lambda;

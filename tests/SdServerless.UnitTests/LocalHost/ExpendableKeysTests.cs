@@ -1,4 +1,3 @@
-using SdServerless.Core.Tasks;
 using SdServerless.Local.Callbacks;
 using SdServerless.Local.Hosting;
 

@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using SdServerless.Emulator;
 using SdServerless.Local.Hosting;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.LocalHost;
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Sockets;
 using SdServerless.Core.Net;
 
@@ -6,7 +5,7 @@ namespace SdServerless.UnitTests.Net;
 
 public class UrlPolicyTests
 {
-    private readonly List<string> lookedUp = [];
+    private readonly List<string> _lookedUp = [];
 
     [Theory]
     [InlineData("127.0.0.1")]
@@ -86,7 +85,7 @@ public class UrlPolicyTests
         var problem = await Policy().CheckAsync(url, CancellationToken.None);
 
         Assert.Contains("non-public", problem, StringComparison.Ordinal);
-        Assert.Empty(lookedUp);
+        Assert.Empty(_lookedUp);
     }
 
     [Fact]
@@ -95,7 +94,7 @@ public class UrlPolicyTests
         var problem = await Policy().CheckAsync("https://intranet.example.com/cat.png", CancellationToken.None);
 
         Assert.Equal("must not point to a loopback, private, link-local or otherwise non-public address (10.1.2.3)", problem);
-        Assert.Equal(["intranet.example.com"], lookedUp);
+        Assert.Equal(["intranet.example.com"], _lookedUp);
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public class UrlPolicyTests
     public async Task AHostNameThatDoesNotResolveIsLeftToTheConnectTimeCheck()
     {
         Assert.Null(await Policy().CheckAsync("https://huggingface.co/cat.png", CancellationToken.None));
-        Assert.Equal(["huggingface.co"], lookedUp);
+        Assert.Equal(["huggingface.co"], _lookedUp);
     }
 
     [Fact]
@@ -181,7 +180,7 @@ public class UrlPolicyTests
 
     private Task<IPAddress[]> Resolve(string host, CancellationToken ct)
     {
-        lookedUp.Add(host);
+        _lookedUp.Add(host);
         return host switch
         {
             "images.example.com" => Task.FromResult(new[] { IPAddress.Parse("93.184.216.34"), IPAddress.Parse("2606:2800:220:1::1") }),

@@ -1,7 +1,3 @@
-using SdServerless.Core.Pool;
-using SdServerless.Core.Runtimes;
-using SdServerless.Functions.Pool;
-
 namespace SdServerless.UnitTests.Pool;
 
 /// <summary>An in-process registry over fixed servers, with one runtime per server set a test draws from.</summary>

@@ -1,6 +1,3 @@
-using SdServerless.Core.Pool;
-using SdServerless.Functions.Pool;
-
 namespace SdServerless.UnitTests.Pool;
 
 public sealed class InProcessPoolRegistryTests

@@ -1,5 +1,3 @@
-using SdServerless.Core.Pool;
-
 namespace SdServerless.UnitTests.Pool;
 
 /// <summary>Which free server a task takes when the registry sees the other waiting tasks.</summary>

@@ -1,8 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Reliability;
 

@@ -1,8 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
-using SdServerless.Functions.Api;
 using Xunit.Abstractions;
 
 namespace SdServerless.UnitTests.Reliability;

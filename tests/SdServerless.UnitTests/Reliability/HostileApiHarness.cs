@@ -1,14 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.Json.Nodes;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Json;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Api;
-using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
-using SdServerless.Testing;
 using SdServerless.UnitTests.Api;
 
 namespace SdServerless.UnitTests.Reliability;

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using static SdServerless.UnitTests.Reliability.HostileApiHarness;
 
 namespace SdServerless.UnitTests.Reliability;

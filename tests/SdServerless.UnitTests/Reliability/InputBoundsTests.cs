@@ -1,8 +1,3 @@
-using System.Net;
-using System.Text;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Dispatch;
 using SdServerless.UnitTests.Api;
 using SdServerless.UnitTests.Dispatch;
 using static SdServerless.UnitTests.Api.ApiTestHost;
@@ -154,9 +149,9 @@ public sealed class InputBoundsTests
     {
         using var downloader = new HttpInputDownloader(new SdServerlessOptions(), new DispatcherOptions(), new DelegatingAnswer(() =>
             Task.FromResult(new HttpResponseMessage(HttpStatusCode.Forbidden))));
-        const string presigned = "https://bucket.s3.amazonaws.com/in/cat.png?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=deadbeef";
+        const string PresignedLink = "https://bucket.s3.amazonaws.com/in/cat.png?X-Amz-Credential=AKIAEXAMPLE&X-Amz-Signature=deadbeef";
 
-        var failure = await Assert.ThrowsAsync<DispatchFailure>(() => downloader.DownloadAsync(presigned, "image_link", default));
+        var failure = await Assert.ThrowsAsync<DispatchFailure>(() => downloader.DownloadAsync(PresignedLink, "image_link", default));
 
         Assert.Contains("https://bucket.s3.amazonaws.com/in/cat.png", failure.Error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("deadbeef", failure.Error.Message, StringComparison.Ordinal);

@@ -1,5 +1,3 @@
-using System.Net;
-using SdServerless.Functions.Api;
 using SdServerless.Local.Hosting;
 
 namespace SdServerless.UnitTests.Reliability;

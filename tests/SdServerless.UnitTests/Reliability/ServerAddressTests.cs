@@ -1,7 +1,4 @@
-using System.Net;
 using System.Net.Sockets;
-using SdServerless.Core.Tasks;
-using SdServerless.Functions.Dispatch;
 
 namespace SdServerless.UnitTests.Reliability;
 

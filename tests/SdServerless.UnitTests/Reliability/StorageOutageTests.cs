@@ -1,15 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SdServerless.Core.Configuration;
-using SdServerless.Core.Queueing;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Storage;
-using SdServerless.Core.Tasks;
 using SdServerless.Functions.Composition;
-using SdServerless.Functions.Dispatch;
 using SdServerless.Local.Workers;
-using SdServerless.Testing;
 using SdServerless.UnitTests.Dispatch;
 
 namespace SdServerless.UnitTests.Reliability;
@@ -23,7 +15,7 @@ public sealed class StorageOutageTests
     [InlineData(2, 4)]
     public async Task StorageWritesFailingForAWhileAreRetriedAndTheTaskFinishesOnceWithAllItsImages(int writesBeforeOutage, int failingWrites)
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(DispatcherHarness.Start);
         var memory = new InMemoryObjectStore();
         var store = new FlakyObjectStore(memory) { WritesBeforeOutage = writesBeforeOutage, FailingWrites = failingWrites };
         var queue = new InMemoryTaskQueue(clock);

@@ -1,5 +1,3 @@
-using SdServerless.Core.Runtimes;
-
 namespace SdServerless.UnitTests.Runtimes;
 
 public class RuntimeCatalogTests

@@ -1,5 +1,3 @@
-using SdServerless.Core.Runtimes;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>Generation bounds (the defaults of docs/api.md, and a runtime's own).</summary>

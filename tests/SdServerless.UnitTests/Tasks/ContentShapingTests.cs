@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>What of the body reaches SD Web UI: everything but the routing keys.</summary>

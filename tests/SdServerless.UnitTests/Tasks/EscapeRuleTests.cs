@@ -1,4 +1,3 @@
-using SdServerless.Core.Tasks;
 using SdServerless.Emulator.Images;
 
 namespace SdServerless.UnitTests.Tasks;

@@ -1,6 +1,3 @@
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>The API's rules for id, runtime, task type and model.</summary>

@@ -1,6 +1,3 @@
-using System.Text;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 public class ImageInputTests

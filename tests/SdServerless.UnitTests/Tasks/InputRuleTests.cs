@@ -1,5 +1,3 @@
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>Image inputs: which task types need one, and the forms an input may take.</summary>

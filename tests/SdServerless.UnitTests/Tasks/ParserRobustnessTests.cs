@@ -1,6 +1,3 @@
-using System.Text;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>Mutated bodies: the parser answers every one of them, and a body it accepts is a complete task.</summary>

@@ -1,9 +1,5 @@
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using SdServerless.Core.Net;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
 
 namespace SdServerless.UnitTests.Tasks;
 
@@ -22,8 +18,7 @@ internal static class Parsing
     public static Task<TaskParseResult> V1(string json, TaskParser? parser = null) =>
         (parser ?? Parser()).ParseAsync(Encoding.UTF8.GetBytes(json), ApiVersion.V1Alpha1, CancellationToken.None);
 
-    public static string Seed(string version) =>
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "Seed", $"request-{version}.jsonc"));
+    public static string Seed(string version) => TestDataFiles.Seed($"request-{version}.jsonc");
 
     /// <summary>A v1alpha2 body: metadata fields as given (null leaves one out) and a content object literal.</summary>
     public static string V2Body(

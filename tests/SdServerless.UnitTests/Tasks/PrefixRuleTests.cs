@@ -1,6 +1,3 @@
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 public class PrefixRuleTests

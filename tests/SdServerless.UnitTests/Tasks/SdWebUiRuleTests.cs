@@ -1,7 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Runtimes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>What SD Web UI 1.10 accepts, refuses or fails on, decided at submission: coercions, nulls, settings, scripts.</summary>
@@ -33,11 +29,11 @@ public class SdWebUiRuleTests
     [Fact]
     public async Task ValuesSentInTheirOwnTypeAreForwardedUntouched()
     {
-        const string content = """{"steps":20,"width":512.0,"prompt":"x","restore_faces":false,"seed":null}""";
+        const string Content = """{"steps":20,"width":512.0,"prompt":"x","restore_faces":false,"seed":null}""";
 
-        var result = await Parsing.V2(Parsing.V2Body(content));
+        var result = await Parsing.V2(Parsing.V2Body(Content));
 
-        Assert.Equal(content, result.Task!.Content.ToJsonString());
+        Assert.Equal(Content, result.Task!.Content.ToJsonString());
     }
 
     [Theory]

@@ -1,6 +1,3 @@
-using System.Text.Json.Nodes;
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 public class SeedExampleTests

@@ -1,5 +1,3 @@
-using SdServerless.Core.Tasks;
-
 namespace SdServerless.UnitTests.Tasks;
 
 /// <summary>Which keys are a task's published result.json: the one rule the callback function and the local host share.</summary>

@@ -1,5 +1,3 @@
-using SdServerless.Testing;
-
 namespace SdServerless.UnitTests.Testing;
 
 /// <summary>The tests' bounded poller: returns as soon as the condition holds, fails with a message once the bound passes.</summary>

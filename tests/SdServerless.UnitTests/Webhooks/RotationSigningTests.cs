@@ -1,6 +1,4 @@
-using System.Text;
 using SdServerless.Core.Webhooks;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Webhooks;
 
@@ -14,7 +12,7 @@ public class RotationSigningTests
     private const string SpecSignature = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
     private readonly WebhookSecret _next = WebhookSecret.Generate();
-    private readonly ManualTimeProvider _clock = new(DateTimeOffset.FromUnixTimeSeconds(SpecTimestamp));
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.FromUnixTimeSeconds(SpecTimestamp));
 
     [Fact]
     public void TwoSecretsGiveTwoSpaceSeparatedSignaturesTheCurrentFirst()

@@ -1,6 +1,4 @@
-using System.Text;
 using SdServerless.Core.Webhooks;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Webhooks;
 
@@ -24,7 +22,7 @@ public class WebhookSignerTests
     [Fact]
     public void TheSpecTestVectorVerifiesAtItsTimestamp()
     {
-        var clock = new ManualTimeProvider(DateTimeOffset.FromUnixTimeSeconds(SpecTimestamp + 30));
+        var clock = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(SpecTimestamp + 30));
         var verifier = new WebhookVerifier(WebhookSecret.Parse(SpecSecret), clock: clock);
 
         var verification = verifier.Verify(SpecMessageId, SpecTimestamp.ToString(), SpecSignature, Encoding.UTF8.GetBytes(SpecPayload));

@@ -1,6 +1,4 @@
-using System.Text;
 using SdServerless.Core.Webhooks;
-using SdServerless.Testing;
 
 namespace SdServerless.UnitTests.Webhooks;
 
@@ -11,7 +9,7 @@ public class WebhookVerifierTests
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_800_000_000);
     private const string Id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
 
-    private readonly WebhookVerifier _verifier = new(Secret, TimeSpan.FromMinutes(5), new ManualTimeProvider(Now));
+    private readonly WebhookVerifier _verifier = new(Secret, TimeSpan.FromMinutes(5), new FakeTimeProvider(Now));
 
     private static string SignAt(DateTimeOffset time, byte[]? body = null) =>
         new WebhookSigner(Secret).Sign(Id, time.ToUnixTimeSeconds(), body ?? Body);
