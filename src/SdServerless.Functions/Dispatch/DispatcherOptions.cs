@@ -33,6 +33,15 @@ public sealed class DispatcherOptions
     public TimeSpan CapacityBackoffCap { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// Delay of a task the pool gave back before its wait ended, for the tasks behind it in the queue (its checkpoint's
+    /// servers already have older tasks waiting for each of their slots, and another checkpoint's server has room).
+    /// Long enough that the dispatchers receive those tasks rather than this one again at once, which cost each of them
+    /// a receive and a give-way while a GPU waited for its next task; short enough that it is back in a generation or
+    /// so: one second, SQS's shortest delay.
+    /// </summary>
+    public TimeSpan GiveWayDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long one generation may run, counted from the lease of its slot (waiting for capacity does not count).
     /// Null: until the invocation's deadline. Past it the server is interrupted (when our request is the one it runs)
     /// and the task retried.

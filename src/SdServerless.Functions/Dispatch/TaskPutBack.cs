@@ -22,13 +22,14 @@ public sealed partial class TaskPutBack(DispatcherOptions settings, TimeProvider
     }
 
     /// <summary>
-    /// Sends the task again in a new message, delayed (not when it <paramref name="gaveWay"/> to the tasks behind it:
-    /// the pool has room for them, and for it again soon); true when it was sent (the old message must then be deleted).
+    /// Sends the task again in a new message, delayed by the capacity backoff (by <see cref="DispatcherOptions.GiveWayDelay"/>
+    /// when it <paramref name="gaveWay"/> to the tasks behind it: the pool has room for them, and for it again soon);
+    /// true when it was sent (the old message must then be deleted).
     /// When the send fails the old message is hidden for the same delay instead (false: it must not be deleted).
     /// </summary>
     public Task<bool> WaitForCapacityAsync(
         ITaskQueue queue, SqsEvent.SqsMessage record, TaskMessage message, int attemptsSpent, DateTimeOffset waitingSince, bool gaveWay, CancellationToken cancellationToken) =>
-        SendAgainAsync(queue, record, Next(message, attemptsSpent) with { WaitingSince = waitingSince }, gaveWay ? TimeSpan.Zero : CapacityDelay(waitingSince), cancellationToken);
+        SendAgainAsync(queue, record, Next(message, attemptsSpent) with { WaitingSince = waitingSince }, gaveWay ? settings.GiveWayDelay : CapacityDelay(waitingSince), cancellationToken);
 
     /// <summary>
     /// A retry after the backoff that must not run on <paramref name="avoidServer"/>: sent in a new message that names

@@ -184,7 +184,15 @@ public sealed class TaskRecordHandler(
         }
 
         var requeued = await putBack.WaitForCapacityAsync(delivery.Queue, delivery.Record, delivery.Message, spent, waitingSince, noCapacity.GaveWay, bookkeeping.Token);
-        await TryWriteQueuedStateAsync(task, spent, null, WaitingReasons.Capacity, bookkeeping.Token);
+        // A task given back again straight after an earlier wait for capacity (this is that put-back's message, on its
+        // first receive) has the state that wait wrote; a give-way is a matter of a second, so it is not written again.
+        var stateCurrent = noCapacity.GaveWay && delivery.Message.WaitingSince is not null && delivery.Message.AvoidServer is null
+            && delivery.FirstReceive;
+        if (!stateCurrent)
+        {
+            await TryWriteQueuedStateAsync(task, spent, null, WaitingReasons.Capacity, bookkeeping.Token);
+        }
+
         metrics.RecordWaitingForCapacity(task.Runtime);
         logger.LogInformation("Task {TaskId} waits for capacity ({Reason}); back in the queue, no attempt spent", task.Id, noCapacity.Reason);
         return requeued ? RecordOutcome.Requeued : RecordOutcome.RetryLater;
@@ -314,5 +322,9 @@ public sealed class TaskRecordHandler(
     private sealed record PreRunChecks(Task<bool> Finished, Task<bool> CancelRequested);
 
     /// <summary>One receive of a task message: where it came from and the attempt it is (those carried plus its receives).</summary>
-    private sealed record Delivery(SqsEvent.SqsMessage Record, TaskMessage Message, ITaskQueue Queue, int Attempt, DateTimeOffset? Deadline);
+    private sealed record Delivery(SqsEvent.SqsMessage Record, TaskMessage Message, ITaskQueue Queue, int Attempt, DateTimeOffset? Deadline)
+    {
+        /// <summary>This message has not been received before (it was not hidden for a retry and received again).</summary>
+        public bool FirstReceive => Attempt - Message.Attempts == 1;
+    }
 }

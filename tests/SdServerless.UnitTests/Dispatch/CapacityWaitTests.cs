@@ -42,21 +42,18 @@ public sealed class CapacityWaitTests
     }
 
     [Fact]
-    public async Task ATaskThePoolGaveBackBeforeItsWaitEndedIsQueuedAgainAtOnce()
+    public async Task ATaskThePoolGaveBackBeforeItsWaitEndedIsQueuedAgainAfterTheGiveWayDelay()
     {
         // The registry gives the task back early: tasks behind it in the queue could use a slot this one may not take.
-        // It has a server and will soon have a slot, so it goes back without a delay; a wait that ended is delayed.
-        var inner = new InProcessPoolRegistry([], new PoolRules());
-        var registry = new ScriptedPoolRegistry(inner, running: true) { GivesWay = true };
-        var harness = new DispatcherHarness(5, registry);
-        harness.Settings.FreeSlotWait = TimeSpan.FromSeconds(20);
-        await RegisterAsync(inner);
+        // It has a server and will soon have a slot, so it goes back after the short give-way delay, not the backoff.
+        var (harness, registry, inner) = await GivingWayAsync();
         var record = await harness.EnqueueAndReceiveAsync(TextTask);
 
         Assert.Empty((await harness.DispatchAsync(record)).BatchItemFailures);
 
         var (body, delay) = harness.Queue.Sent[^1];
-        Assert.Equal(TimeSpan.Zero, delay);
+        Assert.Equal(harness.Settings.GiveWayDelay, delay);
+        Assert.NotEqual(TimeSpan.Zero, delay);
         Assert.Equal(0, Message(body).Attempts);
         var state = (await harness.StateAsync("waits"))!;
         Assert.Equal(("queued", "capacity"), ((string?)state["status"], (string?)state["waiting_for"]));
@@ -66,8 +63,56 @@ public sealed class CapacityWaitTests
         registry.GivesWay = false;
         harness.Settings.FreeSlotWait = TimeSpan.Zero;
         await inner.DeregisterAsync("sdruntime", DispatcherHarness.Endpoint, default);
+        Assert.Empty(await harness.ReceiveAsync());
+        harness.Clock.Advance(harness.Settings.GiveWayDelay);
         await harness.DispatchAsync((await harness.ReceiveAsync()).Single());
         Assert.InRange(harness.Queue.Sent[^1].Delay, harness.Settings.CapacityBackoffBase / 2, harness.Settings.CapacityBackoffBase);
+    }
+
+    [Fact]
+    public async Task AGiveWayRightAfterAWaitForCapacityLeavesTheStateItWrote()
+    {
+        // The first give-way writes "queued, waiting for capacity"; the message it sends, given back again on its first
+        // receive, finds that state current and does not write it again.
+        var (harness, _, _) = await GivingWayAsync();
+        await harness.DispatchAsync(await harness.EnqueueAndReceiveAsync(TextTask));
+        var written = (string?)(await harness.StateAsync("waits"))!["updated_at"];
+        harness.Clock.Advance(harness.Settings.GiveWayDelay);
+
+        await harness.DispatchAsync((await harness.ReceiveAsync()).Single());
+
+        Assert.Equal(2, harness.Queue.Sent.Count(s => s.Delay == harness.Settings.GiveWayDelay));
+        Assert.Equal(written, (string?)(await harness.StateAsync("waits"))!["updated_at"]);
+    }
+
+    [Fact]
+    public async Task AGiveWayAfterARetryWritesTheStateAgain()
+    {
+        // A message received before (hidden for a retry after a failed attempt) may carry a wait for capacity from
+        // earlier while its state says it waits for the retry: the give-way says it waits for capacity again.
+        var (harness, _, _) = await GivingWayAsync();
+        var since = harness.Clock.GetUtcNow();
+        await harness.Queue.SendAsync(TestTasks.MessageBody(new TaskMessage { IdTask = TextTask.Id, Task = TextTask, WaitingSince = since }), TimeSpan.Zero, default);
+        var first = (await harness.ReceiveAsync()).Single();
+        await harness.Queue.ChangeVisibilityAsync(first.ReceiptHandle, TimeSpan.Zero, default);
+        var again = (await harness.ReceiveAsync()).Single();
+        Assert.Equal("2", again.Attributes["ApproximateReceiveCount"]);
+
+        await harness.DispatchAsync(again);
+
+        var state = (await harness.StateAsync("waits"))!;
+        Assert.Equal(("queued", "capacity"), ((string?)state["status"], (string?)state["waiting_for"]));
+    }
+
+    /// <summary>A harness whose registry has a server but gives every task back at once, for the tasks behind it.</summary>
+    private static async Task<(DispatcherHarness Harness, ScriptedPoolRegistry Registry, InProcessPoolRegistry Inner)> GivingWayAsync()
+    {
+        var inner = new InProcessPoolRegistry([], new PoolRules());
+        var registry = new ScriptedPoolRegistry(inner, running: true) { GivesWay = true };
+        var harness = new DispatcherHarness(5, registry);
+        harness.Settings.FreeSlotWait = TimeSpan.FromSeconds(20);
+        await RegisterAsync(inner);
+        return (harness, registry, inner);
     }
 
     [Fact]

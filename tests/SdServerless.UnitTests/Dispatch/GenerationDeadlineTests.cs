@@ -65,17 +65,18 @@ public sealed class GenerationDeadlineTests
     [Fact]
     public async Task TheTimeoutOfARequestQueuedBehindAnotherCountsFromWhenItRuns()
     {
-        // Queued for 0.2 s behind another task's request, then running for 2.3 s: past a 2 s timeout counted from the
-        // lease, within it counted from when it was seen running (checked once a second: at 1 s at the latest).
+        // Queued for 1.2 s behind another task's request, then running for 1.4 s: past a 2 s timeout counted from the
+        // lease (by 0.6 s, more on a slow machine), within it counted from when it was seen running (checked once a
+        // second, so seen at 2 s: a deadline at 4 s, 1.4 s after the generation ends).
         var registry = new ScriptedPoolRegistry(new InProcessPoolRegistry(
             FixedPoolServers.From([new() { Name = "sdruntime", Endpoints = [DispatcherHarness.Endpoint] }], _ => 1), new PoolRules()), running: false);
         var harness = new DispatcherHarness(registry: registry);
         harness.Settings.GenerationTimeout = TimeSpan.FromSeconds(2);
         harness.SdWebUi.HoldGeneration = async ct =>
         {
-            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(200), ct);
+            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(1200), ct);
             registry.Running = true;
-            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(2300), ct);
+            await System.Threading.Tasks.Task.Delay(TimeSpan.FromMilliseconds(1400), ct);
         };
         var record = await harness.EnqueueAndReceiveAsync(Task("behind"));
 
