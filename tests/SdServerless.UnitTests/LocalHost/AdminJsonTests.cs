@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using SdServerless.Core.Configuration;
 using SdServerless.Core.Pool;
@@ -25,14 +26,12 @@ public sealed class AdminJsonTests : IAsyncLifetime
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "admin-json-" + Guid.NewGuid().ToString("N"));
     private readonly List<FileTaskQueue> _queues = [];
-    private readonly HttpClient _client = new();
     private WebApplication? _app;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        _client.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();
@@ -127,13 +126,14 @@ public sealed class AdminJsonTests : IAsyncLifetime
     private async Task<string> GetAsync(InProcessPoolRegistry registry, IReadOnlyList<RuntimeQueue> queues, FileTaskQueue deadLetters, string route)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
         _app = builder.Build();
         _app.MapAdmin(registry, queues, deadLetters, new SdServerlessOptions());
         await _app.StartAsync();
 
-        using var response = await _client.GetAsync(new Uri(new Uri(_app.Urls.First()), route));
+        using var client = _app.GetTestClient();
+        using var response = await client.GetAsync(route);
 
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.ToString());

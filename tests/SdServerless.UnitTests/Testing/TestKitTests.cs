@@ -2,8 +2,8 @@ namespace SdServerless.UnitTests.Testing;
 
 /// <summary>
 /// The test kit's shared pieces that other tests lean on without checking them: the sample files reach the test
-/// output, task messages are what the dispatcher reads back, a loopback server answers with the status it is told and
-/// the webhook receiver with its script.
+/// output and task messages are what the dispatcher reads back. (Its servers, which open sockets, are checked with the
+/// integration tests.)
 /// </summary>
 public sealed class TestKitTests
 {
@@ -42,59 +42,5 @@ public sealed class TestKitTests
             (message.Task!.ApiVersion, message.Task.Id, message.Task.Runtime, message.Task.TaskType, message.Task.Prefix, message.Task.Model, message.Task.ImageLink, message.Task.CallbackUrl));
         Assert.Equal("7", message.Task.Context!.ToJsonString());
         Assert.Equal("""{"prompt":"a cat"}""", message.Task.Content.ToJsonString());
-    }
-
-    [Fact]
-    public async Task ALoopbackServerAnswersWithTheStatusItWasToldAndRecordsTheRequest()
-    {
-        await using var server = await LoopbackHttpServer.StartAsync();
-        using var http = new HttpClient();
-
-        using var byDefault = await http.GetAsync(server.Url("/a"));
-        server.AnswerWith(503);
-        using var told = await http.GetAsync(server.Url("/b"));
-
-        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable), (byDefault.StatusCode, told.StatusCode));
-        Assert.Equal(["/a", "/b"], server.Requests.Select(r => r.PathAndQuery));
-    }
-
-    [Fact]
-    public async Task AWebhookReceiverAnswersWithItsScriptedRepliesInOrderThen200AndRecordsEachWebhook()
-    {
-        using var receiver = WebhookReceiver.Start();
-        receiver.Reply(new WebhookReply(503, RetryAfter: "7"), new WebhookReply(410));
-        using var http = new HttpClient();
-
-        var statuses = new List<(HttpStatusCode, string?)>();
-        for (var i = 0; i < 3; i++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, receiver.Url) { Content = new StringContent($"body {i}", Encoding.UTF8, "application/json") };
-            request.Headers.Add("webhook-id", $"msg_{i}");
-            using var response = await http.SendAsync(request);
-            statuses.Add((response.StatusCode, response.Headers.RetryAfter?.ToString()));
-        }
-
-        Assert.Equal([(HttpStatusCode.ServiceUnavailable, "7"), (HttpStatusCode.Gone, null), (HttpStatusCode.OK, null)], statuses);
-        Assert.Equal(["msg_0", "msg_1", "msg_2"], receiver.Received.Select(r => r.Id));
-        Assert.Equal("body 1", Encoding.UTF8.GetString(receiver.Received[1].Body));
-        Assert.All(receiver.Received, r => Assert.Equal(("POST", "application/json; charset=utf-8", null), (r.Method, r.ContentType, r.Signature)));
-    }
-
-    [Fact]
-    public async Task AWebhookReceiverStopsAtOnceWhileAReplyIsHeldBackAndListensOnTheGivenPort()
-    {
-        var port = LoopbackPort.Next();
-        var receiver = WebhookReceiver.Start(port);
-        receiver.Reply(new WebhookReply(200, Delay: TimeSpan.FromMinutes(5)));
-        using var http = new HttpClient();
-        var held = http.PostAsync(receiver.Url, new StringContent("{}"));
-        await Eventually.TrueAsync(() => receiver.Received.Count == 1, TimeSpan.FromSeconds(10), "the held webhook arrives");
-
-        var stopping = System.Diagnostics.Stopwatch.StartNew();
-        receiver.Dispose();
-
-        Assert.Equal(port, receiver.Port);
-        Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"stopped after {stopping.Elapsed}");
-        await Assert.ThrowsAsync<HttpRequestException>(() => held);
     }
 }
