@@ -27,7 +27,7 @@ public interface IPoolRegistry
     /// <paramref name="maxWait"/> for one to free up. Null: no registered server could take the task in that time
     /// (pool at zero, booting, or all busy); the caller puts the task back without spending an attempt. Null before
     /// <paramref name="maxWait"/> has passed: the registry gives the task back early, since tasks still in the queue
-    /// could use a free slot this one may not take; the caller puts it back to be received again at once.
+    /// could use a free slot this one may not take; the caller puts it back to be received again soon, not after a backoff.
     /// </summary>
     Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken);
 

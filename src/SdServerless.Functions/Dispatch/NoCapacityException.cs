@@ -8,11 +8,11 @@ namespace SdServerless.Functions.Dispatch;
 /// <param name="reason">Why, for the log and the task's waiting reason.</param>
 /// <param name="gaveWay">
 /// The pool registry gave the task back before its wait ended, for the tasks behind it in the queue: it goes back to be
-/// received again at once, not after a backoff.
+/// received again after a second (<see cref="DispatcherOptions.GiveWayDelay"/>), not after a backoff.
 /// </param>
 public sealed class NoCapacityException(string runtime, string reason, bool gaveWay = false) : Exception($"no server of runtime '{runtime}' could take the task: {reason}")
 {
-    /// <summary>The registry gave the task back for the ones behind it: requeue at once, not after a backoff.</summary>
+    /// <summary>The registry gave the task back for the ones behind it: requeued after a second, not after a backoff.</summary>
     public bool GaveWay { get; } = gaveWay;
 
     /// <summary>The runtime whose pool had no room.</summary>
