@@ -137,9 +137,9 @@ public sealed class DynamoDbPoolRegistry(
 
             // Every dispatcher starting from the same server would fight over its slots: each starts somewhere else.
             var servers = pool.Servers.Where(s => request.MayUse(s.Url)).OrderBy(_ => Random.Shared.Next()).ToList();
-            PoolServer? Choose(Func<string, double?>? demandShare) => rules.ChooseFree(
-                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare);
-            var chosen = Choose(pool.DemandShare);
+            PoolServer? Choose(Func<string, double?>? demandShare, Func<string, long>? remaining) => rules.ChooseFree(
+                servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare, remaining);
+            var chosen = Choose(pool.DemandShare, pool.Remaining);
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
                 if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
@@ -170,7 +170,7 @@ public sealed class DynamoDbPoolRegistry(
                 return null;
             }
 
-            if (chosen is null && servers.Count > 0 && Choose(demandShare: null) is not null)
+            if (chosen is null && servers.Count > 0 && Choose(demandShare: null, remaining: null) is not null)
             {
                 heldBackSince ??= waited;
                 if (waited - heldBackSince >= HeldBackLimit)

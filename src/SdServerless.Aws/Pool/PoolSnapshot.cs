@@ -108,6 +108,14 @@ internal sealed class PoolSnapshot
     }
 
     /// <summary>
+    /// Tasks of this checkpoint (its aliases counted together) submitted over the last <see cref="PoolItems.DemandWindow"/>
+    /// less the leases released for it: its backlog and the tasks in flight, an estimate (a retried task is released
+    /// more than once), never below 0.
+    /// </summary>
+    public long Remaining(string model) =>
+        Math.Max(0, _demand.Where(d => SdWebUiModelNames.SameModel(d.Key, model)).Sum(d => d.Value.Submitted - d.Value.Released));
+
+    /// <summary>
     /// How many dispatchers wait for a slot for this checkpoint since before <paramref name="since"/> (the owner breaks a
     /// tie), <paramref name="self"/> not counted: the ones that get its next free slots first.
     /// </summary>

@@ -23,6 +23,13 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// </summary>
     public TimeSpan SwitchPatience { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// What loading another checkpoint costs a GPU, in generations it could have run meanwhile. Only used to judge whether
+    /// moving a server to another checkpoint makes the two backlogs drain sooner (see <see cref="Rebalances"/>); a real
+    /// load takes about one to three generations, which the default assumes the dearer end of.
+    /// </summary>
+    public double SwitchCostInGenerations { get; init; } = 2;
+
     /// <summary>Leases a server with <paramref name="gpus"/> GPUs may hold: one running request per GPU plus <see cref="RequestsAhead"/> queued behind each.</summary>
     /// <param name="gpus">The server's GPUs; fewer than one counts as one.</param>
     public int SlotsOf(int gpus) => Math.Max(1, gpus) * (1 + Math.Max(0, RequestsAhead));
@@ -44,6 +51,11 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// to whichever task asks first.
     /// </param>
     /// <param name="patienceSpent">The task has waited <see cref="SwitchPatience"/>: the others hold it back no longer.</param>
+    /// <param name="remaining">
+    /// Tasks of a checkpoint not yet run (its backlog, those in flight included), where the registry counts them (null:
+    /// not counted). With it, a server of another checkpoint that has room is taken, its queued slot included, when
+    /// moving it shortens the time both backlogs take to drain (<see cref="Rebalances"/>).
+    /// </param>
     /// <param name="demandShare">
     /// A checkpoint's share of the runtime's backlog, where the registry counts it (null: not counted). A server then
     /// switches to the task's checkpoint only while fewer GPUs have it loaded than its share of all GPUs (rounded up, at
@@ -56,11 +68,13 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         string? model,
         Func<string, int>? othersWaiting = null,
         bool patienceSpent = false,
-        Func<string, double?>? demandShare = null)
+        Func<string, double?>? demandShare = null,
+        Func<string, long>? remaining = null)
         where T : class
     {
         var affinity = ModelAffinity && model is not null;
         var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
+        var states = candidates.Select(c => c.State).ToList();
         var switchWanted = !affinity || othersWaiting is null || patienceSpent
             || (1 + othersWaiting(model!) > LoadedGpus(candidates.Select(c => c.State), model!)
                 && BelowShare(candidates.Select(c => c.State).ToList(), model!, demandShare));
@@ -78,8 +92,11 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
                 return server;
             }
 
-            // Never queued behind another checkpoint's work: only an idle GPU switches.
-            if (affinity && !(state.HasIdleGpu && (othersWaiting is null || (MayTakeFromLoaded(state, othersWaiting, patienceSpent) && switchWanted))))
+            // Never queued behind another checkpoint's work (only an idle GPU switches), unless the backlogs say the
+            // server is better moved to this task's checkpoint.
+            if (affinity
+                && !(state.HasIdleGpu && (othersWaiting is null || (MayTakeFromLoaded(state, othersWaiting, patienceSpent) && switchWanted)))
+                && !(remaining is not null && Rebalances(states, state, model!, remaining)))
             {
                 continue;
             }
@@ -109,6 +126,36 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         servers.Any(s => s.Leased < s.Slots)
         && !BelowShare([.. servers], model, demandShare)
         && olderWaiting >= Math.Max(1, LoadedGpus(servers, model));
+
+    /// <summary>
+    /// Whether moving <paramref name="server"/> from the checkpoint it has loaded to <paramref name="model"/> makes the
+    /// two backlogs drain sooner: with each checkpoint's tasks left spread over the GPUs that have it loaded, the later
+    /// of the two would end at least a generation earlier, the switch's load counted. Both must keep a GPU. Once a
+    /// server moved, moving it back never passes this test, so servers do not swing; and a small imbalance, which one
+    /// switch would not repay, leaves them where they are.
+    /// </summary>
+    /// <param name="servers">Every server of the runtime that may be chosen.</param>
+    /// <param name="server">The server that would switch (one of <paramref name="servers"/>).</param>
+    /// <param name="model">The checkpoint it would switch to.</param>
+    /// <param name="remaining">Tasks of a checkpoint not yet run.</param>
+    public bool Rebalances(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
+    {
+        if (server.LoadedModel is not { } from || SdWebUiModelNames.SameModel(from, model))
+        {
+            return false;
+        }
+
+        var (fromGpus, toGpus, moved) = (LoadedGpus(servers, from), LoadedGpus(servers, model), Math.Max(1, server.Gpus));
+        if (toGpus == 0 || fromGpus - moved < 1)
+        {
+            return false;
+        }
+
+        var (fromLeft, toLeft) = ((double)remaining(from), (double)remaining(model));
+        var before = Math.Max(fromLeft / fromGpus, toLeft / toGpus);
+        var after = Math.Max(fromLeft / (fromGpus - moved), (toLeft + (SwitchCostInGenerations * moved)) / (toGpus + moved));
+        return after <= before - 1;
+    }
 
     /// <summary>GPUs that have the checkpoint loaded (or will once their newest lease runs).</summary>
     private static int LoadedGpus(IEnumerable<PoolOccupancy> servers, string model) =>

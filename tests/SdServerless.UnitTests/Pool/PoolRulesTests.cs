@@ -46,4 +46,41 @@ public sealed class PoolRulesTests
         Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, demandShare: null));
         Assert.False(PoolRules.GivesWay([Pool["a"], Pool["b"] with { Leased = 2 }], "model-a", olderWaiting: 1, m => even[m]));
     }
+
+    [Fact]
+    public void AServerOfTheCheckpointAheadMovesToTheOneBehindWhenBothThenDrainSooner()
+    {
+        // Two model-a servers, one with its queued slot free; two full model-b ones. model-b has 12 tasks left for 2
+        // GPUs (6 generations), model-a 4 for 2 (2): moved, a's last GPU takes 4 and b's three take 12 plus the load.
+        var pool = new Dictionary<string, PoolOccupancy>
+        {
+            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 1, LoadedModel: "model-a"),
+            ["a2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
+            ["b1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
+            ["b2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
+        };
+        string? ChooseB(long aLeft, long bLeft) => Rules.ChooseFree(
+            pool.Keys, s => pool[s], "model-b", m => m == "model-b" ? 3 : 1, remaining: m => m == "model-a" ? aLeft : bLeft);
+
+        Assert.Equal("a1", ChooseB(aLeft: 4, bLeft: 12));
+
+        // Not when model-a's one GPU left would then take longer than model-b does now (10 for one GPU), nor when the
+        // gain is less than a generation, nor without counts.
+        Assert.Null(ChooseB(aLeft: 10, bLeft: 12));
+        Assert.Null(ChooseB(aLeft: 2, bLeft: 8));
+        Assert.Null(Rules.ChooseFree(pool.Keys, s => pool[s], "model-b", m => m == "model-b" ? 3 : 1));
+    }
+
+    [Fact]
+    public void AServerMovedToBalanceTheBacklogsIsNeverMovedStraightBack()
+    {
+        PoolOccupancy a = new(1, 2, 1, "model-a"), b = new(1, 2, 1, "model-b");
+        PoolOccupancy[] before = [a, a, b, b];
+        long Left(string m) => m == "model-a" ? 4 : 12;
+        Assert.True(Rules.Rebalances(before, a, "model-b", Left));
+
+        PoolOccupancy[] after = [a, b, b, b];
+        Assert.False(Rules.Rebalances(after, b, "model-a", Left));
+        Assert.False(Rules.Rebalances([a, b], a, "model-b", Left), "the last GPU of a checkpoint with tasks left stays");
+    }
 }
