@@ -217,6 +217,48 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     [Fact]
+    public async Task AServerOfTheCheckpointAheadTakesATaskOfTheOneBehindOnceItsBacklogIsTheLonger()
+    {
+        // Two model-a servers (one full, one with its queued slot free) and two full model-b ones, one GPU each.
+        string[] a = [ServerA, "http://10.0.3.20:7861"], b = ["http://10.0.3.21:7861", "http://10.0.3.22:7861"];
+        var registry = Connect(new PoolRules(RequestsAhead: 1));
+        foreach (var (url, model) in a.Select(u => (u, "model-a")).Concat(b.Select(u => (u, "model-b"))))
+        {
+            await registry.RegisterAsync(new PoolServer { Runtime = Runtime, Url = url, LoadedModel = model }, default);
+        }
+
+        LeaseRequest Wants(string id, string model) => new(Runtime, id, model, TimeSpan.FromMinutes(1));
+        async Task RecordAsync(string model, int tasks)
+        {
+            for (var i = 0; i < tasks; i++)
+            {
+                await registry.RecordDemandAsync(Runtime, model, default);
+            }
+        }
+
+        await RecordAsync("model-a", 4);
+        await RecordAsync("model-b", 4);
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Contains((await registry.AcquireAsync(Wants($"a{i}", "model-a"), TimeSpan.Zero, default))?.Url, a);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Contains((await registry.AcquireAsync(Wants($"b{i}", "model-b"), TimeSpan.Zero, default))?.Url, b);
+        }
+
+        // As many tasks left of each for as many GPUs: the model-b task waits for its own servers.
+        Assert.Null(await registry.AcquireAsync(Wants("b-even", "model-b"), TimeSpan.Zero, default));
+
+        // Twelve model-b tasks for two GPUs against four model-a ones: moving a server to model-b ends both sooner.
+        await RecordAsync("model-b", 8);
+        var moved = await registry.AcquireAsync(Wants("b-behind", "model-b"), TimeSpan.Zero, default);
+        Assert.Contains(moved?.Url, a);
+        Assert.Equal(1, moved!.Slot);
+    }
+
+    [Fact]
     public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
     {
         var rules = new PoolRules();
