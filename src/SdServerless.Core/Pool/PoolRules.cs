@@ -76,8 +76,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         var candidates = servers.Select(s => (Server: s, State: occupancy(s))).ToList();
         var states = candidates.Select(c => c.State).ToList();
         var switchWanted = !affinity || othersWaiting is null || patienceSpent
-            || (1 + othersWaiting(model!) > LoadedGpus(candidates.Select(c => c.State), model!)
-                && BelowShare(candidates.Select(c => c.State).ToList(), model!, demandShare));
+            || (1 + othersWaiting(model!) > LoadedGpus(states, model!) && BelowShare(states, model!, demandShare));
         T? any = null;
         var anyLoad = double.MaxValue;
         foreach (var (server, state) in candidates)
@@ -124,7 +123,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="demandShare">The checkpoint's share of the runtime's backlog, as for <see cref="ChooseFree"/>.</param>
     public static bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare) =>
         servers.Any(s => s.Leased < s.Slots)
-        && !BelowShare([.. servers], model, demandShare)
+        && !BelowShare(servers, model, demandShare)
         && olderWaiting >= Math.Max(1, LoadedGpus(servers, model));
 
     /// <summary>
@@ -162,7 +161,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         servers.Where(s => SdWebUiModelNames.SameModel(s.LoadedModel, model)).Sum(s => s.Gpus);
 
     /// <summary>Fewer GPUs have the checkpoint loaded than its share of the backlog asks for (or nothing was counted).</summary>
-    private static bool BelowShare(List<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
+    private static bool BelowShare(IReadOnlyList<PoolOccupancy> servers, string model, Func<string, double?>? demandShare)
     {
         if (demandShare?.Invoke(model) is not { } share)
         {

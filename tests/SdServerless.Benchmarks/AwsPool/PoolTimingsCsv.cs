@@ -27,17 +27,15 @@ public static class PoolTimingsCsv
                 outcome.Spec.Model ?? "",
                 found ? job.Url : "",
                 found && job.Job.SwitchedModel ? "1" : "0",
-                Ms(outcome.CreatedAt),
-                outcome.StartedAt is { } started ? Ms(started) : "",
-                found ? Ms(job.Job.StartedAt) : "",
-                found ? Ms(job.Job.FinishedAt) : "",
-                Ms(outcome.CompletedAt),
+                Ms(outcome.CreatedAt, origin),
+                outcome.StartedAt is { } started ? Ms(started, origin) : "",
+                found ? Ms(job.Job.StartedAt, origin) : "",
+                found ? Ms(job.Job.FinishedAt, origin) : "",
+                Ms(outcome.CompletedAt, origin),
                 outcome.Attempts.ToString(CultureInfo.InvariantCulture)));
         }
 
         return csv.ToString();
-
-        string Ms(DateTimeOffset time) => (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
     }
 
     /// <summary>
@@ -55,11 +53,13 @@ public static class PoolTimingsCsv
         var origin = outcomes.Min(o => o.CreatedAt);
         foreach (var delivery in deliveries.OrderBy(d => d.InvokedAt))
         {
-            csv.AppendLine(string.Join(',', delivery.TaskId, Ms(delivery.InvokedAt), Ms(delivery.ReturnedAt)));
+            csv.AppendLine(string.Join(',', delivery.TaskId, Ms(delivery.InvokedAt, origin), Ms(delivery.ReturnedAt, origin)));
         }
 
         return csv.ToString();
-
-        string Ms(DateTimeOffset time) => (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A time as ms from the first task's creation, as both files write it.</summary>
+    private static string Ms(DateTimeOffset time, DateTimeOffset origin) =>
+        (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

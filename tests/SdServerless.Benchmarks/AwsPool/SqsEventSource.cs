@@ -1,5 +1,6 @@
 using Amazon.SQS;
 using Amazon.SQS.Model;
+using SdServerless.Functions.Dispatch;
 using SdServerless.Functions.Events;
 using SdServerless.Functions.Json;
 
@@ -188,23 +189,10 @@ public sealed class SqsEventSource : IAsyncDisposable
             var returnedAt = DateTimeOffset.UtcNow;
             foreach (var message in messages)
             {
-                _deliveries.Enqueue(new Delivery(TaskIdOf(message.Body), invokedAt, returnedAt));
+                _deliveries.Enqueue(new Delivery(TaskMessageReader.Parse(message.Body)?.IdTask ?? "", invokedAt, returnedAt));
             }
 
             _slots.Release();
-        }
-    }
-
-    private static string TaskIdOf(string body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            return document.RootElement.TryGetProperty("id_task", out var id) ? id.GetString() ?? "" : "";
-        }
-        catch (JsonException)
-        {
-            return "";
         }
     }
 
