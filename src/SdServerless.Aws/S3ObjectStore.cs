@@ -18,8 +18,8 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
     public string BucketName { get; } = bucketName;
 
     /// <inheritdoc/>
-    public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
-        AwsCalls.RunAsync(Service, async () =>
+    public Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
+        AwsCalls.RunAsync<string?>(Service, async () =>
         {
             for (var attempt = 1; ; attempt++)
             {
@@ -27,12 +27,12 @@ public sealed class S3ObjectStore(IAmazonS3 s3, string bucketName) : IObjectStor
                 {
                     // S3 conditional write: 412 when an object already has the key.
                     using var stream = new MemoryStream(content.ToArray(), writable: false);
-                    await s3.PutObjectAsync(NewPut(key, stream, contentType, ifNoneMatch: "*"), cancellationToken);
-                    return true;
+                    var created = await s3.PutObjectAsync(NewPut(key, stream, contentType, ifNoneMatch: "*"), cancellationToken);
+                    return created.ETag;
                 }
                 catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.PreconditionFailed)
                 {
-                    return false;
+                    return null;
                 }
                 catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Conflict && attempt < ConflictRetries)
                 {

@@ -23,7 +23,7 @@ public sealed class FlakyObjectStore(IObjectStore inner) : IObjectStore
 
     public string BucketName => inner.BucketName;
 
-    public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    public Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         Write(key);
         return inner.TryCreateAsync(key, content, contentType, cancellationToken);

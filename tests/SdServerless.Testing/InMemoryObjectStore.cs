@@ -21,17 +21,18 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
 
     public IReadOnlyCollection<string> Keys => _objects.Keys.Order(StringComparer.Ordinal).ToList();
 
-    public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    public async Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         await DelayAsync();
         ThrowIfUnavailable();
-        if (!_objects.TryAdd(key, NewObject(key, content.ToArray(), contentType)))
+        var created = NewObject(key, content.ToArray(), contentType);
+        if (!_objects.TryAdd(key, created))
         {
-            return false;
+            return null;
         }
 
         await RaiseAsync(key, content.Length, cancellationToken);
-        return true;
+        return created.ETag;
     }
 
     public async Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken)

@@ -10,11 +10,15 @@ public interface IObjectStore
     /// <summary>The bucket name used in s3:// locations.</summary>
     string BucketName { get; }
 
-    /// <summary>Creates the object only if no object has the key; returns false when one already exists.</summary>
-    Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates the object only if no object has the key. Answers the created version's ETag, so that the creator can
+    /// <see cref="TryReplaceAsync"/> it without reading it back; null when an object already has the key.
+    /// </summary>
+    Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Replaces the object only if it still is the version <paramref name="eTag"/> (from <see cref="GetAsync"/>):
+    /// Replaces the object only if it still is the version <paramref name="eTag"/> (from <see cref="GetAsync"/>
+    /// or <see cref="TryCreateAsync"/>):
     /// a compare-and-swap, S3's If-Match. False when the object changed or is gone; of two racers holding the same
     /// ETag exactly one wins.
     /// </summary>

@@ -31,13 +31,13 @@ public static class ObjectStoreJsonExtensions
         return store.PutAsync(key, new MemoryStream(bytes, writable: false), "application/json", cancellationToken);
     }
 
-    /// <summary>Writes the document only if no object has the key (see <see cref="IObjectStore.TryCreateAsync"/>); false when one exists.</summary>
+    /// <summary>Writes the document only if no object has the key (see <see cref="IObjectStore.TryCreateAsync"/>): its ETag, null when one exists.</summary>
     /// <param name="store">The store to write.</param>
     /// <param name="key">The document's key.</param>
     /// <param name="value">The document.</param>
     /// <param name="typeInfo">The source-generated contract of <typeparamref name="T"/>.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
-    public static Task<bool> TryCreateJsonAsync<T>(this IObjectStore store, string key, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+    public static Task<string?> TryCreateJsonAsync<T>(this IObjectStore store, string key, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
         store.TryCreateAsync(key, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json", cancellationToken);
 
     /// <summary>Replaces the document only if it is still version <paramref name="eTag"/> (see <see cref="IObjectStore.TryReplaceAsync"/>); false when it changed.</summary>

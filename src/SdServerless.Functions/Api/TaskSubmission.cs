@@ -75,9 +75,9 @@ public sealed class TaskSubmission(
         var pause = TimeSpan.FromMilliseconds(20);
         while (true)
         {
-            if (await store.TryCreateJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken))
+            if (await store.TryCreateJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, cancellationToken) is { } created)
             {
-                return await EnqueueAsync(record, cancellationToken);
+                return await EnqueueAsync(record, created, cancellationToken);
             }
 
             var found = await ReadAsync(key, cancellationToken);
@@ -103,7 +103,7 @@ public sealed class TaskSubmission(
                 if (await store.TryReplaceJsonAsync(key, record, CoreJsonContext.Default.TaskRecord, eTag, cancellationToken))
                 {
                     logger.LogInformation("Task {TaskId}: took over a record that was never accepted", task.Id);
-                    return await EnqueueAsync(record, cancellationToken);
+                    return await EnqueueAsync(record, createdETag: null, cancellationToken);
                 }
 
                 continue;
@@ -122,14 +122,24 @@ public sealed class TaskSubmission(
         }
     }
 
-    /// <summary>Sends the task and marks the record enqueued, unless the record stopped being this request's.</summary>
-    private async Task<SubmissionOutcome> EnqueueAsync(TaskRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the task and marks the record enqueued, unless the record stopped being this request's. The version to
+    /// mark is the one this request created (its ETag came with the create: no read between the client and the queue)
+    /// or, after a takeover, the one read back; a record taken over meanwhile fails the mark, and its message is dropped.
+    /// </summary>
+    private async Task<SubmissionOutcome> EnqueueAsync(TaskRecord record, string? createdETag, CancellationToken cancellationToken)
     {
         var key = TaskKeys.Request(record.IdTask);
-        var found = await ReadAsync(key, cancellationToken);
-        if (found is not (var written, var eTag) || written.Claim != record.Claim)
+        var eTag = createdETag;
+        if (eTag is null)
         {
-            return await LostAsync(record, cancellationToken);
+            var found = await ReadAsync(key, cancellationToken);
+            if (found is not (var written, var readETag) || written.Claim != record.Claim)
+            {
+                return await LostAsync(record, cancellationToken);
+            }
+
+            eTag = readETag;
         }
 
         var queue = queues.For(record.Task.Runtime);
@@ -146,7 +156,7 @@ public sealed class TaskSubmission(
         var sent = queue.SendAsync(BuildMessage(record), TimeSpan.Zero, cancellationToken);
         try
         {
-            await Task.WhenAll(listed, sent);
+            await Task.WhenAll((Task)listed, sent);
         }
         catch (DependencyUnavailableException)
         {

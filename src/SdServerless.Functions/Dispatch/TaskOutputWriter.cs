@@ -104,7 +104,7 @@ public sealed class TaskOutputWriter(IObjectStore store)
         var attempt = Current.Value is { } current && current.TaskId == task.Id ? current : null;
         var commit = new TaskCommit { Result = result, Images = attempt?.Staged.ToList() ?? [] };
         var won = await store.TryCreateAsync(
-            CommitKey(task.Id), JsonSerializer.SerializeToUtf8Bytes(commit, FunctionsJsonContext.Default.TaskCommit), JsonContentType, cancellationToken);
+            CommitKey(task.Id), JsonSerializer.SerializeToUtf8Bytes(commit, FunctionsJsonContext.Default.TaskCommit), JsonContentType, cancellationToken) is not null;
         if (!won)
         {
             await DeleteAsync(commit.Images.Select(i => i.StagedKey), cancellationToken);
@@ -135,7 +135,7 @@ public sealed class TaskOutputWriter(IObjectStore store)
         }
 
         var created = await store.TryCreateAsync(
-            resultKey, JsonSerializer.SerializeToUtf8Bytes(commit.Result, CoreJsonContext.Default.TaskResult), JsonContentType, cancellationToken);
+            resultKey, JsonSerializer.SerializeToUtf8Bytes(commit.Result, CoreJsonContext.Default.TaskResult), JsonContentType, cancellationToken) is not null;
         await DeleteAsync((await store.ListAsync(AttemptsFolder(task.Id), cancellationToken)).Select(o => o.Key), cancellationToken);
         return created;
     }

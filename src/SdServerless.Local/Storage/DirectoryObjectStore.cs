@@ -64,7 +64,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
     }
 
     /// <inheritdoc/>
-    public async Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
+    public async Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken)
     {
         var path = GetObjectPath(key);
         var flush = !_isExpendable(key);
@@ -99,7 +99,7 @@ public sealed class DirectoryObjectStore : IObjectStore, IObjectCreatedSource
             await RaiseCreatedAsync(key, written, cancellationToken);
         }
 
-        return created;
+        return created ? written.ETag : null;
     }
 
     /// <inheritdoc/>

@@ -55,8 +55,8 @@ public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
 
         await store.PutAsync("t/state.json", new MemoryStream([1]), "application/json", default);
         await store.PutAsync("t/state.json", new MemoryStream([2]), "application/json", default);
-        Assert.False(await store.TryCreateAsync("t/state.json", new byte[] { 3 }, "application/json", default));
-        Assert.True(await store.TryCreateAsync("u/state.json", new byte[] { 4 }, "application/json", default));
+        Assert.Null(await store.TryCreateAsync("t/state.json", new byte[] { 3 }, "application/json", default));
+        Assert.NotNull(await store.TryCreateAsync("u/state.json", new byte[] { 4 }, "application/json", default));
 
         Assert.Equal([2], (await store.GetAsync("t/state.json", default))!.Content.ToArray());
         Assert.Equal([4], (await store.GetAsync("u/state.json", default))!.Content.ToArray());
@@ -75,7 +75,7 @@ public sealed class DirectoryObjectStoreContractTests : ObjectStoreContractTests
             var outcomes = await Task.WhenAll(stores.Select((store, i) =>
                 Task.Run(() => store.TryCreateAsync(key, new[] { (byte)i }, "application/json", default))));
 
-            var winner = Assert.Single(Enumerable.Range(0, stores.Count), i => outcomes[i]);
+            var winner = Assert.Single(Enumerable.Range(0, stores.Count), i => outcomes[i] is not null);
             Assert.Equal([(byte)winner], (await stores[0].GetAsync(key, default))!.Content.ToArray());
         }
     }

@@ -22,8 +22,8 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
     {
         var key = Key("result.json");
 
-        Assert.True(await Store.TryCreateAsync(key, Bytes("first"), "application/json", default));
-        Assert.False(await Store.TryCreateAsync(key, Bytes("second"), "text/plain", default));
+        Assert.NotNull(await Store.TryCreateAsync(key, Bytes("first"), "application/json", default));
+        Assert.Null(await Store.TryCreateAsync(key, Bytes("second"), "text/plain", default));
 
         var stored = await Store.GetAsync(key, default);
         Assert.NotNull(stored);
@@ -40,10 +40,25 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
         var outcomes = await Task.WhenAll(contenders.Select(content =>
             Task.Run(() => Store.TryCreateAsync(key, Bytes(content), "application/json", default))));
 
-        var winners = contenders.Where((_, i) => outcomes[i]).ToList();
+        var winners = contenders.Where((_, i) => outcomes[i] is not null).ToList();
         Assert.Single(winners);
         var stored = await Store.GetAsync(key, default);
         Assert.Equal(winners[0], Text(stored!.Content));
+        Assert.Equal(stored.ETag, outcomes.Single(o => o is not null));
+    }
+
+    [Fact]
+    public async Task TheETagACreateAnswersIsTheObjectsOwnAndReplacesItWithoutAReadBack()
+    {
+        var key = Key("request.json");
+
+        var created = await Store.TryCreateAsync(key, Bytes("v1"), "application/json", default);
+
+        Assert.False(string.IsNullOrEmpty(created));
+        Assert.Equal((await Store.GetAsync(key, default))!.ETag, created);
+        Assert.True(await Store.TryReplaceAsync(key, Bytes("v2"), "application/json", created, default));
+        Assert.False(await Store.TryReplaceAsync(key, Bytes("v3"), "application/json", created, default));
+        Assert.Equal("v2", Text((await Store.GetAsync(key, default))!.Content));
     }
 
     [Fact]
@@ -149,7 +164,7 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
         await Store.PutAsync(key, new MemoryStream(Bytes("x").ToArray()), "image/webp", default);
 
         await Store.PutAsync(key, new MemoryStream(Bytes("y").ToArray()), contentType, default);
-        Assert.True(await Store.TryCreateAsync(Key("created-" + name), Bytes("z"), contentType, default));
+        Assert.NotNull(await Store.TryCreateAsync(Key("created-" + name), Bytes("z"), contentType, default));
 
         Assert.Equal(contentType, (await Store.GetAsync(key, default))!.ContentType);
         Assert.Equal(contentType, (await Store.GetAsync(Key("created-" + name), default))!.ContentType);
@@ -210,7 +225,7 @@ public abstract class ObjectStoreContractTests : IAsyncLifetime
 
         Assert.Null(await Store.GetAsync(key, default));
         Assert.Empty(await Store.ListAsync(key, default));
-        Assert.True(await Store.TryCreateAsync(key, Bytes("again"), "application/json", default));
+        Assert.NotNull(await Store.TryCreateAsync(key, Bytes("again"), "application/json", default));
     }
 
     [Fact]

@@ -155,4 +155,20 @@ public class SubmitTests
         Assert.Equal("_sdserverless/tasks/big/request.json", message.TaskKey);
         Assert.True(host.Queue.Bodies[0].Length < TaskMessage.MaxInlineBytes);
     }
+
+    [Fact]
+    public async Task AnAcceptedTaskIsNotReadBackBetweenItsRecordAndItsMessage()
+    {
+        // Every read fails: a submission that read its record back before sending would answer "unavailable".
+        var store = new FlakyObjectStore(new InMemoryObjectStore()) { FailingReads = int.MaxValue };
+        var queue = new InMemoryTaskQueue();
+        var submission = new TaskSubmission(store, TaskQueues.Single(queue), new SdServerlessOptions(), TimeProvider.System, NullLogger<TaskSubmission>.Instance);
+
+        var outcome = await submission.SubmitAsync(TestTasks.Create("no-read-back", TaskType.TextToImage, "{\"prompt\":\"p\"}"), "hash", default);
+
+        Assert.Equal(SubmissionResult.Accepted, outcome.Result);
+        Assert.Equal(0, store.Injected);
+        Assert.Single(queue.Bodies);
+        Assert.True(outcome.Record!.Enqueued);
+    }
 }

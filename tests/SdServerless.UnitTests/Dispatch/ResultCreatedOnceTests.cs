@@ -60,7 +60,7 @@ public sealed class ResultCreatedOnceTests
             return found;
         }
 
-        public Task<bool> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
+        public Task<string?> TryCreateAsync(string key, ReadOnlyMemory<byte> content, string contentType, CancellationToken cancellationToken) =>
             inner.TryCreateAsync(key, content, contentType, cancellationToken);
 
         public Task<bool> TryReplaceAsync(string key, ReadOnlyMemory<byte> content, string contentType, string eTag, CancellationToken cancellationToken) =>
