@@ -17,6 +17,9 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
     /// <summary>Each call waits this long first, as a network store would, so that concurrent callers interleave.</summary>
     public TimeSpan Latency { get; set; }
 
+    /// <summary>Awaited before each read of an object, with its key: lets a test hold the read of one key.</summary>
+    public Func<string, Task>? BeforeGet { get; set; }
+
     public event Func<ObjectCreated, CancellationToken, Task>? ObjectCreated;
 
     public IReadOnlyCollection<string> Keys => _objects.Keys.Order(StringComparer.Ordinal).ToList();
@@ -73,6 +76,11 @@ public sealed class InMemoryObjectStore(string bucketName = "outputbucket") : IO
     public async Task<StoredObject?> GetAsync(string key, CancellationToken cancellationToken)
     {
         await DelayAsync();
+        if (BeforeGet is { } before)
+        {
+            await before(key);
+        }
+
         ThrowIfUnavailable();
         return _objects.GetValueOrDefault(key);
     }

@@ -8,6 +8,7 @@ namespace SdServerless.Testing;
 /// </summary>
 public sealed class ScriptedPoolRegistry(IPoolRegistry inner, bool running) : IPoolRegistry
 {
+    private readonly TaskCompletionSource<LeaseRequest> _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _runningChecks;
 
     /// <summary>What IsRunningAsync answers from now on.</summary>
@@ -30,12 +31,16 @@ public sealed class ScriptedPoolRegistry(IPoolRegistry inner, bool running) : IP
     /// <summary>The lease asked for last.</summary>
     public LeaseRequest? LastRequest { get; private set; }
 
+    /// <summary>Completes with the first lease asked for.</summary>
+    public Task<LeaseRequest> Asked => _asked.Task;
+
     /// <summary>Every lease is refused at once, before its wait ends.</summary>
     public bool GivesWay { get; set; }
 
     public Task<PoolLease?> AcquireAsync(LeaseRequest request, TimeSpan maxWait, CancellationToken cancellationToken)
     {
         LastRequest = request;
+        _asked.TrySetResult(request);
         return GivesWay ? System.Threading.Tasks.Task.FromResult<PoolLease?>(null) : inner.AcquireAsync(request, maxWait, cancellationToken);
     }
 

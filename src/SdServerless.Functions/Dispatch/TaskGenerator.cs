@@ -35,6 +35,11 @@ public sealed partial class TaskGenerator(
     /// <param name="task">The task to run, inputs still as the client sent them.</param>
     /// <param name="deadline">When the invocation ends; null when only <paramref name="cancellationToken"/> bounds it.</param>
     /// <param name="avoidServer">A server the task must not run on (its last attempt ran out of memory there), or null.</param>
+    /// <param name="admitted">
+    /// Whether the task may still run (it is not finished, cancelled or superseded), read while the slot is sought; it is
+    /// awaited once the slot is leased, before anything goes to the server. False: the slot is given back and the
+    /// generation ends with <see cref="OperationCanceledException"/> (the caller cancels <paramref name="cancellationToken"/> with it).
+    /// </param>
     /// <param name="starting">
     /// Called once a server is claimed for the task, as the request goes out: only then is the task running (a
     /// prefetched task waiting for a free GPU is still queued). What it writes goes out while the request does, not
@@ -47,6 +52,7 @@ public sealed partial class TaskGenerator(
         SdTask task,
         DateTimeOffset? deadline,
         string? avoidServer,
+        Task<bool> admitted,
         Func<CancellationToken, Task> starting,
         Func<double, double?, CancellationToken, Task> progressed,
         CancellationToken cancellationToken)
@@ -77,6 +83,12 @@ public sealed partial class TaskGenerator(
                 throw DispatchFailure.Permanent(
                     DispatchErrorTypes.UnknownModel,
                     $"the checkpoint '{model}' is not served by runtime '{task.Runtime}' (SD Web UI would silently use another one); it serves: {served}");
+            }
+
+            if (!await admitted)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                throw new OperationCanceledException("the task may no longer run");
             }
 
             if (watch.CancelRequested.IsCancellationRequested)

@@ -11,8 +11,9 @@ namespace SdServerless.Functions.Dispatch;
 
 /// <summary>
 /// What happens to one task message: skip it when result.json exists (redelivery does no new generation); finish it as
-/// cancelled when the client cancelled it; wait for a slot on one of its runtime's servers; mark the task running once
-/// the slot is leased; generate (a cancel seen meanwhile ends the wait or interrupts the generation, see
+/// cancelled when the client cancelled it; wait for a slot on one of its runtime's servers (when the message carries
+/// the task, while those reads and the read of request.json run: they decide before anything reaches the server, and a
+/// task they refuse gives its slot back); mark the task running once the slot is leased; generate (a cancel seen meanwhile ends the wait or interrupts the generation, see
 /// <see cref="TaskWatch"/>); write result.json last. No capacity (pool at zero, servers booting, all busy) is not a
 /// failure: the task goes back to its queue in a new, delayed message that carries the attempts spent and since when
 /// it waits, and its state.json says it waits for capacity; only past the queueing deadline does it fail, with
@@ -51,77 +52,107 @@ public sealed class TaskRecordHandler(
 
         var delivery = new Delivery(record, message, queue, message.Attempts + receives, deadline);
 
-        // Every read before a task reaches a server is a round trip on the way to the GPU: when the message carries the
-        // task, whether it is finished or cancelled is read while its request.json is.
-        var early = message.Task is { } carried ? StartChecks(carried, cancellationToken) : null;
+        // Every read before a task reaches a server is a round trip on the way to the GPU. A message that carries its
+        // task (the usual case) seeks a slot at once, while its request.json is read and whether it is finished or
+        // cancelled is checked: those reads decide before anything goes to the server, and a refusal gives the slot back.
+        if (message.Task is { } carried && carried.Id == message.IdTask)
+        {
+            return await RunAsync(carried, delivery, AdmitAsync(delivery, StartChecks(carried, cancellationToken), cancellationToken), cancellationToken);
+        }
+
+        var admission = await AdmitAsync(delivery, early: null, cancellationToken);
+        return admission.Loaded is { } loaded && admission.Verdict is Verdict.Run
+            ? await RunAsync(loaded.Task, delivery, Task.FromResult(admission), cancellationToken)
+            : await RefuseAsync(admission, delivery, cancellationToken);
+    }
+
+    /// <summary>
+    /// Reads what decides whether the task may run: its request.json (which must still carry the message's claim) and,
+    /// at once with it when the message carries the task, whether it is finished or its client cancelled it. Failures
+    /// to read are part of the answer, never thrown (except an unforeseen exception from the reader).
+    /// </summary>
+    private async Task<Admission> AdmitAsync(Delivery delivery, PreRunChecks? early, CancellationToken cancellationToken)
+    {
         LoadedTask? loaded;
         try
         {
-            loaded = await reader.LoadAsync(message, record, cancellationToken);
+            loaded = await reader.LoadAsync(delivery.Message, delivery.Record, cancellationToken);
         }
         catch (DependencyUnavailableException e)
         {
             await SettleAsync(early);
-            logger.LogWarning("Task {TaskId}: its request could not be read ({Error}); retrying", message.IdTask, e.Message);
-            await putBack.RetryLaterAsync(queue, record, delivery.Attempt, cancellationToken);
-            return RecordOutcome.RetryLater;
+            return new Admission(Verdict.Unreadable, Error: e);
         }
-
-        if (loaded is null)
+        catch (Exception)
         {
             await SettleAsync(early);
-            logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
-            await putBack.PoisonAsync(queue, record, cancellationToken);
-            return RecordOutcome.Poison;
+            throw;
         }
 
-        if (loaded.Superseded)
+        if (loaded is null || loaded.Superseded)
         {
             await SettleAsync(early);
-            logger.LogWarning("Task {TaskId}: message {MessageId} belongs to a request that was not accepted; dropped", message.IdTask, record.MessageId);
-            return RecordOutcome.Completed;
+            return new Admission(loaded is null ? Verdict.Missing : Verdict.Superseded, loaded);
         }
 
-        return await RunAsync(loaded, delivery, early ?? StartChecks(loaded.Task, cancellationToken), cancellationToken);
+        var (finished, cancelRequested) = early ?? StartChecks(loaded.Task, cancellationToken);
+        try
+        {
+            await Task.WhenAll(finished, cancelRequested);
+        }
+        catch (Exception e)
+        {
+            return new Admission(Verdict.CheckFailed, loaded, e);
+        }
+
+        return new Admission(await finished ? Verdict.Finished : await cancelRequested ? Verdict.Cancelled : Verdict.Run, loaded);
     }
 
-    private async Task<RecordOutcome> RunAsync(LoadedTask loaded, Delivery delivery, PreRunChecks checks, CancellationToken cancellationToken)
+    /// <summary>Whether the admission lets the task run; a refusal first ends whatever still works for it (a wait for a slot).</summary>
+    private static async Task<bool> AdmittedAsync(Task<Admission> admission, CancellationTokenSource refusal)
     {
-        var task = loaded.Task;
+        try
+        {
+            if ((await admission).Verdict is Verdict.Run)
+            {
+                return true;
+            }
+        }
+        catch (Exception)
+        {
+            // Observed again, and thrown, by the caller.
+        }
+
+        await refusal.CancelAsync();
+        return false;
+    }
+
+    private async Task<RecordOutcome> RunAsync(SdTask task, Delivery delivery, Task<Admission> admitting, CancellationToken cancellationToken)
+    {
         var attempt = delivery.Attempt;
 
         // This run's images are staged apart from any other run's until result.json names the ones that won.
         using var staging = output.BeginAttempt(task);
+        using var refusal = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var admitted = AdmittedAsync(admitting, refusal);
         DateTimeOffset? startedAt = null;
-        DispatchFailure failure;
+        GeneratedOutput? generated = null;
+        Exception? thrown = null;
         try
         {
-            var (finished, cancelRequested) = checks;
-            await Task.WhenAll(finished, cancelRequested);
-            if (await finished)
-            {
-                logger.LogInformation("Task {TaskId} is already finished; redelivery ignored", task.Id);
-                return RecordOutcome.Completed;
-            }
-
-            if (await cancelRequested)
-            {
-                // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
-                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
-                logger.LogInformation("Task {TaskId} cancelled before it ran", task.Id);
-                return RecordOutcome.Completed;
-            }
-
             if (attempt > options.MaxAttempts)
             {
-                // Every attempt was spent by runs that never reported back (crashed or killed): fail, do not run again.
+                // Every attempt was spent by runs that never reported back (crashed or killed): fail, do not run again
+                // (unless the task turns out finished or cancelled meanwhile).
+                await admitted;
                 throw DispatchFailure.Transient(DispatchErrorTypes.AttemptsExhausted, $"the message came back {attempt} times; the earlier attempts ended without an answer");
             }
 
-            var generated = await generator.GenerateAsync(
+            generated = await generator.GenerateAsync(
                 task,
                 delivery.Deadline,
                 delivery.Message.AvoidServer,
+                admitted,
                 async ct =>
                 {
                     startedAt = clock.GetUtcNow();
@@ -131,39 +162,102 @@ public sealed class TaskRecordHandler(
                 (progress, eta, ct) => output.WriteStateAsync(
                     new TaskState { IdTask = task.Id, Status = TaskStatus.Running, Attempts = attempt, StartedAt = startedAt, UpdatedAt = clock.GetUtcNow(), Progress = progress, EtaSeconds = eta },
                     ct),
-                cancellationToken);
-            var status = generated.Interrupted ? TaskStatus.Cancelled : TaskStatus.Succeeded;
-            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, attempt, cancellationToken);
-            logger.LogInformation("Task {TaskId} {Status} with {ImageCount} images", task.Id, generated.Interrupted ? "cancelled" : "succeeded", generated.Images.Count);
-            return RecordOutcome.Completed;
-        }
-        catch (ClientCancellation)
-        {
-            await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, attempt - 1), cancellationToken);
-            logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
-            return RecordOutcome.Completed;
-        }
-        catch (NoCapacityException e)
-        {
-            return await WaitForCapacityAsync(loaded, delivery, e, cancellationToken);
-        }
-        catch (DispatchFailure e)
-        {
-            failure = e;
-        }
-        catch (DependencyUnavailableException e)
-        {
-            failure = DispatchFailure.Transient(DispatchErrorTypes.StorageUnavailable, $"the object store is unavailable: {e.Message}", e);
-        }
-        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
-        {
-            failure = DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "the task did not finish before the deadline", e);
+                refusal.Token);
         }
         catch (Exception e)
         {
-            // A defect or an unforeseen answer: retried like a transient failure, so that it cannot loop forever.
-            logger.LogError(e, "Task {TaskId} failed unexpectedly", task.Id);
-            failure = DispatchFailure.Transient(DispatchErrorTypes.InternalError, e.Message, e);
+            thrown = e;
+        }
+
+        // What the admission decided comes first: a task that must not run was not sent (its slot is given back), and
+        // what became of its wait for a slot does not matter.
+        await admitted;
+        var admission = await admitting;
+        if (admission.Verdict is not Verdict.Run || admission.Loaded is not { } loaded)
+        {
+            return await RefuseAsync(admission, delivery, cancellationToken);
+        }
+
+        return thrown is null
+            ? await SucceededAsync(loaded, delivery, generated!, startedAt, cancellationToken)
+            : await HandleThrownAsync(loaded, delivery, thrown, startedAt, cancellationToken);
+    }
+
+    /// <summary>The outcome of a task the admission did not let run.</summary>
+    private async Task<RecordOutcome> RefuseAsync(Admission admission, Delivery delivery, CancellationToken cancellationToken)
+    {
+        var message = delivery.Message;
+        var record = delivery.Record;
+        switch (admission.Verdict)
+        {
+            case Verdict.Unreadable:
+                logger.LogWarning("Task {TaskId}: its request could not be read ({Error}); retrying", message.IdTask, admission.Error!.Message);
+                await putBack.RetryLaterAsync(delivery.Queue, record, delivery.Attempt, cancellationToken);
+                return RecordOutcome.RetryLater;
+            case Verdict.Missing:
+                logger.LogError("Task {TaskId}: message {MessageId} points at no readable task; left for the dead-letter queue", message.IdTask, record.MessageId);
+                await putBack.PoisonAsync(delivery.Queue, record, cancellationToken);
+                return RecordOutcome.Poison;
+            case Verdict.Superseded:
+                logger.LogWarning("Task {TaskId}: message {MessageId} belongs to a request that was not accepted; dropped", message.IdTask, record.MessageId);
+                return RecordOutcome.Completed;
+            case Verdict.Finished:
+                logger.LogInformation("Task {TaskId} is already finished; redelivery ignored", message.IdTask);
+                return RecordOutcome.Completed;
+            case Verdict.Cancelled:
+                // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
+                await FinishAsync(admission.Loaded!, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, delivery.Attempt - 1), cancellationToken);
+                logger.LogInformation("Task {TaskId} cancelled before it ran", message.IdTask);
+                return RecordOutcome.Completed;
+            default:
+                // The checks themselves failed: handled like a failure of the run.
+                return await HandleThrownAsync(admission.Loaded!, delivery, admission.Error!, null, cancellationToken);
+        }
+    }
+
+    private async Task<RecordOutcome> SucceededAsync(LoadedTask loaded, Delivery delivery, GeneratedOutput generated, DateTimeOffset? startedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = generated.Interrupted ? TaskStatus.Cancelled : TaskStatus.Succeeded;
+            await FinishAsync(loaded, status, generated, generated.Interrupted ? CancelledError : null, startedAt, delivery.Attempt, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return await HandleThrownAsync(loaded, delivery, e, startedAt, cancellationToken);
+        }
+
+        logger.LogInformation("Task {TaskId} {Status} with {ImageCount} images", loaded.Task.Id, generated.Interrupted ? "cancelled" : "succeeded", generated.Images.Count);
+        return RecordOutcome.Completed;
+    }
+
+    /// <summary>What a run that threw ends in: cancelled, back to the queue for capacity, retried, or failed.</summary>
+    private async Task<RecordOutcome> HandleThrownAsync(LoadedTask loaded, Delivery delivery, Exception thrown, DateTimeOffset? startedAt, CancellationToken cancellationToken)
+    {
+        var task = loaded.Task;
+        DispatchFailure failure;
+        switch (thrown)
+        {
+            case ClientCancellation:
+                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, delivery.Attempt - 1), cancellationToken);
+                logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
+                return RecordOutcome.Completed;
+            case NoCapacityException e:
+                return await WaitForCapacityAsync(loaded, delivery, e, cancellationToken);
+            case DispatchFailure e:
+                failure = e;
+                break;
+            case DependencyUnavailableException e:
+                failure = DispatchFailure.Transient(DispatchErrorTypes.StorageUnavailable, $"the object store is unavailable: {e.Message}", e);
+                break;
+            case OperationCanceledException e when cancellationToken.IsCancellationRequested:
+                failure = DispatchFailure.Transient(DispatchErrorTypes.PoolTimeout, "the task did not finish before the deadline", e);
+                break;
+            default:
+                // A defect or an unforeseen answer: retried like a transient failure, so that it cannot loop forever.
+                logger.LogError(thrown, "Task {TaskId} failed unexpectedly", task.Id);
+                failure = DispatchFailure.Transient(DispatchErrorTypes.InternalError, thrown.Message, thrown);
+                break;
         }
 
         return await HandleFailureAsync(loaded, delivery, failure, startedAt, cancellationToken);
@@ -320,6 +414,34 @@ public sealed class TaskRecordHandler(
             : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
     private sealed record PreRunChecks(Task<bool> Finished, Task<bool> CancelRequested);
+
+    /// <summary>What the reads before a run decided.</summary>
+    private enum Verdict
+    {
+        /// <summary>The task may run.</summary>
+        Run,
+
+        /// <summary>request.json could not be read (the store is unavailable): the message comes back later.</summary>
+        Unreadable,
+
+        /// <summary>The message points at no readable task: poison.</summary>
+        Missing,
+
+        /// <summary>request.json no longer carries the message's claim: the message is dropped.</summary>
+        Superseded,
+
+        /// <summary>result.json exists: a redelivery, nothing to do.</summary>
+        Finished,
+
+        /// <summary>The client cancelled the task while it was queued.</summary>
+        Cancelled,
+
+        /// <summary>Whether it is finished or cancelled could not be read: a failure of this run.</summary>
+        CheckFailed,
+    }
+
+    /// <summary>A verdict, with the task as read (when it was) and what failed (when something did).</summary>
+    private sealed record Admission(Verdict Verdict, LoadedTask? Loaded = null, Exception? Error = null);
 
     /// <summary>One receive of a task message: where it came from and the attempt it is (those carried plus its receives).</summary>
     private sealed record Delivery(SqsEvent.SqsMessage Record, TaskMessage Message, ITaskQueue Queue, int Attempt, DateTimeOffset? Deadline)
