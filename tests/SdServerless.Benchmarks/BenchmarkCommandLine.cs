@@ -68,11 +68,13 @@ public static class BenchmarkCommandLine
             static (string text, out int value) =>
                 int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value) && value >= 64 && value % 8 == 0,
             "a multiple of 8 of at least 64", defaultValue: 512);
+        var oneMoto = CommandLineParsing.Flag(
+            "--one-moto", "aws-pool: S3, SQS and DynamoDB on one moto_server, as before each got its own (reproduces the figures measured so)");
         var output = CommandLineParsing.Text("--out", "FILE", "where the JSON goes", RunOptions.DefaultOut);
 
         var root = CommandLineParsing.Root("The benchmarks of docs/performance.md: name the scenarios to run.");
         root.Arguments.Add(scenarios);
-        foreach (var option in new Option[] { quick, repeat, requestsAhead, imageSide, output })
+        foreach (var option in new Option[] { quick, repeat, requestsAhead, imageSide, oneMoto, output })
         {
             root.Options.Add(option);
         }
@@ -98,6 +100,7 @@ public static class BenchmarkCommandLine
                 Repeat = result.GetValue(repeat),
                 RequestsAhead = result.GetValue(requestsAhead),
                 ImageSide = result.GetValue(imageSide),
+                OneMoto = result.GetValue(oneMoto),
                 Out = result.GetRequiredValue(output),
             },
             cancellationToken));

@@ -58,7 +58,7 @@ public static class BenchmarkSuite
             case "interrupt":
                 return [await InterruptScenario.RunAsync(new(Rounds: quick ? 2 : 5), cancellationToken)];
             case "aws-pool":
-                return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick) with { TimingsDirectory = artifacts }, cancellationToken);
+                return await AwsPoolScenario.RunAsync(AwsPoolSettings(quick) with { TimingsDirectory = artifacts, OneMoto = options.OneMoto }, cancellationToken);
             default:
                 throw new ArgumentException($"unknown scenario '{scenario}'", nameof(scenario));
         }

@@ -17,9 +17,10 @@ public static class AwsPoolScenario
     /// <param name="BacklogFactor">Run 2: runtime A's backlog in tasks per A GPU.</param>
     /// <param name="TrickleTasks">Run 2: runtime B's tasks, one every 1.5 generations.</param>
     /// <param name="TimingsDirectory">Where each run's per-task CSV goes (<see cref="PoolTimingsCsv"/>); null: nowhere.</param>
+    /// <param name="OneMoto">S3, SQS and DynamoDB on one moto_server (see <see cref="MotoServices"/>).</param>
     public sealed record Settings(
         int DelayMs, int SwitchMs, TimeSpan ZeroPool, IReadOnlyList<TimeSpan> JoinOffsets, int Run1Tasks, int BacklogFactor = 20,
-        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 3, int ShuffleSeed = 6, string? TimingsDirectory = null);
+        int TrickleTasks = 12, int RuntimeGpus = 2, int ConcurrencyPerGpu = 3, int ShuffleSeed = 6, string? TimingsDirectory = null, bool OneMoto = false);
 
     /// <summary>Both runs; a run that breaks down is reported as a note, so that the other's figures are kept.</summary>
     public static async Task<IReadOnlyList<ScenarioResult>> RunAsync(Settings settings, CancellationToken cancellationToken) =>
@@ -45,7 +46,7 @@ public static class AwsPoolScenario
     public static async Task<ScenarioResult> ColdPoolAsync(Settings settings, CancellationToken cancellationToken)
     {
         var gpus = settings.JoinOffsets.Count;
-        var topology = new PoolTopology([new PoolRuntime("sdruntime", Models, gpus)], settings.DelayMs, settings.SwitchMs, settings.ConcurrencyPerGpu);
+        var topology = new PoolTopology([new PoolRuntime("sdruntime", Models, gpus)], settings.DelayMs, settings.SwitchMs, settings.ConcurrencyPerGpu, OneMoto: settings.OneMoto);
         await using var deployment = await PoolDeployment.StartAsync(topology, cancellationToken);
         var random = new Random(settings.ShuffleSeed);
         var models = Enumerable.Range(0, settings.Run1Tasks).Select(i => Models[i % Models.Length]).ToArray();
@@ -113,7 +114,7 @@ public static class AwsPoolScenario
     {
         var a = new PoolRuntime("runtime-a", [Models[0]], settings.RuntimeGpus);
         var b = new PoolRuntime("runtime-b", [Models[1]], settings.RuntimeGpus);
-        var topology = new PoolTopology([a, b], settings.DelayMs, settings.SwitchMs, settings.ConcurrencyPerGpu);
+        var topology = new PoolTopology([a, b], settings.DelayMs, settings.SwitchMs, settings.ConcurrencyPerGpu, OneMoto: settings.OneMoto);
         await using var deployment = await PoolDeployment.StartAsync(topology, cancellationToken);
         foreach (var server in deployment.Servers)
         {
@@ -185,6 +186,10 @@ public static class AwsPoolScenario
                 Path.Combine(directory, name.Replace("-timings.csv", "-deliveries.csv", StringComparison.Ordinal)),
                 PoolTimingsCsv.WriteDeliveries(deployment.EventSources.SelectMany(e => e.Deliveries).ToList(), outcomes),
                 cancellationToken);
+            await File.WriteAllTextAsync(
+                Path.Combine(directory, name.Replace("-timings.csv", "-calls.csv", StringComparison.Ordinal)),
+                PoolTimingsCsv.WriteCalls(deployment.Stack.Functions.Timeline, outcomes),
+                cancellationToken);
         }
     }
 
@@ -212,6 +217,7 @@ public static class AwsPoolScenario
         result.Parameters["model_switch_ms"] = topology.SwitchMs.ToString(CultureInfo.InvariantCulture);
         result.Parameters["batch_size"] = topology.BatchSize.ToString(CultureInfo.InvariantCulture);
         result.Parameters["lambda_program"] = deployment.Dispatcher.Program;
+        result.Parameters["moto"] = topology.OneMoto ? "one moto_server for S3, SQS and DynamoDB" : "one moto_server per service";
     }
 
     /// <summary>Every task is accounted for: a task without result.json by the deadline counts as failed.</summary>

@@ -21,13 +21,14 @@ public sealed class CountingProxy : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly HttpClient _http;
-    private readonly Uri _target;
+    private readonly Func<string, string> _targetFor;
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(string Call, double Milliseconds)> _durations = new();
+    private readonly ConcurrentQueue<TimedCall> _timeline = new();
 
-    private CountingProxy(string targetUrl, int port)
+    private CountingProxy(Func<string, string> targetFor, int port)
     {
-        _target = new Uri(targetUrl);
+        _targetFor = targetFor;
         Url = $"http://127.0.0.1:{port}";
         _http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = System.Net.DecompressionMethods.None })
         {
@@ -43,9 +44,10 @@ public sealed class CountingProxy : IAsyncDisposable
 
     public string Url { get; }
 
-    public static async Task<CountingProxy> StartAsync(string targetUrl)
+    /// <param name="targetFor">The moto_server URL for a service: "s3", "sqs", "dynamodb".</param>
+    public static async Task<CountingProxy> StartAsync(Func<string, string> targetFor)
     {
-        var proxy = new CountingProxy(targetUrl, LoopbackPort.Next());
+        var proxy = new CountingProxy(targetFor, LoopbackPort.Next());
         await proxy._app.StartAsync();
         return proxy;
     }
@@ -59,7 +61,14 @@ public sealed class CountingProxy : IAsyncDisposable
     {
         _calls.Clear();
         _durations.Clear();
+        _timeline.Clear();
     }
+
+    /// <summary>Every call since the last reset: what, when it reached the proxy, how long moto took to answer it.</summary>
+    public IReadOnlyCollection<TimedCall> Timeline => _timeline;
+
+    /// <summary>One call through the proxy; for S3, the object's file name too ("state.json"; "?list" for a listing).</summary>
+    public sealed record TimedCall(string Call, string Object, DateTimeOffset StartedAt, double Milliseconds);
 
     /// <summary>The median duration of the calls so far, in milliseconds, without long polls (ReceiveMessage).</summary>
     public double MedianMilliseconds(Func<string, bool>? calls = null)
@@ -103,9 +112,11 @@ public sealed class CountingProxy : IAsyncDisposable
         var incoming = context.Request;
         var call = Operation(incoming.Headers["X-Amz-Target"].ToString(), incoming.Method);
         _calls.AddOrUpdate(call, 1, (_, n) => n + 1);
+        var startedAt = DateTimeOffset.UtcNow;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
 
-        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(_target, incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()));
+        var target = new Uri(_targetFor(call[..call.IndexOf(' ', StringComparison.Ordinal)]));
+        using var request = new HttpRequestMessage(new HttpMethod(incoming.Method), new Uri(target, incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()));
 
         // Buffered: moto reads a body by its Content-Length.
         using var body = new MemoryStream();
@@ -135,6 +146,12 @@ public sealed class CountingProxy : IAsyncDisposable
         }
 
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
-        _durations.Enqueue((call, System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+        var milliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+        _durations.Enqueue((call, milliseconds));
+        var objectName = !call.StartsWith("s3 ", StringComparison.Ordinal) ? ""
+            : incoming.Query.ContainsKey("list-type") ? "?list"
+            : incoming.Headers.ContainsKey("x-amz-copy-source") ? "copy " + incoming.Path.Value![(incoming.Path.Value!.LastIndexOf('/') + 1)..]
+            : incoming.Path.Value![(incoming.Path.Value!.LastIndexOf('/') + 1)..];
+        _timeline.Enqueue(new TimedCall(call, objectName, startedAt, milliseconds));
     }
 }

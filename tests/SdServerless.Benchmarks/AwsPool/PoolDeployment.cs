@@ -40,7 +40,7 @@ public sealed class PoolDeployment : IAsyncDisposable
 
     public static async Task<PoolDeployment> StartAsync(PoolTopology topology, CancellationToken cancellationToken)
     {
-        var stack = await PoolStack.CreateAsync([.. topology.Runtimes.Select(r => r.Name)], cancellationToken);
+        var stack = await PoolStack.CreateAsync([.. topology.Runtimes.Select(r => r.Name)], separateMoto: !topology.OneMoto, cancellationToken);
         var deployment = new PoolDeployment(stack, topology);
         try
         {

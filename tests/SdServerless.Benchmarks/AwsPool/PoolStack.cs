@@ -10,7 +10,7 @@ using SdServerless.Aws;
 namespace SdServerless.Benchmarks.AwsPool;
 
 /// <summary>
-/// What template.yaml deploys, made on one moto_server: the output bucket, the pool table (keys runtime/sk), a task
+/// What template.yaml deploys, made on moto_server (<see cref="MotoServices"/>): the output bucket, the pool table (keys runtime/sk), a task
 /// queue per runtime with its dead-letter queue (redrive after 10 receives, visibility 6 × the dispatcher's timeout),
 /// the callback dead-letter queue; and the environment the template gives the functions. The functions and the event
 /// source mappings reach moto through <see cref="Functions"/>, the GPU servers through <see cref="Servers"/>: two
@@ -25,14 +25,15 @@ public sealed class PoolStack : IAsyncDisposable
     /// <summary>moto accepts any credentials; these keep the SDK away from the machine's own.</summary>
     public static readonly AWSCredentials Credentials = new BasicAWSCredentials("bench", "bench");
 
-    private PoolStack(MotoProcess moto, CountingProxy functions, CountingProxy servers)
+    private PoolStack(MotoServices moto, CountingProxy functions, CountingProxy servers)
     {
         Moto = moto;
         Functions = functions;
         Servers = servers;
     }
 
-    public MotoProcess Moto { get; }
+    /// <summary>The moto_server of each service (one process for all three, or one each).</summary>
+    public MotoServices Moto { get; }
 
     public CountingProxy Functions { get; }
 
@@ -43,10 +44,11 @@ public sealed class PoolStack : IAsyncDisposable
 
     public string CallbackDeadLetterQueueUrl { get; private set; } = "";
 
-    public static async Task<PoolStack> CreateAsync(IReadOnlyList<string> runtimes, CancellationToken cancellationToken)
+    /// <param name="separateMoto">One moto_server per service (as AWS's services are apart), else one for all three.</param>
+    public static async Task<PoolStack> CreateAsync(IReadOnlyList<string> runtimes, bool separateMoto, CancellationToken cancellationToken)
     {
-        var moto = await MotoProcess.StartAsync(cancellationToken: cancellationToken);
-        var stack = new PoolStack(moto, await CountingProxy.StartAsync(moto.ServiceUrl), await CountingProxy.StartAsync(moto.ServiceUrl));
+        var moto = await MotoServices.StartAsync(separateMoto, cancellationToken);
+        var stack = new PoolStack(moto, await CountingProxy.StartAsync(moto.UrlFor), await CountingProxy.StartAsync(moto.UrlFor));
         try
         {
             await stack.CreateResourcesAsync(runtimes, cancellationToken);
@@ -60,12 +62,12 @@ public sealed class PoolStack : IAsyncDisposable
     }
 
     /// <summary>Clients straight to moto, uncounted: the benchmark's own set-up and reading of results.</summary>
-    public AmazonS3Client CreateS3() => AwsClientFactory.CreateS3(Moto.ServiceUrl, Region, Credentials);
+    public AmazonS3Client CreateS3() => AwsClientFactory.CreateS3(Moto.S3.ServiceUrl, Region, Credentials);
 
-    public AmazonSQSClient CreateSqs(string? serviceUrl = null) => AwsClientFactory.CreateSqs(serviceUrl ?? Moto.ServiceUrl, Region, Credentials);
+    public AmazonSQSClient CreateSqs(string? serviceUrl = null) => AwsClientFactory.CreateSqs(serviceUrl ?? Moto.Sqs.ServiceUrl, Region, Credentials);
 
     public AmazonDynamoDBClient CreateDynamoDb() =>
-        new(Credentials, new AmazonDynamoDBConfig { ServiceURL = Moto.ServiceUrl, AuthenticationRegion = Region });
+        new(Credentials, new AmazonDynamoDBConfig { ServiceURL = Moto.DynamoDb.ServiceUrl, AuthenticationRegion = Region });
 
     /// <summary>
     /// The variables template.yaml gives the api and dispatcher functions, pointed at moto through the counting proxy.

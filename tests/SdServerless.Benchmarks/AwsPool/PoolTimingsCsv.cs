@@ -59,7 +59,28 @@ public static class PoolTimingsCsv
         return csv.ToString();
     }
 
-    /// <summary>A time as ms from the first task's creation, as both files write it.</summary>
+    /// <summary>
+    /// One line per AWS call the functions made, times in ms from the first task's creation: which call (and object), when it reached
+    /// moto (through the counting proxy), how long moto took to answer. Shows when moto, which every step shares, was slow.
+    /// </summary>
+    public static string WriteCalls(IReadOnlyCollection<CountingProxy.TimedCall> calls, IReadOnlyList<TaskOutcome> outcomes)
+    {
+        var csv = new StringBuilder("call,object,started,ms\n");
+        if (outcomes.Count == 0)
+        {
+            return csv.ToString();
+        }
+
+        var origin = outcomes.Min(o => o.CreatedAt);
+        foreach (var call in calls.OrderBy(c => c.StartedAt))
+        {
+            csv.AppendLine(string.Join(',', call.Call, call.Object, Ms(call.StartedAt, origin), call.Milliseconds.ToString("0.#", CultureInfo.InvariantCulture)));
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>A time as ms from the first task's creation, as the three files write it.</summary>
     private static string Ms(DateTimeOffset time, DateTimeOffset origin) =>
         (time - origin).TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

@@ -1,7 +1,7 @@
 namespace SdServerless.Benchmarks.Harness;
 
 /// <summary>
-/// What one run measures: <c>&lt;scenario|all&gt;... [--quick] [--repeat N] [--requests-ahead N] [--image-side N] [--out FILE]</c>
+/// What one run measures: <c>&lt;scenario|all&gt;... [--quick] [--repeat N] [--requests-ahead N] [--image-side N] [--one-moto] [--out FILE]</c>
 /// (<see cref="BenchmarkCommandLine"/> reads it).
 /// </summary>
 public sealed class RunOptions
@@ -21,6 +21,9 @@ public sealed class RunOptions
     public int? RequestsAhead { get; init; }
 
     public int ImageSide { get; init; } = 512;
+
+    /// <summary>aws-pool: S3, SQS and DynamoDB on one moto_server rather than one each.</summary>
+    public bool OneMoto { get; init; }
 
     public string Out { get; init; } = DefaultOut;
 }

@@ -14,11 +14,11 @@ public sealed partial class BenchmarkCommandLineTests
     [Fact]
     public async Task ScenariosAndTheirOptionsReachTheRun()
     {
-        Assert.Equal(0, await InvokeAsync("saturation", "--repeat", "3", "scaling", "--quick", "--requests-ahead", "0", "--image-side", "64", "--out", "/tmp/f.json"));
+        Assert.Equal(0, await InvokeAsync("saturation", "--repeat", "3", "scaling", "--quick", "--requests-ahead", "0", "--image-side", "64", "--one-moto", "--out", "/tmp/f.json"));
 
         var options = Assert.IsType<RunOptions>(Assert.Single(_ran));
         Assert.Equal(["saturation", "scaling"], options.Selected);
-        Assert.Equal((true, 3, 0, 64, "/tmp/f.json"), (options.Quick, options.Repeat, options.RequestsAhead, options.ImageSide, options.Out));
+        Assert.Equal((true, 3, 0, 64, true, "/tmp/f.json"), (options.Quick, options.Repeat, options.RequestsAhead, options.ImageSide, options.OneMoto, options.Out));
     }
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed partial class BenchmarkCommandLineTests
 
         var options = Assert.IsType<RunOptions>(Assert.Single(_ran));
         Assert.Equal(RunOptions.Scenarios, options.Selected);
-        Assert.Equal((false, 1, (int?)null, 512, RunOptions.DefaultOut), (options.Quick, options.Repeat, options.RequestsAhead, options.ImageSide, options.Out));
+        Assert.Equal((false, 1, (int?)null, 512, false, RunOptions.DefaultOut), (options.Quick, options.Repeat, options.RequestsAhead, options.ImageSide, options.OneMoto, options.Out));
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed partial class BenchmarkCommandLineTests
         var docs = File.ReadAllText(Path.Combine(BuildOutput.Root, "docs", "performance.md"));
         var commands = docs[..docs.IndexOf("```", docs.IndexOf("```", StringComparison.Ordinal) + 3, StringComparison.Ordinal)];
         var documented = DocumentedOption().Matches(commands).Select(match => match.Value).Where(name => name is not "--project" and not "--filter" and not "--inProcess").ToHashSet();
-        Assert.Equal(["--image-side", "--out", "--quick", "--repeat", "--requests-ahead"], documented.Order());
+        Assert.Equal(["--image-side", "--one-moto", "--out", "--quick", "--repeat", "--requests-ahead"], documented.Order());
         Assert.All(documented, name => Assert.Contains(name, help, StringComparison.Ordinal));
         Assert.All(RunOptions.Scenarios, name => Assert.Contains(name, docs, StringComparison.Ordinal));
         Assert.All([.. RunOptions.Scenarios, "bdn", "emulator-server", "pool-gpu"], name => Assert.Contains(name, help, StringComparison.Ordinal));

@@ -67,6 +67,26 @@ public sealed class PoolFiguresTests
         Assert.Equal("s3 PUT", CountingProxy.Operation(null, "PUT"));
     }
 
+    [Fact]
+    public async Task TheProxyForwardsEachServiceToItsOwnServerAndTimesEveryCall()
+    {
+        await using var s3 = await LoopbackHttpServer.StartAsync();
+        await using var dynamoDb = await LoopbackHttpServer.StartAsync();
+        await using var proxy = await CountingProxy.StartAsync(service => (service == "dynamodb" ? dynamoDb : s3).BaseUri.ToString());
+        using var http = new HttpClient();
+
+        using var put = await http.PutAsync(proxy.Url + "/bucket/_sdserverless/tasks/t1/state.json", new ByteArrayContent([1]));
+        using var query = new HttpRequestMessage(HttpMethod.Post, proxy.Url + "/") { Content = new StringContent("{}") };
+        query.Headers.TryAddWithoutValidation("X-Amz-Target", "DynamoDB_20120810.Query");
+        using var queried = await http.SendAsync(query);
+
+        Assert.Equal("/bucket/_sdserverless/tasks/t1/state.json", Assert.Single(s3.Requests).PathAndQuery);
+        Assert.Equal("POST", Assert.Single(dynamoDb.Requests).Method);
+        Assert.Equal(
+            [("s3 PUT", "state.json"), ("dynamodb Query", "")],
+            proxy.Timeline.OrderBy(c => c.StartedAt).Select(c => (c.Call, c.Object)));
+    }
+
     private static GpuServerLog Server(int registeredMs, params EmulatorJobRecord[] jobs) => new(T0.AddMilliseconds(registeredMs), [.. jobs]);
 
     private static TaskOutcome Outcome(long seed, int createdMs, int completedMs, int attempts = 1) =>
