@@ -54,6 +54,12 @@ public sealed class DynamoDbPoolRegistry(
     /// </summary>
     private static readonly TimeSpan SideCallTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a dispatcher's turn to move a server to another checkpoint lasts (see <see cref="TryTakeRebalanceTurnAsync"/>):
+    /// enough for its lease to be written and seen; the next move is judged on a read made after it.
+    /// </summary>
+    private static readonly TimeSpan RebalanceTurn = TimeSpan.FromSeconds(2);
+
     /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
     private const int MaxConflicts = 8;
 
@@ -130,6 +136,7 @@ public sealed class DynamoDbPoolRegistry(
         var pause = FirstPoll;
         var conflicts = 0;
         TimeSpan? heldBackSince = null;
+        var rebalanceTurn = false;
         while (true)
         {
             var pool = await ReadAsync(request.Runtime, cancellationToken);
@@ -140,6 +147,20 @@ public sealed class DynamoDbPoolRegistry(
             PoolServer? Choose(Func<string, double?>? demandShare, Func<string, long>? remaining) => rules.ChooseFree(
                 servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare, remaining);
             var chosen = Choose(pool.DemandShare, pool.Remaining);
+            if (chosen is not null && !rebalanceTurn && !ReferenceEquals(chosen, Choose(pool.DemandShare, remaining: null)))
+            {
+                // Only the backlogs move this server. Two dispatchers judging a move on the same read would each move a
+                // server, and could leave the checkpoint they leave without any: moves are judged one at a time, on a
+                // read made after this dispatcher's turn began (and so after the move before it was written).
+                if (await TryTakeRebalanceTurnAsync(request.Runtime, owner, cancellationToken))
+                {
+                    rebalanceTurn = true;
+                    continue;
+                }
+
+                chosen = Choose(pool.DemandShare, remaining: null);
+            }
+
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
                 if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
@@ -196,6 +217,35 @@ public sealed class DynamoDbPoolRegistry(
             await Task.Delay(pause < remaining ? pause : remaining, cancellationToken);
             pause = Backoff.Next(pause, longest);
             conflicts = 0;
+        }
+    }
+
+    /// <summary>
+    /// Takes the runtime's turn to move a server to another checkpoint for <see cref="RebalanceTurn"/> (one conditional
+    /// write); false while another dispatcher holds it. An unreachable table only costs this move.
+    /// </summary>
+    private async Task<bool> TryTakeRebalanceTurnAsync(string runtime, string owner, CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var item = PoolItems.Key(runtime, PoolItems.RebalanceKey);
+        item[PoolItems.Owner] = PoolItems.S(owner);
+        item[PoolItems.TurnExpiresAt] = PoolItems.N((now + RebalanceTurn).ToUnixTimeMilliseconds());
+        item[PoolItems.ExpiresAt] = PoolItems.N((now + PoolItems.LeaseRetention).ToUnixTimeSeconds());
+        var put = new PutItemRequest
+        {
+            TableName = tableName,
+            Item = item,
+            ConditionExpression = "attribute_not_exists(#sk) OR #turn < :now",
+            ExpressionAttributeNames = new() { ["#sk"] = PoolItems.SortKey, ["#turn"] = PoolItems.TurnExpiresAt },
+            ExpressionAttributeValues = new() { [":now"] = PoolItems.N(now.ToUnixTimeMilliseconds()) },
+        };
+        try
+        {
+            return await ConditionalAsync(ct => client.PutItemAsync(put, ct), cancellationToken);
+        }
+        catch (DependencyUnavailableException)
+        {
+            return false;
         }
     }
 

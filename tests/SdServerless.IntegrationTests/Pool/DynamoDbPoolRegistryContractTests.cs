@@ -259,6 +259,49 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     [Fact]
+    public async Task DispatchersRebalancingAtTheSameMomentMoveOneServerNotBoth()
+    {
+        // Two model-a servers, each running a task with its queued slot free, and two full model-b servers; model-b's
+        // backlog is far the longer, so moving one model-a server pays, moving both would leave model-a without a GPU.
+        // Two dispatchers (each its own registry) ask for a model-b slot at once, in several rounds.
+        for (var round = 0; round < 6; round++)
+        {
+            var runtime = $"{Runtime}-{round}";
+            string[] a = [$"http://10.0.4.{round}:7861", $"http://10.0.5.{round}:7861"], b = [$"http://10.0.6.{round}:7861", $"http://10.0.7.{round}:7861"];
+            var setup = Connect(new PoolRules(RequestsAhead: 1));
+            foreach (var (url, model) in a.Select(u => (u, "model-a")).Concat(b.Select(u => (u, "model-b"))))
+            {
+                await setup.RegisterAsync(new PoolServer { Runtime = runtime, Url = url, LoadedModel = model }, default);
+            }
+
+            LeaseRequest Wants(string id, string model) => new(runtime, id, model, TimeSpan.FromMinutes(1));
+            for (var i = 0; i < 16; i++)
+            {
+                await setup.RecordDemandAsync(runtime, i < 4 ? "model-a" : "model-b", default);
+            }
+
+            for (var i = 0; i < 2; i++)
+            {
+                Assert.Contains((await setup.AcquireAsync(Wants($"a{i}", "model-a"), TimeSpan.Zero, default))?.Url, a);
+            }
+
+            for (var i = 0; i < 4; i++)
+            {
+                Assert.Contains((await setup.AcquireAsync(Wants($"b{i}", "model-b"), TimeSpan.Zero, default))?.Url, b);
+            }
+
+            var first = Connect(new PoolRules(RequestsAhead: 1));
+            var second = Connect(new PoolRules(RequestsAhead: 1));
+            var leases = await Task.WhenAll(
+                Task.Run(() => first.AcquireAsync(Wants("b-x", "model-b"), TimeSpan.Zero, default)),
+                Task.Run(() => second.AcquireAsync(Wants("b-y", "model-b"), TimeSpan.Zero, default)));
+
+            var moved = Assert.Single(leases, l => l is not null);
+            Assert.Contains(moved!.Url, a);
+        }
+    }
+
+    [Fact]
     public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
     {
         var rules = new PoolRules();
