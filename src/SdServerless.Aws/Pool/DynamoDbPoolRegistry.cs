@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SdServerless.Core;
 using SdServerless.Core.Pool;
+using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.Aws.Pool;
 
@@ -55,10 +56,10 @@ public sealed class DynamoDbPoolRegistry(
     private static readonly TimeSpan SideCallTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long a dispatcher's turn to move a server to another checkpoint lasts (see <see cref="TryTakeRebalanceTurnAsync"/>):
-    /// enough for its lease to be written and seen; the next move is judged on a read made after it.
+    /// The longest a dispatcher's turn to switch a server to another checkpoint lasts (see <see cref="TryTakeSwitchTurnAsync"/>)
+    /// when the dispatcher does not give it back (it crashed): a read and a lease take tens of milliseconds.
     /// </summary>
-    private static readonly TimeSpan RebalanceTurn = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SwitchTurn = TimeSpan.FromSeconds(2);
 
     /// <summary>Slots lost to another dispatcher in a row before a caller that cannot wait gives up.</summary>
     private const int MaxConflicts = 8;
@@ -136,7 +137,7 @@ public sealed class DynamoDbPoolRegistry(
         var pause = FirstPoll;
         var conflicts = 0;
         TimeSpan? heldBackSince = null;
-        var rebalanceTurn = false;
+        var switchTurn = false;
         while (true)
         {
             var pool = await ReadAsync(request.Runtime, cancellationToken);
@@ -147,23 +148,32 @@ public sealed class DynamoDbPoolRegistry(
             PoolServer? Choose(Func<string, double?>? demandShare, Func<string, long>? remaining) => rules.ChooseFree(
                 servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare, remaining);
             var chosen = Choose(pool.DemandShare, pool.Remaining);
-            if (chosen is not null && !rebalanceTurn && !ReferenceEquals(chosen, Choose(pool.DemandShare, remaining: null)))
+            if (chosen is not null && !switchTurn && Switches(pool.Occupancy(chosen, rules), request.Model))
             {
-                // Only the backlogs move this server. Two dispatchers judging a move on the same read would each move a
-                // server, and could leave the checkpoint they leave without any: moves are judged one at a time, on a
-                // read made after this dispatcher's turn began (and so after the move before it was written).
-                if (await TryTakeRebalanceTurnAsync(request.Runtime, owner, cancellationToken))
+                // Two dispatchers judging a switch on the same read would each switch a server (an idle one, or one the
+                // backlogs move), and could leave the checkpoint they leave without any: switches are judged one at a
+                // time, on a read made after this dispatcher's turn began (and so after the switch before it was
+                // written). Without the turn this task waits for a server of its own checkpoint, or the next read.
+                if (await TryTakeSwitchTurnAsync(request.Runtime, owner, cancellationToken))
                 {
-                    rebalanceTurn = true;
+                    switchTurn = true;
                     continue;
                 }
 
-                chosen = Choose(pool.DemandShare, remaining: null);
+                chosen = null;
             }
 
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
-                if (await TryLeaseAsync(request, owner, server, slot, cancellationToken) is { } lease)
+                var lease = await TryLeaseAsync(request, owner, server, slot, cancellationToken);
+                if (switchTurn)
+                {
+                    // The lease is written (or lost): the next switch may be judged on a read made from now on.
+                    await GiveBackSwitchTurnAsync(request.Runtime, owner);
+                    switchTurn = false;
+                }
+
+                if (lease is not null)
                 {
                     return lease;
                 }
@@ -173,6 +183,12 @@ public sealed class DynamoDbPoolRegistry(
                 {
                     continue;
                 }
+            }
+
+            if (switchTurn)
+            {
+                await GiveBackSwitchTurnAsync(request.Runtime, owner);
+                switchTurn = false;
             }
 
             if (maxWait != Timeout.InfiniteTimeSpan && waited >= maxWait)
@@ -220,16 +236,20 @@ public sealed class DynamoDbPoolRegistry(
         }
     }
 
+    /// <summary>Whether leasing the server for a task of <paramref name="model"/> switches its checkpoint.</summary>
+    private static bool Switches(PoolOccupancy server, string? model) =>
+        model is not null && server.LoadedModel is { } loaded && !SdWebUiModelNames.SameModel(loaded, model);
+
     /// <summary>
-    /// Takes the runtime's turn to move a server to another checkpoint for <see cref="RebalanceTurn"/> (one conditional
-    /// write); false while another dispatcher holds it. An unreachable table only costs this move.
+    /// Takes the runtime's turn to switch a server to another checkpoint, for at most <see cref="SwitchTurn"/> (one
+    /// conditional write); false while another dispatcher holds it. An unreachable table only costs this switch.
     /// </summary>
-    private async Task<bool> TryTakeRebalanceTurnAsync(string runtime, string owner, CancellationToken cancellationToken)
+    private async Task<bool> TryTakeSwitchTurnAsync(string runtime, string owner, CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        var item = PoolItems.Key(runtime, PoolItems.RebalanceKey);
+        var item = PoolItems.Key(runtime, PoolItems.SwitchKey);
         item[PoolItems.Owner] = PoolItems.S(owner);
-        item[PoolItems.TurnExpiresAt] = PoolItems.N((now + RebalanceTurn).ToUnixTimeMilliseconds());
+        item[PoolItems.TurnExpiresAt] = PoolItems.N((now + SwitchTurn).ToUnixTimeMilliseconds());
         item[PoolItems.ExpiresAt] = PoolItems.N((now + PoolItems.LeaseRetention).ToUnixTimeSeconds());
         var put = new PutItemRequest
         {
@@ -246,6 +266,28 @@ public sealed class DynamoDbPoolRegistry(
         catch (DependencyUnavailableException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Ends this dispatcher's turn to switch a server (best effort: an item left behind expires by itself).</summary>
+    private async Task GiveBackSwitchTurnAsync(string runtime, string owner)
+    {
+        var request = new DeleteItemRequest
+        {
+            TableName = tableName,
+            Key = PoolItems.Key(runtime, PoolItems.SwitchKey),
+            ConditionExpression = "#owner = :owner",
+            ExpressionAttributeNames = new() { ["#owner"] = PoolItems.Owner },
+            ExpressionAttributeValues = new() { [":owner"] = PoolItems.S(owner) },
+        };
+        try
+        {
+            using var bounded = new CancellationTokenSource(SideCallTimeout);
+            await ConditionalAsync(ct => client.DeleteItemAsync(request, ct), bounded.Token);
+        }
+        catch (Exception e) when (e is DependencyUnavailableException or OperationCanceledException)
+        {
+            // Its expiry ends the turn instead.
         }
     }
 

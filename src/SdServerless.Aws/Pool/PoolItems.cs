@@ -39,12 +39,12 @@ internal static class PoolItems
     public const string DemandPrefix = "demand#";
 
     /// <summary>
-    /// The one item per runtime a dispatcher holds while it moves a server to another checkpoint to rebalance the
-    /// backlogs: moves are judged one at a time (see <see cref="DynamoDbPoolRegistry"/>).
+    /// The one item per runtime a dispatcher holds while it switches a server to another checkpoint: switches are
+    /// judged one at a time (see <see cref="DynamoDbPoolRegistry"/>).
     /// </summary>
-    public const string RebalanceKey = "rebalance";
+    public const string SwitchKey = "switch";
 
-    /// <summary>Until when the rebalancing turn is held (Unix milliseconds).</summary>
+    /// <summary>Until when the switching turn is held (Unix milliseconds).</summary>
     public const string TurnExpiresAt = "turn_expires_at";
 
     /// <summary>How far back submissions and releases per checkpoint are counted (see <see cref="PoolSnapshot.DemandShare"/>).</summary>

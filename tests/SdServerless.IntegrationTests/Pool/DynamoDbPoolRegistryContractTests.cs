@@ -302,6 +302,42 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     }
 
     [Fact]
+    public async Task WaitingDispatchersSwitchOneIdleServerAtATimeNotTheLastOfACheckpointWithTasksLeft()
+    {
+        // A full model-b server and two idle model-a ones, model-b's backlog far the longer. Two model-b tasks wait at
+        // once (each dispatcher its own registry): seeing each other, each would switch an idle model-a server; judged
+        // one at a time, the second sees model-b with two GPUs after the first switch and leaves model-a its last one.
+        for (var round = 0; round < 4; round++)
+        {
+            var runtime = $"{Runtime}-idle-{round}";
+            string[] a = [$"http://10.0.8.{round}:7861", $"http://10.0.9.{round}:7861"];
+            var setup = Connect(new PoolRules());
+            await setup.RegisterAsync(new PoolServer { Runtime = runtime, Url = $"http://10.0.10.{round}:7861", LoadedModel = "model-b" }, default);
+            foreach (var url in a)
+            {
+                await setup.RegisterAsync(new PoolServer { Runtime = runtime, Url = url, LoadedModel = "model-a" }, default);
+            }
+
+            for (var i = 0; i < 22; i++)
+            {
+                await setup.RecordDemandAsync(runtime, i < 2 ? "model-a" : "model-b", default);
+            }
+
+            LeaseRequest Wants(string id) => new(runtime, id, "model-b", TimeSpan.FromMinutes(1));
+            Assert.NotNull(await setup.AcquireAsync(Wants("b-running"), TimeSpan.Zero, default));
+
+            var first = Connect(new PoolRules());
+            var second = Connect(new PoolRules());
+            var leases = await Task.WhenAll(
+                Task.Run(() => first.AcquireAsync(Wants("b-x"), TimeSpan.FromSeconds(1.5), default)),
+                Task.Run(() => second.AcquireAsync(Wants("b-y"), TimeSpan.FromSeconds(1.5), default)));
+
+            var switched = Assert.Single(leases, l => l is not null);
+            Assert.Contains(switched!.Url, a);
+        }
+    }
+
+    [Fact]
     public async Task AWaitersItemGoesWhenItGivesUpAndWhenItsLeaseIsReleased()
     {
         var rules = new PoolRules();
