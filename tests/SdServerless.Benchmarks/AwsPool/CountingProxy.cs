@@ -23,7 +23,6 @@ public sealed class CountingProxy : IAsyncDisposable
     private readonly HttpClient _http;
     private readonly Func<string, string> _targetFor;
     private readonly ConcurrentDictionary<string, long> _calls = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<(string Call, double Milliseconds)> _durations = new();
     private readonly ConcurrentQueue<TimedCall> _timeline = new();
 
     private CountingProxy(Func<string, string> targetFor, int port)
@@ -60,7 +59,6 @@ public sealed class CountingProxy : IAsyncDisposable
     public void Reset()
     {
         _calls.Clear();
-        _durations.Clear();
         _timeline.Clear();
     }
 
@@ -73,7 +71,7 @@ public sealed class CountingProxy : IAsyncDisposable
     /// <summary>The median duration of the calls so far, in milliseconds, without long polls (ReceiveMessage).</summary>
     public double MedianMilliseconds(Func<string, bool>? calls = null)
     {
-        var durations = _durations
+        var durations = _timeline
             .Where(d => !d.Call.EndsWith(" ReceiveMessage", StringComparison.Ordinal) && (calls?.Invoke(d.Call) ?? true))
             .Select(d => d.Milliseconds)
             .Order()
@@ -147,11 +145,12 @@ public sealed class CountingProxy : IAsyncDisposable
 
         await response.Content.CopyToAsync(context.Response.Body, context.RequestAborted);
         var milliseconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-        _durations.Enqueue((call, milliseconds));
+        var path = incoming.Path.Value ?? "";
+        var fileName = path[(path.LastIndexOf('/') + 1)..];
         var objectName = !call.StartsWith("s3 ", StringComparison.Ordinal) ? ""
             : incoming.Query.ContainsKey("list-type") ? "?list"
-            : incoming.Headers.ContainsKey("x-amz-copy-source") ? "copy " + incoming.Path.Value![(incoming.Path.Value!.LastIndexOf('/') + 1)..]
-            : incoming.Path.Value![(incoming.Path.Value!.LastIndexOf('/') + 1)..];
+            : incoming.Headers.ContainsKey("x-amz-copy-source") ? "copy " + fileName
+            : fileName;
         _timeline.Enqueue(new TimedCall(call, objectName, startedAt, milliseconds));
     }
 }
