@@ -4,7 +4,6 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using SdServerless.Core;
 using SdServerless.Core.Pool;
-using SdServerless.Core.SdWebUi;
 
 namespace SdServerless.Aws.Pool;
 
@@ -148,7 +147,7 @@ public sealed class DynamoDbPoolRegistry(
             PoolServer? Choose(Func<string, double?>? demandShare, Func<string, long>? remaining) => rules.ChooseFree(
                 servers, s => pool.Occupancy(s, rules), request.Model, model => pool.OthersWaiting(model, owner), waited >= rules.SwitchPatience, demandShare, remaining);
             var chosen = Choose(pool.DemandShare, pool.Remaining);
-            if (chosen is not null && !switchTurn && Switches(pool.Occupancy(chosen, rules), request.Model))
+            if (chosen is not null && !switchTurn && pool.Occupancy(chosen, rules).Switches(request.Model))
             {
                 // Two dispatchers judging a switch on the same read would each switch a server (an idle one, or one the
                 // backlogs move), and could leave the checkpoint they leave without any: switches are judged one at a
@@ -163,32 +162,30 @@ public sealed class DynamoDbPoolRegistry(
                 chosen = null;
             }
 
+            PoolLease? lease = null;
+            var tried = false;
             if (chosen is { } server && pool.FreeSlot(server, rules) is { } slot)
             {
-                var lease = await TryLeaseAsync(request, owner, server, slot, cancellationToken);
-                if (switchTurn)
-                {
-                    // The lease is written (or lost): the next switch may be judged on a read made from now on.
-                    await GiveBackSwitchTurnAsync(request.Runtime, owner);
-                    switchTurn = false;
-                }
-
-                if (lease is not null)
-                {
-                    return lease;
-                }
-
-                // Another dispatcher took that slot first: read again at once, there may be others.
-                if (++conflicts <= MaxConflicts)
-                {
-                    continue;
-                }
+                tried = true;
+                lease = await TryLeaseAsync(request, owner, server, slot, cancellationToken);
             }
 
             if (switchTurn)
             {
+                // The lease is written (or lost, or none was tried): the next switch may be judged on a read made from now on.
                 await GiveBackSwitchTurnAsync(request.Runtime, owner);
                 switchTurn = false;
+            }
+
+            if (lease is not null)
+            {
+                return lease;
+            }
+
+            // Another dispatcher took that slot first: read again at once, there may be others.
+            if (tried && ++conflicts <= MaxConflicts)
+            {
+                continue;
             }
 
             if (maxWait != Timeout.InfiniteTimeSpan && waited >= maxWait)
@@ -235,10 +232,6 @@ public sealed class DynamoDbPoolRegistry(
             conflicts = 0;
         }
     }
-
-    /// <summary>Whether leasing the server for a task of <paramref name="model"/> switches its checkpoint.</summary>
-    private static bool Switches(PoolOccupancy server, string? model) =>
-        model is not null && server.LoadedModel is { } loaded && !SdWebUiModelNames.SameModel(loaded, model);
 
     /// <summary>
     /// Takes the runtime's turn to switch a server to another checkpoint, for at most <see cref="SwitchTurn"/> (one

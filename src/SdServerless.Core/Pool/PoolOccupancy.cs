@@ -1,3 +1,5 @@
+using SdServerless.Core.SdWebUi;
+
 namespace SdServerless.Core.Pool;
 
 /// <summary>What a registry knows of one server when it chooses where a task goes.</summary>
@@ -12,4 +14,9 @@ public readonly record struct PoolOccupancy(int Gpus, int Slots, int Leased, str
 
     /// <summary>The share of its slots taken: between equally suitable servers the least loaded is chosen.</summary>
     public double Load => (double)Leased / Math.Max(1, Slots);
+
+    /// <summary>A request for <paramref name="model"/> would make the server load another checkpoint than the one it has.</summary>
+    /// <param name="model">The checkpoint the request needs; null when any will do (never a switch).</param>
+    public bool Switches(string? model) =>
+        model is not null && LoadedModel is { } loaded && !SdWebUiModelNames.SameModel(loaded, model);
 }

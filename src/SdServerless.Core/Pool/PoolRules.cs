@@ -139,7 +139,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="remaining">Tasks of a checkpoint not yet run.</param>
     public bool Rebalances(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
     {
-        if (server.LoadedModel is not { } from || SdWebUiModelNames.SameModel(from, model))
+        if (!server.Switches(model) || server.LoadedModel is not { } from)
         {
             return false;
         }
