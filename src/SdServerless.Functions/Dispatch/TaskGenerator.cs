@@ -87,8 +87,7 @@ public sealed partial class TaskGenerator(
 
             if (!await admitted)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                throw new OperationCanceledException("the task may no longer run");
+                throw new OperationCanceledException("the task may no longer run", cancellationToken);
             }
 
             if (watch.CancelRequested.IsCancellationRequested)

@@ -205,8 +205,7 @@ public sealed class TaskRecordHandler(
                 logger.LogInformation("Task {TaskId} is already finished; redelivery ignored", message.IdTask);
                 return RecordOutcome.Completed;
             case Verdict.Cancelled:
-                // Cancelled while queued: it never reaches SD Web UI, and this receive reached no server.
-                await FinishAsync(admission.Loaded!, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, delivery.Attempt - 1), cancellationToken);
+                await FinishCancelledUnsentAsync(admission.Loaded!, delivery, cancellationToken);
                 logger.LogInformation("Task {TaskId} cancelled before it ran", message.IdTask);
                 return RecordOutcome.Completed;
             default:
@@ -239,7 +238,7 @@ public sealed class TaskRecordHandler(
         switch (thrown)
         {
             case ClientCancellation:
-                await FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, delivery.Attempt - 1), cancellationToken);
+                await FinishCancelledUnsentAsync(loaded, delivery, cancellationToken);
                 logger.LogInformation("Task {TaskId} cancelled while it waited for a server", task.Id);
                 return RecordOutcome.Completed;
             case NoCapacityException e:
@@ -339,6 +338,10 @@ public sealed class TaskRecordHandler(
         logger.LogWarning("Task {TaskId} failed: {ErrorType} {Error}", task.Id, error.Type, error.Message);
         return RecordOutcome.Completed;
     }
+
+    /// <summary>Cancelled before its request went out: it never reached SD Web UI, and this receive spent no attempt.</summary>
+    private Task FinishCancelledUnsentAsync(LoadedTask loaded, Delivery delivery, CancellationToken cancellationToken) =>
+        FinishAsync(loaded, TaskStatus.Cancelled, null, CancelledError, null, Math.Max(0, delivery.Attempt - 1), cancellationToken);
 
     private async Task FinishAsync(
         LoadedTask loaded, TaskStatus status, GeneratedOutput? generated, TaskError? error, DateTimeOffset? startedAt, int attempts, CancellationToken cancellationToken)
