@@ -114,8 +114,12 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// Whether a task that no server may take now should give its place back to the tasks behind it, where those are
     /// held by a bounded number of dispatchers (AWS): a slot it may not take is free (another checkpoint's server has
     /// room), its checkpoint has the GPUs its share of the backlog asks for (so no server is to switch to it), and
-    /// older tasks of its checkpoint already wait for each of those GPUs (they take their next slots). A task whose
-    /// checkpoint is short of its share stays: the waiters are what switches a server to it.
+    /// older tasks of its checkpoint already wait for half of those GPUs, rounded up (they take their next slots). Half,
+    /// not each: a slot freed behind a running request stays free for a generation, time enough for a task received
+    /// meanwhile, while every dispatcher held waiting is one fewer reaching the tasks of the other checkpoint further
+    /// back in the queue (with a dispatcher waiting for every GPU, a checkpoint's GPU idled for up to a second while
+    /// one or two dispatchers gave back the other's tasks ahead of its own, one at a time). A task whose checkpoint is
+    /// short of its share stays: the waiters are what switches a server to it.
     /// </summary>
     /// <param name="servers">The occupancy of the runtime's servers.</param>
     /// <param name="model">The task's checkpoint.</param>
@@ -124,7 +128,7 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     public static bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare) =>
         servers.Any(s => s.Leased < s.Slots)
         && !BelowShare(servers, model, demandShare)
-        && olderWaiting >= Math.Max(1, LoadedGpus(servers, model));
+        && olderWaiting >= Math.Max(1, (LoadedGpus(servers, model) + 1) / 2);
 
     /// <summary>
     /// Whether moving <paramref name="server"/> from the checkpoint it has loaded to <paramref name="model"/> makes the

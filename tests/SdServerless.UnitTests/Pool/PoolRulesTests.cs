@@ -33,7 +33,7 @@ public sealed class PoolRulesTests
     }
 
     [Fact]
-    public void ATaskGivesWayOnlyWhenItsCheckpointHasItsShareAndOlderTasksWaitForEachOfItsGpus()
+    public void ATaskGivesWayOnlyWhenItsCheckpointHasItsShareAndOlderTasksWaitForItsGpus()
     {
         // model-a's GPU is full; model-b's server has room for one more behind its running task.
         PoolOccupancy[] servers = [Pool["a"], Pool["b"] with { Leased = 1 }];
@@ -45,6 +45,21 @@ public sealed class PoolRulesTests
         Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => mostlyA[m]));
         Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, demandShare: null));
         Assert.False(PoolRules.GivesWay([Pool["a"], Pool["b"] with { Leased = 2 }], "model-a", olderWaiting: 1, m => even[m]));
+    }
+
+    [Fact]
+    public void OlderTasksWaitingForHalfOfTheCheckpointsGpusAreEnoughToGiveWay()
+    {
+        // Three full model-a servers, a model-b one with room: two model-a tasks already waiting cover the three slots
+        // that free up in the next generation; a third would only hold a dispatcher back from the model-b tasks.
+        PoolOccupancy a = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"), b = new(Gpus: 1, Slots: 2, Leased: 1, LoadedModel: "model-b");
+        PoolOccupancy[] servers = [a, a, a, b];
+        var even = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
+
+        Assert.True(PoolRules.GivesWay(servers, "model-a", olderWaiting: 2, m => even[m]));
+        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
+        Assert.True(PoolRules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 2, m => even[m]));
+        Assert.False(PoolRules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 1, m => even[m]));
     }
 
     [Fact]
