@@ -199,12 +199,12 @@ public sealed class DynamoDbPoolRegistry(
             // checkpoint's share keeps it from an idle server, so that the checkpoint's servers are not left without a
             // task to take their next slot.
             if (chosen is null && request.Model is { } model
-                && PoolRules.GivesWay([.. servers.Select(s => pool.Occupancy(s, rules))], model, pool.OlderWaiting(model, owner, waiter.Since), pool.DemandShare))
+                && rules.GivesWay([.. servers.Select(s => pool.Occupancy(s, rules))], model, pool.OlderWaiting(model, owner, waiter.Since), pool.DemandShare, pool.Remaining))
             {
                 return null;
             }
 
-            if (chosen is null && servers.Count > 0 && Choose(demandShare: null, remaining: null) is not null)
+            if (chosen is null && servers.Count > 0 && Choose(demandShare: null, remaining: pool.Remaining) is not null)
             {
                 heldBackSince ??= waited;
                 if (waited - heldBackSince >= HeldBackLimit)

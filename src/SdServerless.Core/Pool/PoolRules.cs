@@ -54,7 +54,9 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="remaining">
     /// Tasks of a checkpoint not yet run (its backlog, those in flight included), where the registry counts them (null:
     /// not counted). With it, a server of another checkpoint that has room is taken, its queued slot included, when
-    /// moving it shortens the time both backlogs take to drain (<see cref="Rebalances"/>).
+    /// moving it shortens the time both backlogs take to drain (<see cref="Rebalances"/>); and an idle server is not
+    /// switched unless that makes them drain sooner (its load counted): late in a run the shares change with every
+    /// task, and an idle-server switch judged by them alone moved servers one way and, seconds later, back.
     /// </param>
     /// <param name="demandShare">
     /// A checkpoint's share of the runtime's backlog, where the registry counts it (null: not counted). A server then
@@ -94,7 +96,8 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
             // Never queued behind another checkpoint's work (only an idle GPU switches), unless the backlogs say the
             // server is better moved to this task's checkpoint.
             if (affinity
-                && !(state.HasIdleGpu && (othersWaiting is null || (MayTakeFromLoaded(state, othersWaiting, patienceSpent) && switchWanted)))
+                && !(state.HasIdleGpu && (othersWaiting is null || (MayTakeFromLoaded(state, othersWaiting, patienceSpent) && switchWanted))
+                    && (remaining is null || !DrainsNoSooner(states, state, model!, remaining)))
                 && !(remaining is not null && Rebalances(states, state, model!, remaining)))
             {
                 continue;
@@ -125,9 +128,13 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="model">The task's checkpoint.</param>
     /// <param name="olderWaiting">Tasks of the checkpoint that have waited longer than this one.</param>
     /// <param name="demandShare">The checkpoint's share of the runtime's backlog, as for <see cref="ChooseFree"/>.</param>
-    public static bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare) =>
+    /// <param name="remaining">
+    /// Tasks of a checkpoint not yet run, as for <see cref="ChooseFree"/>: a checkpoint short of its share whose backlogs
+    /// no switch would drain sooner gets no server either, so its tasks give way like those of one that has its share.
+    /// </param>
+    public bool GivesWay(IReadOnlyList<PoolOccupancy> servers, string model, int olderWaiting, Func<string, double?>? demandShare, Func<string, long>? remaining = null) =>
         servers.Any(s => s.Leased < s.Slots)
-        && !BelowShare(servers, model, demandShare)
+        && !(BelowShare(servers, model, demandShare) && (remaining is null || servers.Any(s => s.Switches(model) && !DrainsNoSooner(servers, s, model, remaining))))
         && olderWaiting >= Math.Max(1, (LoadedGpus(servers, model) + 1) / 2);
 
     /// <summary>
@@ -158,6 +165,33 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
         var before = Math.Max(fromLeft / fromGpus, toLeft / toGpus);
         var after = Math.Max(fromLeft / (fromGpus - moved), (toLeft + (SwitchCostInGenerations * moved)) / (toGpus + moved));
         return after <= before - 1;
+    }
+
+    /// <summary>
+    /// Whether moving an idle <paramref name="server"/> to <paramref name="model"/> leaves the later of the two backlogs
+    /// ending no sooner, the load counted: a GPU idle for a moment while its checkpoint's tasks are further back in the
+    /// queue is not worth a reload the backlogs do not repay. A checkpoint no GPU has loaded always gets one, and
+    /// without counts (the task's own checkpoint counted at none) nothing is held back.
+    /// </summary>
+    private bool DrainsNoSooner(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
+    {
+        if (!server.Switches(model) || server.LoadedModel is not { } from)
+        {
+            return false;
+        }
+
+        var (fromGpus, toGpus, moved) = (LoadedGpus(servers, from), LoadedGpus(servers, model), Math.Max(1, server.Gpus));
+        var (fromLeft, toLeft) = ((double)remaining(from), (double)remaining(model));
+        if (toLeft <= 0)
+        {
+            // The task itself is not counted (its submission was not, or its count expired): nothing to judge by.
+            return false;
+        }
+
+        static double Drain(double left, int gpus) => left <= 0 ? 0 : gpus <= 0 ? double.PositiveInfinity : left / gpus;
+        var before = Math.Max(Drain(fromLeft, fromGpus), Drain(toLeft, toGpus));
+        var after = Math.Max(Drain(fromLeft, fromGpus - moved), Drain(toLeft + (SwitchCostInGenerations * moved), toGpus + moved));
+        return !double.IsPositiveInfinity(before) && after >= before;
     }
 
     /// <summary>GPUs that have the checkpoint loaded (or will once their newest lease runs).</summary>

@@ -40,11 +40,11 @@ public sealed class PoolRulesTests
         var even = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
         var mostlyA = new Dictionary<string, double> { ["model-a"] = 0.75, ["model-b"] = 0.25 };
 
-        Assert.True(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
-        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 0, m => even[m]));
-        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => mostlyA[m]));
-        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, demandShare: null));
-        Assert.False(PoolRules.GivesWay([Pool["a"], Pool["b"] with { Leased = 2 }], "model-a", olderWaiting: 1, m => even[m]));
+        Assert.True(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 0, m => even[m]));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => mostlyA[m]));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 1, demandShare: null));
+        Assert.False(Rules.GivesWay([Pool["a"], Pool["b"] with { Leased = 2 }], "model-a", olderWaiting: 1, m => even[m]));
     }
 
     [Fact]
@@ -56,10 +56,66 @@ public sealed class PoolRulesTests
         PoolOccupancy[] servers = [a, a, a, b];
         var even = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
 
-        Assert.True(PoolRules.GivesWay(servers, "model-a", olderWaiting: 2, m => even[m]));
-        Assert.False(PoolRules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
-        Assert.True(PoolRules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 2, m => even[m]));
-        Assert.False(PoolRules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 1, m => even[m]));
+        Assert.True(Rules.GivesWay(servers, "model-a", olderWaiting: 2, m => even[m]));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => even[m]));
+        Assert.True(Rules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 2, m => even[m]));
+        Assert.False(Rules.GivesWay([a, a, a, a, b, b], "model-a", olderWaiting: 1, m => even[m]));
+    }
+
+    [Fact]
+    public void AnIdleServerIsNotSwitchedWhenTheBacklogsWouldThenDrainLater()
+    {
+        // One full model-a server, three model-b ones of which one is idle for a moment; a model-a task waits and no
+        // model-b one does, and model-a is short of its share. Without counts the idle server switches.
+        var pool = new Dictionary<string, PoolOccupancy>
+        {
+            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
+            ["b1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
+            ["b2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
+            ["b3"] = new(Gpus: 1, Slots: 2, Leased: 0, LoadedModel: "model-b"),
+        };
+        var share = new Dictionary<string, double> { ["model-a"] = 0.4, ["model-b"] = 0.6 };
+        string? ChooseA(Func<string, long>? remaining) => Rules.ChooseFree(
+            pool.Keys, s => pool[s], "model-a", m => m == "model-a" ? 1 : 0, demandShare: m => share[m], remaining: remaining);
+
+        Assert.Equal("b3", ChooseA(remaining: null));
+
+        // 8 model-a tasks left for one GPU, 18 model-b for three: moved, model-b's two would take 9 generations, more
+        // than the 8 model-a takes now; with 9 model-a tasks, as long, so a load for nothing. With 14 and 6 the move
+        // pays (8 generations, load included, instead of 14).
+        Assert.Null(ChooseA(m => m == "model-a" ? 8 : 18));
+        Assert.Null(ChooseA(m => m == "model-a" ? 9 : 18));
+        Assert.Equal("b3", ChooseA(m => m == "model-a" ? 14 : 6));
+
+        // Counts that do not include the task (its submission was not counted, or its count expired) hold nothing back.
+        Assert.Equal("b3", ChooseA(m => 0));
+    }
+
+    [Fact]
+    public void ATaskShortOfItsShareGivesWayWhenNoSwitchWouldDrainTheBacklogsSooner()
+    {
+        // model-a has one GPU of the two its share asks for, but 8 tasks left against model-b's 18 on three: moving a
+        // model-b server would not end sooner, so no server is coming and the task is held for nothing.
+        PoolOccupancy a = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"), b = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b");
+        PoolOccupancy[] servers = [a, b, b, b with { Leased = 0 }];
+        var share = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
+
+        Assert.True(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => share[m], m => m == "model-a" ? 8 : 18));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => share[m], m => m == "model-a" ? 14 : 6));
+        Assert.False(Rules.GivesWay(servers, "model-a", olderWaiting: 1, m => share[m]));
+    }
+
+    [Fact]
+    public void AnIdleServerSwitchesToACheckpointNoServerHasWhateverItsOwnHasLeft()
+    {
+        var pool = new Dictionary<string, PoolOccupancy>
+        {
+            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
+            ["a2"] = new(Gpus: 1, Slots: 2, Leased: 0, LoadedModel: "model-a"),
+        };
+
+        Assert.Equal("a2", Rules.ChooseFree(
+            pool.Keys, s => pool[s], "model-b", m => 0, demandShare: m => 0.5, remaining: m => m == "model-a" ? 40 : 2));
     }
 
     [Fact]
