@@ -12,6 +12,9 @@ public sealed class PoolRulesTests
         ["b"] = new(Gpus: 1, Slots: Rules.SlotsOf(1), Leased: 0, LoadedModel: "model-b"),
     };
 
+    /// <summary>A one-GPU server with a running and a queued slot.</summary>
+    private static PoolOccupancy OneGpu(string model, int leased) => new(Gpus: 1, Slots: 2, Leased: leased, LoadedModel: model);
+
     private static string? Choose(string model, Dictionary<string, int> waiting, bool patienceSpent = false) =>
         Rules.ChooseFree(Pool.Keys, s => Pool[s], model, m => waiting.GetValueOrDefault(m), patienceSpent);
 
@@ -52,7 +55,7 @@ public sealed class PoolRulesTests
     {
         // Three full model-a servers, a model-b one with room: two model-a tasks already waiting cover the three slots
         // that free up in the next generation; a third would only hold a dispatcher back from the model-b tasks.
-        PoolOccupancy a = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"), b = new(Gpus: 1, Slots: 2, Leased: 1, LoadedModel: "model-b");
+        PoolOccupancy a = OneGpu("model-a", leased: 2), b = OneGpu("model-b", leased: 1);
         PoolOccupancy[] servers = [a, a, a, b];
         var even = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
 
@@ -69,10 +72,10 @@ public sealed class PoolRulesTests
         // model-b one does, and model-a is short of its share. Without counts the idle server switches.
         var pool = new Dictionary<string, PoolOccupancy>
         {
-            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
-            ["b1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
-            ["b2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
-            ["b3"] = new(Gpus: 1, Slots: 2, Leased: 0, LoadedModel: "model-b"),
+            ["a1"] = OneGpu("model-a", leased: 2),
+            ["b1"] = OneGpu("model-b", leased: 2),
+            ["b2"] = OneGpu("model-b", leased: 2),
+            ["b3"] = OneGpu("model-b", leased: 0),
         };
         var share = new Dictionary<string, double> { ["model-a"] = 0.4, ["model-b"] = 0.6 };
         string? ChooseA(Func<string, long>? remaining) => Rules.ChooseFree(
@@ -96,7 +99,7 @@ public sealed class PoolRulesTests
     {
         // model-a has one GPU of the two its share asks for, but 8 tasks left against model-b's 18 on three: moving a
         // model-b server would not end sooner, so no server is coming and the task is held for nothing.
-        PoolOccupancy a = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"), b = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b");
+        PoolOccupancy a = OneGpu("model-a", leased: 2), b = OneGpu("model-b", leased: 2);
         PoolOccupancy[] servers = [a, b, b, b with { Leased = 0 }];
         var share = new Dictionary<string, double> { ["model-a"] = 0.5, ["model-b"] = 0.5 };
 
@@ -110,8 +113,8 @@ public sealed class PoolRulesTests
     {
         var pool = new Dictionary<string, PoolOccupancy>
         {
-            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
-            ["a2"] = new(Gpus: 1, Slots: 2, Leased: 0, LoadedModel: "model-a"),
+            ["a1"] = OneGpu("model-a", leased: 2),
+            ["a2"] = OneGpu("model-a", leased: 0),
         };
 
         Assert.Equal("a2", Rules.ChooseFree(
@@ -125,10 +128,10 @@ public sealed class PoolRulesTests
         // GPUs (6 generations), model-a 4 for 2 (2): moved, a's last GPU takes 4 and b's three take 12 plus the load.
         var pool = new Dictionary<string, PoolOccupancy>
         {
-            ["a1"] = new(Gpus: 1, Slots: 2, Leased: 1, LoadedModel: "model-a"),
-            ["a2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-a"),
-            ["b1"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
-            ["b2"] = new(Gpus: 1, Slots: 2, Leased: 2, LoadedModel: "model-b"),
+            ["a1"] = OneGpu("model-a", leased: 1),
+            ["a2"] = OneGpu("model-a", leased: 2),
+            ["b1"] = OneGpu("model-b", leased: 2),
+            ["b2"] = OneGpu("model-b", leased: 2),
         };
         string? ChooseB(long aLeft, long bLeft) => Rules.ChooseFree(
             pool.Keys, s => pool[s], "model-b", m => m == "model-b" ? 3 : 1, remaining: m => m == "model-a" ? aLeft : bLeft);
