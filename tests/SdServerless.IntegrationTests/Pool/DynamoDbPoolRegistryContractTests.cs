@@ -157,7 +157,8 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         }
 
         LeaseRequest Wants(string id, string model) => new(Runtime, id, model, TimeSpan.FromMinutes(1));
-        Assert.Equal(ServerA, (await registry.AcquireAsync(Wants("a1", "model-a"), TimeSpan.Zero, default))?.Url);
+        var a1 = await registry.AcquireAsync(Wants("a1", "model-a"), TimeSpan.Zero, default);
+        Assert.Equal(ServerA, a1?.Url);
         Assert.Equal(ServerB, (await registry.AcquireAsync(Wants("b1", "model-b"), TimeSpan.Zero, default))?.Url);
         Assert.Equal(ServerB, (await registry.AcquireAsync(Wants("b2", "model-b"), TimeSpan.Zero, default))?.Url);
 
@@ -178,6 +179,17 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
         var shortOfShare = Stopwatch.GetTimestamp();
         Assert.Null(await registry.AcquireAsync(Wants("b5", "model-b"), TimeSpan.FromSeconds(3), default));
         Assert.InRange(Stopwatch.GetElapsedTime(shortOfShare), TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        // Once model-a's counted tasks have run (its server busy with one more, never idle meanwhile), moving that server
+        // pays: the task stays, its waiters are what will switch it.
+        var a2 = await registry.AcquireAsync(Wants("a2", "model-a"), TimeSpan.Zero, default);
+        Assert.Equal(ServerA, a2?.Url);
+        await registry.ReleaseAsync(a1!, default);
+        Assert.Equal(ServerA, (await registry.AcquireAsync(Wants("a3-uncounted", "model-a"), TimeSpan.Zero, default))?.Url);
+        await registry.ReleaseAsync(a2!, default);
+        var staying = Stopwatch.GetTimestamp();
+        Assert.Null(await registry.AcquireAsync(Wants("b6", "model-b"), TimeSpan.FromSeconds(1), default));
+        Assert.True(Stopwatch.GetElapsedTime(staying) >= TimeSpan.FromSeconds(0.9), "a task a switch would serve gave its dispatcher back");
 
         // The oldest waits on: nothing older covers its place.
         Assert.Null(await oldest);
