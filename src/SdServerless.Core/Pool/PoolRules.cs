@@ -148,50 +148,41 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <param name="server">The server that would switch (one of <paramref name="servers"/>).</param>
     /// <param name="model">The checkpoint it would switch to.</param>
     /// <param name="remaining">Tasks of a checkpoint not yet run.</param>
-    public bool Rebalances(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
-    {
-        if (!server.Switches(model) || server.LoadedModel is not { } from)
-        {
-            return false;
-        }
-
-        var (fromGpus, toGpus, moved) = (LoadedGpus(servers, from), LoadedGpus(servers, model), Math.Max(1, server.Gpus));
-        if (toGpus == 0 || fromGpus - moved < 1)
-        {
-            return false;
-        }
-
-        var (fromLeft, toLeft) = ((double)remaining(from), (double)remaining(model));
-        var before = Math.Max(fromLeft / fromGpus, toLeft / toGpus);
-        var after = Math.Max(fromLeft / (fromGpus - moved), (toLeft + (SwitchCostInGenerations * moved)) / (toGpus + moved));
-        return after <= before - 1;
-    }
+    public bool Rebalances(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining) =>
+        MoveOf(servers, server, model, remaining) is { } move && move.ToGpus > 0 && move.FromGpusLeft >= 1 && move.After <= move.Before - 1;
 
     /// <summary>
     /// Whether moving an idle <paramref name="server"/> to <paramref name="model"/> leaves the later of the two backlogs
     /// ending no sooner, the load counted: a GPU idle for a moment while its checkpoint's tasks are further back in the
     /// queue is not worth a reload the backlogs do not repay. A checkpoint no GPU has loaded always gets one, and
-    /// without counts (the task's own checkpoint counted at none) nothing is held back.
+    /// without counts (the task's own checkpoint counted at none: its submission was not, or its count expired) nothing
+    /// is held back.
     /// </summary>
-    private bool DrainsNoSooner(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
+    private bool DrainsNoSooner(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining) =>
+        MoveOf(servers, server, model, remaining) is { } move && move.ToLeft > 0 && !double.IsPositiveInfinity(move.Before) && move.After >= move.Before;
+
+    /// <summary>
+    /// Moving <paramref name="server"/> from the checkpoint it has loaded to <paramref name="model"/>, as the backlogs see
+    /// it: when the later of the two would end without and with the move, in generations, each checkpoint's tasks left
+    /// spread over the GPUs that have it loaded (a backlog no GPU has never ends) and the load counted as
+    /// <see cref="SwitchCostInGenerations"/>. Null when the request would not switch the server.
+    /// </summary>
+    private Move? MoveOf(IReadOnlyList<PoolOccupancy> servers, PoolOccupancy server, string model, Func<string, long> remaining)
     {
         if (!server.Switches(model) || server.LoadedModel is not { } from)
         {
-            return false;
+            return null;
         }
 
         var (fromGpus, toGpus, moved) = (LoadedGpus(servers, from), LoadedGpus(servers, model), Math.Max(1, server.Gpus));
         var (fromLeft, toLeft) = ((double)remaining(from), (double)remaining(model));
-        if (toLeft <= 0)
-        {
-            // The task itself is not counted (its submission was not, or its count expired): nothing to judge by.
-            return false;
-        }
-
         static double Drain(double left, int gpus) => left <= 0 ? 0 : gpus <= 0 ? double.PositiveInfinity : left / gpus;
-        var before = Math.Max(Drain(fromLeft, fromGpus), Drain(toLeft, toGpus));
-        var after = Math.Max(Drain(fromLeft, fromGpus - moved), Drain(toLeft + (SwitchCostInGenerations * moved), toGpus + moved));
-        return !double.IsPositiveInfinity(before) && after >= before;
+        return new(
+            toGpus,
+            fromGpus - moved,
+            toLeft,
+            Before: Math.Max(Drain(fromLeft, fromGpus), Drain(toLeft, toGpus)),
+            After: Math.Max(Drain(fromLeft, fromGpus - moved), Drain(toLeft + (SwitchCostInGenerations * moved), toGpus + moved)));
     }
 
     /// <summary>GPUs that have the checkpoint loaded (or will once their newest lease runs).</summary>
@@ -212,4 +203,12 @@ public sealed record PoolRules(int RequestsAhead = 0, bool ModelAffinity = true)
     /// <summary>No waiting task wants what the server has loaded, or this one has waited past its patience.</summary>
     private static bool MayTakeFromLoaded(PoolOccupancy state, Func<string, int> othersWaiting, bool patienceSpent) =>
         patienceSpent || state.LoadedModel is not { } loaded || othersWaiting(loaded) == 0;
+
+    /// <summary>A server's move to another checkpoint, as <see cref="MoveOf"/> judges it.</summary>
+    /// <param name="ToGpus">GPUs that have the target checkpoint loaded now.</param>
+    /// <param name="FromGpusLeft">GPUs the checkpoint the server leaves would keep.</param>
+    /// <param name="ToLeft">The target checkpoint's tasks not yet run.</param>
+    /// <param name="Before">When the later backlog ends without the move.</param>
+    /// <param name="After">When it ends with the move.</param>
+    private readonly record struct Move(int ToGpus, int FromGpusLeft, double ToLeft, double Before, double After);
 }
