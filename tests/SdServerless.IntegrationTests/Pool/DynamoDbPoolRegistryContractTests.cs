@@ -210,8 +210,8 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
 
         LeaseRequest Wants(string id, string model) => new(Runtime, id, model, TimeSpan.FromMinutes(1));
         var b1 = await registry.AcquireAsync(Wants("b1", "model-b"), TimeSpan.Zero, default);
-        var waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits", "model-b"), TimeSpan.FromSeconds(1), default);
-        await Task.Delay(300);
+        var waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits", "model-b"), TimeSpan.FromSeconds(3), default);
+        await UntilWaiterItemsAsync(1);
         Assert.Null(await registry.AcquireAsync(Wants("b2", "model-b"), TimeSpan.Zero, default));
         await waiting;
 
@@ -226,8 +226,8 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
 
         // With two model-b tasks left, the one model-b GPU ends them as soon as a switched server would (its load
         // counted as two generations): the server stays. With four more submitted it moves.
-        waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits-again", "model-b"), TimeSpan.FromSeconds(1), default);
-        await Task.Delay(300);
+        waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits-again", "model-b"), TimeSpan.FromSeconds(3), default);
+        await UntilWaiterItemsAsync(1);
         Assert.Null(await registry.AcquireAsync(Wants("b3", "model-b"), TimeSpan.Zero, default));
         await waiting;
         for (var i = 0; i < 4; i++)
@@ -235,8 +235,8 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
             await registry.RecordDemandAsync(Runtime, "model-b", default);
         }
 
-        waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits-once-more", "model-b"), TimeSpan.FromSeconds(1), default);
-        await Task.Delay(300);
+        waiting = Connect(new PoolRules()).AcquireAsync(Wants("waits-once-more", "model-b"), TimeSpan.FromSeconds(3), default);
+        await UntilWaiterItemsAsync(1);
         Assert.Equal(other, (await registry.AcquireAsync(Wants("b4", "model-b"), TimeSpan.Zero, default))?.Url);
         await waiting;
     }
@@ -402,6 +402,17 @@ public sealed class DynamoDbPoolRegistryContractTests(SerialMotoServer moto) : P
     private static AttributeValue S(string value) => new() { S = value };
 
     private static AttributeValue N(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>Waits until that many dispatchers show they wait (their first read and item written), at most 2 s.</summary>
+    private async Task UntilWaiterItemsAsync(int count)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (await WaiterItemsAsync() < count)
+        {
+            Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(2), "a waiting dispatcher never showed its waiter item");
+            await Task.Delay(50);
+        }
+    }
 
     private async Task<int> WaiterItemsAsync()
     {
